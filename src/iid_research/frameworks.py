@@ -1,0 +1,258 @@
+"""Scoring rules of the IID as versioned data, one definition per framework year.
+
+The rules live in ``src/iid_research/rules/`` as CSV files, not in code:
+
+``frameworks.csv``
+    per framework year: divisor floor of the SID average (MAX(10, n) in 2023,
+    MAX(12, n) in 2026), innovation-count score rule, maxima.
+``indicators_<year>.csv``
+    per framework year: every score row (indicator number, sub-row a/b,
+    aspect SPD/SID, variable, Indonesian and English names, weight, mandatory
+    flag, the three parameter texts and the score of each level).
+``assessment_years.csv``
+    per assessment year: which framework applies and the predikat thresholds.
+
+``rules/README.md`` records where sources disagree and which reading is used.
+Every choice stays changeable: :meth:`Framework.replace` gives a modified copy
+(e.g. another divisor floor) for what-if runs, and a different rules folder
+can be passed to every loader.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import config
+
+SID_INDICATORS = tuple(range(16, 36))
+"""Indicator numbers of the SID aspect (per-innovation), guideline numbering 16-35."""
+
+LEVELS = (0, 1, 2, 3)
+"""Parameter levels: 0 = not filled / not proven, 1-3 = parameter reached."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Framework:
+    """The scoring rules of one framework year.
+
+    Attributes
+    ----------
+    year : int
+        Framework year (2023, 2026).
+    indicators : DataFrame
+        One row per score row, columns [row_id, aspect, indicator_no, sub,
+        variable, name_id, name_en, weight, is_mandatory, param1, param2,
+        param3, score_level1, score_level2, score_level3, source].  ``row_id``
+        is ``"2a"`` for SPD sub-rows and the number as text otherwise.
+    divisor_floor : int
+        Floor of the SID divisor MAX(floor, n).
+    count_score_per_innovation, count_score_cap_n, count_score_min_urusan_yandas
+        Skor Jumlah Inovasi = per_innovation × MIN(n, cap_n) when the
+        innovations cover at least ``min_urusan_yandas`` of the six urusan wajib
+        pelayanan dasar, else 0.
+    max_spd, max_sid_per_innovation, max_count_score, max_total : float
+        Maxima; IID = total / max_total × 100.
+    status, source : str
+        How sure the rules are, and where they come from.
+    """
+
+    year: int
+    indicators: pd.DataFrame
+    divisor_floor: int
+    count_score_per_innovation: float
+    count_score_cap_n: int
+    count_score_min_urusan_yandas: int
+    max_spd: float
+    max_sid_per_innovation: float
+    max_count_score: float
+    max_total: float
+    status: str = ""
+    source: str = ""
+
+    # -- views -------------------------------------------------------------
+    @property
+    def spd(self) -> pd.DataFrame:
+        """SPD score rows (20 rows: indicators 1-15 with sub-rows a/b)."""
+        return self.indicators[self.indicators["aspect"] == "SPD"]
+
+    @property
+    def sid(self) -> pd.DataFrame:
+        """SID score rows (indicators 16-35)."""
+        return self.indicators[self.indicators["aspect"] == "SID"]
+
+    @property
+    def spd_row_ids(self) -> list[str]:
+        """SPD row ids in guideline order (``"1", "2a", "2b", "3", ...``)."""
+        return list(self.spd["row_id"])
+
+    @property
+    def spd_weights(self) -> pd.Series:
+        """Weight (bobot) of each SPD row, indexed by ``row_id``."""
+        return self.spd.set_index("row_id")["weight"]
+
+    @property
+    def sid_weights(self) -> pd.Series:
+        """Weight (bobot) of each SID indicator, indexed by indicator number 16-35."""
+        return self.sid.set_index("indicator_no")["weight"]
+
+    @property
+    def variables(self) -> list[str]:
+        """The 8 variables in guideline order (3 SPD, 5 SID)."""
+        return list(dict.fromkeys(self.indicators["variable"]))
+
+    def replace(self, **changes) -> "Framework":
+        """Return a copy with some rules changed, e.g. ``fw.replace(divisor_floor=14)``."""
+        return dataclasses.replace(self, **changes)
+
+    def describe(self) -> pd.DataFrame:
+        """One-row summary of the rules (for reports)."""
+        return pd.DataFrame([{
+            "framework": self.year, "divisor_floor": self.divisor_floor,
+            "count_score_rule": (f"{self.count_score_per_innovation} × MIN(n, {self.count_score_cap_n})"
+                                 + (f" if ≥{self.count_score_min_urusan_yandas} of 6 urusan pelayanan dasar"
+                                    if self.count_score_min_urusan_yandas else "")),
+            "max_spd": self.max_spd, "max_sid_per_innovation": self.max_sid_per_innovation,
+            "max_count_score": self.max_count_score, "max_total": self.max_total,
+            "status": self.status,
+        }])
+
+
+@dataclasses.dataclass(frozen=True)
+class PredicateThresholds:
+    """Lower bounds of each predikat in one assessment year (IID 0-100 scale).
+
+    A score s (rounded to 2 decimals as published) is Sangat Inovatif when
+    s ≥ ``sangat_inovatif_min``, Inovatif when s ≥ ``inovatif_min``, Kurang
+    Inovatif when s ≥ ``kurang_inovatif_min`` and Tidak Dapat Dinilai below.
+    """
+
+    year: int
+    framework: int
+    sangat_inovatif_min: float
+    inovatif_min: float
+    kurang_inovatif_min: float
+    status: str = ""
+    source: str = ""
+
+
+def _rules_dir(path) -> Path:
+    return Path(path) if path is not None else config.RULES_DIR
+
+
+@functools.lru_cache(maxsize=16)
+def _load_framework_cached(year: int, rules_dir: str) -> Framework:
+    folder = Path(rules_dir)
+    table = pd.read_csv(folder / "frameworks.csv", keep_default_na=False)
+    if year not in set(table["framework"]):
+        raise KeyError(f"no framework rules for {year}; {folder / 'frameworks.csv'} defines "
+                       f"{sorted(table['framework'])}")
+    meta = table.set_index("framework").loc[year]
+    ind = pd.read_csv(folder / f"indicators_{year}.csv", dtype={"sub": str}, keep_default_na=False)
+    ind["row_id"] = ind["indicator_no"].astype(str) + ind["sub"].fillna("")
+    ind["is_mandatory"] = ind["is_mandatory"].astype(str).str.lower().eq("true")
+    for col in ("weight", "score_level1", "score_level2", "score_level3"):
+        ind[col] = ind[col].astype(float)
+    # a score row is bobot x level: check the transcription against that rule
+    for lv in (1, 2, 3):
+        bad = ind[~np.isclose(ind[f"score_level{lv}"], ind["weight"] * lv)]
+        if len(bad):
+            raise ValueError(f"{folder / f'indicators_{year}.csv'}: score_level{lv} != weight × {lv} "
+                             f"for rows {list(bad['row_id'])}")
+    cols = ["row_id", "aspect", "indicator_no", "sub", "variable", "name_id", "name_en", "weight",
+            "is_mandatory", "param1", "param2", "param3", "score_level1", "score_level2", "score_level3",
+            "source"]
+    fw = Framework(
+        year=int(year), indicators=ind[cols].reset_index(drop=True),
+        divisor_floor=int(meta["divisor_floor"]),
+        count_score_per_innovation=float(meta["count_score_per_innovation"]),
+        count_score_cap_n=int(meta["count_score_cap_n"]),
+        count_score_min_urusan_yandas=int(meta["count_score_min_urusan_yandas"]),
+        max_spd=float(meta["max_spd"]), max_sid_per_innovation=float(meta["max_sid_per_innovation"]),
+        max_count_score=float(meta["max_count_score"]), max_total=float(meta["max_total"]),
+        status=str(meta["status"]), source=str(meta["source"]),
+    )
+    _check_maxima(fw, folder)
+    return fw
+
+
+def _check_maxima(fw: Framework, folder: Path) -> None:
+    spd = 3 * fw.spd["weight"].sum()
+    sid = 3 * fw.sid["weight"].sum()
+    count = fw.count_score_per_innovation * fw.count_score_cap_n
+    checks = [("max_spd", spd, fw.max_spd), ("max_sid_per_innovation", sid, fw.max_sid_per_innovation),
+              ("max_count_score", count, fw.max_count_score),
+              ("max_total", fw.max_spd + fw.max_sid_per_innovation + fw.max_count_score, fw.max_total)]
+    for name, computed, stated in checks:
+        if not np.isclose(computed, stated):
+            raise ValueError(f"{folder}: framework {fw.year}: {name} stated {stated} but the indicator "
+                             f"rows give {computed}")
+
+
+def load_framework(year: int, rules_dir: str | os.PathLike | None = None) -> Framework:
+    """Load the rules of one framework year.
+
+    Parameters
+    ----------
+    year : int
+        Framework year: 2023 (PPT Sosialisasi IID 2023) or 2026 (Surat Kepala
+        BSKDN 400.10.11/1887/BSKDN, 29 April 2026).
+    rules_dir : path-like, optional
+        Folder of rule files; default the package's ``rules/``.
+
+    Returns
+    -------
+    Framework
+
+    Raises
+    ------
+    KeyError
+        If no rules are defined for ``year`` (the message lists those that are).
+    ValueError
+        If the indicator rows contradict the stated maxima or the rule
+        score = weight × level.
+    """
+    return _load_framework_cached(int(year), str(_rules_dir(rules_dir)))
+
+
+@functools.lru_cache(maxsize=8)
+def _assessment_table(rules_dir: str) -> pd.DataFrame:
+    return pd.read_csv(Path(rules_dir) / "assessment_years.csv", keep_default_na=False).set_index("year")
+
+
+def assessment_years(rules_dir=None) -> list[int]:
+    """Assessment years that have rules (framework and predikat thresholds)."""
+    return sorted(int(y) for y in _assessment_table(str(_rules_dir(rules_dir))).index)
+
+
+def predicate_thresholds(year: int, rules_dir=None) -> PredicateThresholds:
+    """Predikat thresholds in force for an assessment year.
+
+    Raises
+    ------
+    KeyError
+        If the year has no rules; the message names the years that have them.
+    """
+    table = _assessment_table(str(_rules_dir(rules_dir)))
+    if int(year) not in table.index:
+        raise KeyError(f"no IID rules for year {year}; rules exist for {assessment_years(rules_dir)}")
+    row = table.loc[int(year)]
+    return PredicateThresholds(int(year), int(row["framework"]), float(row["sangat_inovatif_min"]),
+                               float(row["inovatif_min"]), float(row["kurang_inovatif_min"]),
+                               str(row["threshold_status"]), str(row["source"]))
+
+
+def framework_for_year(year: int, rules_dir=None) -> Framework:
+    """The framework that applies to an assessment year (``assessment_years.csv``).
+
+    Raises
+    ------
+    KeyError
+        If the year has no rules; the message names the years that have them.
+    """
+    return load_framework(predicate_thresholds(year, rules_dir).framework, rules_dir)
