@@ -317,7 +317,7 @@ def load_iid_results(path=None) -> pd.DataFrame:
     regions = load_regions(path).set_index("kode_wilayah")
     matcher = region_matcher(path)
     errors = []
-    records = []
+    records, positions = [], []
     for i, row in raw.iterrows():
         line = i + 2
         kode = row["kode_kemendagri"].strip()
@@ -338,6 +338,7 @@ def load_iid_results(path=None) -> pd.DataFrame:
         except ValueError as exc:
             errors.append(f"row {line}: {exc}")
             continue
+        positions.append(i)
         records.append({
             "kode_wilayah": kode,
             "nama": regions.loc[kode, "nama"],
@@ -356,12 +357,12 @@ def load_iid_results(path=None) -> pd.DataFrame:
         })
     if errors:
         raise DataValidationError(f"{raw_dir(path) / name}:\n  " + "\n  ".join(errors))
-    frame = pd.DataFrame.from_records(records)
+    frame = pd.DataFrame.from_records(records, index=positions)  # index = source row, for error messages
     for col in ("rank", "rank_of"):
         frame[col] = frame[col].astype("Float64").round().astype("Int64")
     frame["year"] = frame["year"].astype(int)
-    frame = frame.sort_values(["year", "level", "kode_wilayah"], kind="stable").reset_index(drop=True)
-    return _validate(IID_RESULTS_SCHEMA, frame, name)
+    frame = _validate(IID_RESULTS_SCHEMA, frame, name)
+    return frame.sort_values(["year", "level", "kode_wilayah"], kind="stable").reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- innovations

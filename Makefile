@@ -1,0 +1,47 @@
+# iid-research: every target creates .venv (if missing), installs the package with its dev
+# extras and registers the Jupyter kernel "iid-research" before doing its job.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+KERNEL := $(VENV)/share/jupyter/kernels/iid-research/kernel.json
+
+.PHONY: help env reports test test-fast lab data bench clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-12s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+$(KERNEL): $(STAMP)
+	$(BIN)/python -m ipykernel install --sys-prefix --name iid-research --display-name "Python (iid-research)"
+
+env: $(KERNEL) ## Create .venv, install the package with dev extras, register the kernel
+
+reports: env ## Render the default reports into reports/ (index.html + one per pemda)
+	$(BIN)/iid-research reports
+
+test: env ## Run the whole test suite (notebooks included)
+	$(BIN)/python -m pytest
+
+test-fast: env ## Run the tests that do not execute notebooks
+	$(BIN)/python -m pytest -m "not slow"
+
+lab: env ## Open JupyterLab on notebooks/ with the iid-research kernel
+	$(BIN)/jupyter lab notebooks/
+
+data: env ## Verify raw data checksums and write tidy tables to data/processed/
+	$(BIN)/iid-research data verify
+	$(BIN)/iid-research data build
+
+bench: env ## Run the benchmark scripts under benchmarks/
+	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+clean: ## Remove generated reports and processed tables (keeps .venv)
+	rm -rf reports/*.html reports/notebooks data/processed

@@ -1,0 +1,117 @@
+"""The ``iid-research`` command.
+
+Examples
+--------
+::
+
+    iid-research run notebooks/02_pemda_report.ipynb -p kode_wilayah 33.16 -p year 2023 -p lang en
+    iid-research reports                # overview + one report per pemda with published results + index.html
+    iid-research data verify            # check every raw file against data/raw/manifest.csv
+    iid-research data build             # write the tidy tables to data/processed/
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import config
+
+
+def _resolve_notebook(name: str) -> Path:
+    path = Path(name)
+    if path.exists():
+        return path
+    for candidate in (config.NOTEBOOKS_DIR / name, config.NOTEBOOKS_DIR / f"{name}.ipynb"):
+        if candidate.exists():
+            return candidate
+    matches = sorted(config.NOTEBOOKS_DIR.glob(f"*{name}*.ipynb"))
+    if len(matches) == 1:
+        return matches[0]
+    known = ", ".join(p.name for p in sorted(config.NOTEBOOKS_DIR.glob("*.ipynb")))
+    raise click.BadParameter(f"no notebook {name!r}; notebooks: {known}", param_hint="NOTEBOOK")
+
+
+@click.group()
+@click.version_option(package_name="iid-research")
+def main():
+    """Research workbench for Indonesia's Indeks Inovasi Daerah (IID)."""
+
+
+@main.command()
+@click.argument("notebook")
+@click.option("-p", "--parameter", "parameters", nargs=2, multiple=True, metavar="NAME VALUE",
+              help="A parameter declared in the notebook's 'parameters' cell (repeatable).")
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False), default=None,
+              help="Where to write the report (default: reports/).")
+@click.option("--timeout", default=600, show_default=True, help="Seconds allowed per cell.")
+def run(notebook, parameters, output_dir, timeout):
+    """Execute NOTEBOOK with papermill and render an HTML report without code."""
+    from .report import NotebookParameterError, run_notebook
+
+    path = _resolve_notebook(notebook)
+    try:
+        out = run_notebook(path, dict(parameters), output_dir, timeout=timeout)
+    except NotebookParameterError as exc:
+        raise click.UsageError(str(exc)) from None
+    except Exception as exc:
+        click.echo(f"error: {path.name} failed: {type(exc).__name__}: {str(exc).strip()[-1500:]}", err=True)
+        sys.exit(1)
+    click.echo(f"wrote {out['html']}")
+
+
+@main.command()
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False), default=None,
+              help="Where to write the reports (default: reports/).")
+@click.option("-j", "--jobs", "n_jobs", type=int, default=None, help="Worker processes (default: number of cores).")
+@click.option("--lang", type=click.Choice(["id", "en"]), multiple=True, default=("id",), show_default=True,
+              help="Language(s) of the pemda reports (repeatable).")
+@click.option("--limit", type=int, default=None, help="Only the first N pemda reports (for a quick look).")
+@click.option("--force", is_flag=True, help="Rebuild reports that are up to date.")
+@click.option("--timeout", default=600, show_default=True, help="Seconds allowed per cell.")
+def reports(output_dir, n_jobs, lang, limit, force, timeout):
+    """Render the default report set and reports/index.html."""
+    from .batch import default_run_list, index_entries
+    from .report import write_index
+    from .runner import run_batch, summary_table
+
+    jobs = default_run_list(langs=lang, limit=limit)
+    results = run_batch(jobs, output_dir, n_jobs=n_jobs, timeout=timeout, force=force)
+    index = write_index(index_entries(results), output_dir)
+    table = summary_table(results)
+    counts = table["status"].value_counts().to_dict()
+    click.echo(", ".join(f"{v} {k}" for k, v in counts.items()) + f"; index: {index}")
+    failed = table[table["status"] == "failed"]
+    if len(failed):
+        click.echo(failed.to_string(index=False), err=True)
+        sys.exit(1)
+
+
+@main.group()
+def data():
+    """Check and build the data tables."""
+
+
+@data.command("verify")
+def data_verify():
+    """Check every raw file against data/raw/manifest.csv."""
+    from .data import input_checksums
+
+    table = input_checksums()
+    click.echo(f"{len(table)} raw files match their manifest checksums")
+
+
+@data.command("build")
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False), default=None)
+def data_build(output_dir):
+    """Write the validated tidy tables to data/processed/."""
+    from .data import write_processed
+
+    for name, path in write_processed(out_dir=output_dir).items():
+        click.echo(f"{name}: {path}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

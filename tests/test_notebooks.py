@@ -1,0 +1,57 @@
+"""Every notebook has one parameters cell and no outputs; every notebook runs on the shipped data."""
+
+import json
+import re
+
+import nbformat
+import pytest
+
+from iid_research import config, report
+
+NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_one_parameters_cell_and_no_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    assert len(report.parameter_cells(nb)) == 1
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+    declared = report.declared_parameters(path)
+    assert "lang" in declared
+    assert all(spec["help"] for spec in declared.values()), "every parameter needs a comment"
+
+
+def _assert_clean_html(page):
+    text = page.read_text(encoding="utf-8")
+    assert "Traceback" not in text and "jp-OutputArea-output error" not in text
+    assert "rp.setup(" not in text and "from iid_research import" not in text  # no code in the report
+    assert "data:image/png;base64" in text
+    return text
+
+
+@pytest.mark.slow
+def test_pemda_report_runs_on_real_data(tmp_path):
+    out = report.run_notebook(config.NOTEBOOKS_DIR / "02_pemda_report.ipynb",
+                              {"kode_wilayah": "33.16", "year": "2023", "lang": "id"}, tmp_path)
+    assert out["html"].name == "02_pemda_report_33.16_2023_id.html"
+    text = _assert_clean_html(out["html"])
+    assert "Kabupaten Blora" in text and "Peringkat 12" in text and "DATA NYATA" in text
+    nb = json.loads(out["ipynb"].read_text())
+    assert nb["metadata"]["papermill"]["parameters"]["kode_wilayah"] == "33.16"
+
+
+@pytest.mark.slow
+def test_pemda_report_in_english_for_a_province(tmp_path):
+    out = report.run_notebook(config.NOTEBOOKS_DIR / "02_pemda_report.ipynb",
+                              {"kode_wilayah": "11", "year": "2024", "lang": "en"}, tmp_path)
+    text = _assert_clean_html(out["html"])
+    assert "Regional Innovation Index report: Provinsi Aceh" in text and "55.87" in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if not p.name.startswith("02_")], ids=lambda p: p.name)
+def test_every_other_notebook_runs_with_defaults(path, tmp_path):
+    out = report.run_notebook(path, {}, tmp_path)
+    _assert_clean_html(out["html"])

@@ -1,0 +1,111 @@
+import json
+
+import nbformat
+import pandas as pd
+import pytest
+
+from iid_research import batch, config, report, runner
+
+
+def _notebook(path, param_source=None, body="x = 1"):
+    nb = nbformat.v4.new_notebook()
+    cells = []
+    if param_source is not None:
+        cell = nbformat.v4.new_code_cell(param_source)
+        cell.metadata["tags"] = ["parameters"]
+        cells.append(cell)
+    cells.append(nbformat.v4.new_code_cell(body))
+    nb.cells = cells
+    nbformat.write(nb, path)
+    return path
+
+
+def test_notebook_without_parameters_cell_is_an_error(tmp_path):
+    path = _notebook(tmp_path / "plain.ipynb")
+    with pytest.raises(report.NotebookParameterError, match="exactly one code cell tagged 'parameters', found 0"):
+        report.check_parameters(path, {"year": 2022})
+
+
+def test_undeclared_parameter_is_an_error_listing_declared(tmp_path):
+    path = _notebook(tmp_path / "p.ipynb", 'year: int = 2022  # year\nlang: str = "id"  # language')
+    with pytest.raises(report.NotebookParameterError, match=r"\['region'\] not declared.*\['year', 'lang'\]"):
+        report.check_parameters(path, {"region": "Blora"})
+
+
+def test_parameters_are_typed_by_declaration(tmp_path):
+    path = _notebook(tmp_path / "p.ipynb", 'kode_wilayah: str = "33.16"  # code\nyear: int = 2022  # year\n'
+                                           'share: float = 0.5  # share\nflag: bool = False  # flag')
+    params = report.check_parameters(path, {"kode_wilayah": "33.10", "year": "2024", "flag": "true"})
+    assert params == {"kode_wilayah": "33.10", "year": 2024, "share": 0.5, "flag": True}
+    with pytest.raises(report.NotebookParameterError, match="expects int"):
+        report.check_parameters(path, {"year": "twenty"})
+
+
+def test_unparseable_parameter_line_is_an_error(tmp_path):
+    path = _notebook(tmp_path / "p.ipynb", 'year: int = 2022  # year\nregion: str = "x"  # code (33.16 = Blora)')
+    with pytest.raises(report.NotebookParameterError, match="could not read parameter"):
+        report.declared_parameters(path)
+
+
+def test_output_stem_comes_from_parameters():
+    stem = report.output_stem("notebooks/02_pemda_report.ipynb", {"kode_wilayah": "33.16", "year": 2023, "lang": "en"})
+    assert stem == "02_pemda_report_33.16_2023_en"
+
+
+def test_table_html_escapes_data_text():
+    frame = pd.DataFrame({"nama": ["<script>alert(1)</script>"], "iid_score": [60.5]})
+    markup = report.table_html(frame, "en")
+    assert "<script>" not in markup and "&lt;script&gt;" in markup
+    assert "IID score" in markup and "60.50" in markup
+
+
+def test_summary_sentences_for_blora_2023():
+    from iid_research.views import pemda_summary
+    lines = report.pemda_summary_sentences(pemda_summary("33.16", 2023), "id")
+    assert "Peringkat 12 di klaster kabupaten." in lines
+    assert any("dari 16 (2022) menjadi 12 (2023): naik 4 posisi" in x for x in lines)
+    lines_en = report.pemda_summary_sentences(pemda_summary("33.16", 2022), "en")
+    assert "Rank 16 of 415 kabupaten." in lines_en and any("up 64 places" in x for x in lines_en)
+
+
+def test_index_links_every_entry_and_escapes(tmp_path):
+    page = tmp_path / "a.html"
+    page.write_text("x")
+    index = report.write_index([{"html": page, "title": "Kab <b>X</b>", "kind": "pemda", "province": "Aceh",
+                                 "level": "kabupaten", "predicate": "Inovatif", "year": 2022},
+                                {"html": None, "title": "broken", "status": "failed"}], tmp_path)
+    text = index.read_text()
+    assert 'href="a.html"' in text and "Kab &lt;b&gt;X&lt;/b&gt;" in text
+    assert 'data-province="Aceh"' in text and "2 laporan" in text
+
+
+def test_default_run_list_covers_every_pemda_with_results():
+    jobs = batch.default_run_list()
+    from iid_research.views import pemda_with_results
+    pemda = [j for j in jobs if j.meta.get("kind") == "pemda"]
+    assert len(pemda) == len(pemda_with_results())
+    blora = [j for j in pemda if j.parameters["kode_wilayah"] == "33.16"][0]
+    assert blora.parameters == {"kode_wilayah": "33.16", "year": 2023, "lang": "id"}
+    assert jobs[0].notebook.name == "01_overview.ipynb"
+
+
+def test_run_list_validation(tmp_path):
+    good = tmp_path / "runs.yml"
+    good.write_text("defaults: {lang: en}\nruns:\n  - notebook: 01_overview.ipynb\n    parameters: {year: 2024}\n")
+    jobs = batch.load_run_list(good)
+    assert jobs[0].parameters == {"lang": "en", "year": 2024}
+    bad = tmp_path / "bad.yml"
+    bad.write_text("runs:\n  - notebook: 01_overview.ipynb\n    parameters: {region: x}\n")
+    with pytest.raises(batch.RunListError, match=r"run 1: .*\['region'\] not declared"):
+        batch.load_run_list(bad)
+    bad.write_text("runs:\n  - notebook: nope.ipynb\n")
+    with pytest.raises(batch.RunListError, match="not found"):
+        batch.load_run_list(bad)
+
+
+def test_build_key_changes_with_inputs(tmp_path):
+    nb = config.NOTEBOOKS_DIR / "01_overview.ipynb"
+    k1 = runner.build_key(nb, {"year": 2022}, "abc")
+    assert k1 == runner.build_key(nb, {"year": 2022}, "abc")
+    assert k1 != runner.build_key(nb, {"year": 2023}, "abc")
+    assert k1 != runner.build_key(nb, {"year": 2022}, "abd")
