@@ -13,6 +13,7 @@ Examples
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -62,31 +63,72 @@ def run(notebook, parameters, output_dir, timeout):
     click.echo(f"wrote {out['html']}")
 
 
-@main.command()
-@click.option("-o", "--output-dir", type=click.Path(file_okay=False), default=None,
-              help="Where to write the reports (default: reports/).")
-@click.option("-j", "--jobs", "n_jobs", type=int, default=None, help="Worker processes (default: number of cores).")
-@click.option("--lang", type=click.Choice(["id", "en"]), multiple=True, default=("id",), show_default=True,
-              help="Language(s) of the pemda reports (repeatable).")
-@click.option("--limit", type=int, default=None, help="Only the first N pemda reports (for a quick look).")
-@click.option("--force", is_flag=True, help="Rebuild reports that are up to date.")
-@click.option("--timeout", default=600, show_default=True, help="Seconds allowed per cell.")
-def reports(output_dir, n_jobs, lang, limit, force, timeout):
-    """Render the default report set and reports/index.html."""
-    from .batch import default_run_list, index_entries
+def _batch_options(func):
+    options = [
+        click.option("-o", "--output-dir", type=click.Path(file_okay=False), default=None,
+                     help="Where to write the reports (default: reports/)."),
+        click.option("-j", "--jobs", "n_jobs", type=int, default=None,
+                     help="Worker processes (default: number of cores)."),
+        click.option("--force", is_flag=True, help="Rebuild reports that are up to date."),
+        click.option("--timeout", default=600, show_default=True, help="Seconds allowed per cell."),
+        click.option("--retries", default=2, show_default=True, help="Extra attempts when a kernel fails to start."),
+        click.option("--cold", is_flag=True, help="A new kernel per notebook instead of warm kernels."),
+        click.option("--scheduler", default=None, help="Dask scheduler address to send jobs to (tcp://host:8786)."),
+        click.option("--dask-local", type=int, default=None, help="Start a local Dask cluster with N workers."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _run_and_report(jobs, output_dir, n_jobs, force, timeout, retries, cold, scheduler, dask_local):
+    from .batch import index_entries
     from .report import write_index
     from .runner import run_batch, summary_table
 
-    jobs = default_run_list(langs=lang, limit=limit)
-    results = run_batch(jobs, output_dir, n_jobs=n_jobs, timeout=timeout, force=force)
+    start = time.perf_counter()
+    results = run_batch(jobs, output_dir, n_jobs=n_jobs, timeout=timeout, retries=retries, force=force,
+                        engine=None if cold else "iid-warm", scheduler=scheduler, dask_local=dask_local)
     index = write_index(index_entries(results), output_dir)
     table = summary_table(results)
     counts = table["status"].value_counts().to_dict()
-    click.echo(", ".join(f"{v} {k}" for k, v in counts.items()) + f"; index: {index}")
+    click.echo(", ".join(f"{v} {k}" for k, v in counts.items())
+               + f" in {time.perf_counter() - start:.1f} s; index: {index}")
     failed = table[table["status"] == "failed"]
     if len(failed):
+        click.echo("failed reports (executed notebooks kept as reports/notebooks/<name>.failed.ipynb):", err=True)
         click.echo(failed.to_string(index=False), err=True)
         sys.exit(1)
+
+
+@main.command()
+@click.option("--lang", type=click.Choice(["id", "en"]), multiple=True, default=("id",), show_default=True,
+              help="Language(s) of the pemda reports (repeatable).")
+@click.option("--limit", type=int, default=None, help="Only the first N pemda reports (for a quick look).")
+@_batch_options
+def reports(lang, limit, **options):
+    """Render the default report set and reports/index.html.
+
+    The overview, the analysis notebooks, and one pemda report per pemda with
+    published results (latest year), in each language asked for.
+    """
+    from .batch import default_run_list
+
+    _run_and_report(default_run_list(langs=lang, limit=limit), **options)
+
+
+@main.command()
+@click.argument("run_list", type=click.Path(exists=True, dir_okay=False))
+@_batch_options
+def batch(run_list, **options):
+    """Render the notebooks × parameter sets of a YAML RUN_LIST (see iid_research.batch)."""
+    from .batch import RunListError, load_run_list
+
+    try:
+        jobs = load_run_list(run_list)
+    except RunListError as exc:
+        raise click.UsageError(str(exc)) from None
+    _run_and_report(jobs, **options)
 
 
 @main.group()

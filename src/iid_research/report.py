@@ -23,7 +23,6 @@ import os
 import re
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 
 from . import config
@@ -58,6 +57,8 @@ def declared_parameters(notebook: str | os.PathLike) -> dict[str, dict]:
     FileNotFoundError
         If the notebook does not exist.
     """
+    import nbformat
+
     import papermill as pm
 
     path = Path(notebook)
@@ -122,12 +123,19 @@ def _coerce(value, type_name: str, name: str, notebook: Path):
     return value
 
 
-def check_parameters(notebook: str | os.PathLike, parameters: dict) -> dict:
+def check_parameters(notebook: str | os.PathLike, parameters: dict, declared: dict | None = None) -> dict:
     """Validate and type parameters against a notebook's declaration.
 
     String values (as typed on the command line) are converted to the
     declared type (``int``, ``float``, ``bool``); ``str`` parameters keep
     their text, so ``kode_wilayah="33.10"`` is never read as the float 33.1.
+
+    Parameters
+    ----------
+    notebook : path-like
+    parameters : dict
+    declared : dict, optional
+        The notebook's declaration if already known (see :func:`declared_parameters`).
 
     Returns
     -------
@@ -139,7 +147,9 @@ def check_parameters(notebook: str | os.PathLike, parameters: dict) -> dict:
     NotebookParameterError
         If a name is not declared (the message lists the declared ones) or a value has the wrong type.
     """
-    declared = declared_parameters(notebook)
+    import ast
+
+    declared = declared if declared is not None else declared_parameters(notebook)
     unknown = [k for k in parameters if k not in declared]
     if unknown:
         raise NotebookParameterError(
@@ -149,7 +159,7 @@ def check_parameters(notebook: str | os.PathLike, parameters: dict) -> dict:
         if name in parameters:
             out[name] = _coerce(parameters[name], spec["type"], name, Path(notebook))
         else:
-            out[name] = eval(spec["default"], {}, {})  # literal defaults written in the parameters cell
+            out[name] = ast.literal_eval(spec["default"])  # defaults are literals in the parameters cell
     return out
 
 
@@ -182,7 +192,7 @@ def kernel_name() -> str:
 
 
 def execute_notebook(notebook, output_ipynb, parameters: dict, *, timeout: int = 600, kernel: str | None = None,
-                     cwd=None):
+                     cwd=None, engine: str | None = None):
     """Execute a notebook with papermill into ``output_ipynb`` (written atomically).
 
     Parameters
@@ -197,6 +207,9 @@ def execute_notebook(notebook, output_ipynb, parameters: dict, *, timeout: int =
         Kernel name; default :func:`kernel_name`.
     cwd : path-like, optional
         Working directory of the kernel; default the notebook's folder.
+    engine : str, optional
+        papermill engine; ``"iid-warm"`` reuses a warm kernel per process
+        (:mod:`iid_research.engine`); default papermill's own (a new kernel).
 
     Raises
     ------
@@ -206,6 +219,8 @@ def execute_notebook(notebook, output_ipynb, parameters: dict, *, timeout: int =
     """
     import papermill as pm
 
+    if engine == "iid-warm":
+        from . import engine as _engine  # noqa: F401  (registers the engine)
     notebook = Path(notebook)
     output = Path(output_ipynb)
     with atomic_path(output) as tmp:
@@ -214,7 +229,7 @@ def execute_notebook(notebook, output_ipynb, parameters: dict, *, timeout: int =
             pm.execute_notebook(str(notebook), str(tmp_nb), parameters=parameters,
                                 kernel_name=kernel or kernel_name(), execution_timeout=timeout,
                                 cwd=str(cwd or notebook.parent), progress_bar=False, report_mode=True,
-                                log_output=False)
+                                log_output=False, engine_name=engine)
         except Exception:
             if tmp_nb.exists():
                 os.replace(tmp_nb, output.with_name(output.stem + ".failed.ipynb"))
@@ -237,6 +252,19 @@ _HTML_HEAD_EXTRA = """
 """
 
 
+_EXPORTER = None
+
+
+def _html_exporter():
+    global _EXPORTER
+    if _EXPORTER is None:  # building the exporter loads templates: do it once per process
+        from nbconvert import HTMLExporter
+
+        _EXPORTER = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                                 exclude_output_prompt=True)
+    return _EXPORTER
+
+
 def render_html(executed_ipynb, output_html) -> Path:
     """Export an executed notebook to self-contained HTML without code (written atomically).
 
@@ -244,24 +272,20 @@ def render_html(executed_ipynb, output_html) -> Path:
     (``nbconvert --no-input``); stderr streams (library warnings) are dropped,
     error outputs are kept; figures are embedded as base64 images.
     """
-    from nbconvert import HTMLExporter
+    import nbformat
 
     nb = nbformat.read(executed_ipynb, as_version=4)
     nb.cells = [c for c in nb.cells if "remove-cell" not in c.get("metadata", {}).get("tags", [])]
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
-    exporter = HTMLExporter(template_name="lab")
-    exporter.exclude_input = True
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = _html_exporter().from_notebook_node(nb)
     body = body.replace("<head>", "<head>" + _HTML_HEAD_EXTRA, 1)
     return write_text_atomic(output_html, body)
 
 
 def run_notebook(notebook, parameters: dict | None = None, output_dir=None, *, timeout: int = 600,
-                 kernel: str | None = None) -> dict[str, Path]:
+                 kernel: str | None = None, engine: str | None = None) -> dict[str, Path]:
     """Check parameters, execute a notebook and render its HTML report.
 
     Parameters
@@ -288,7 +312,8 @@ def run_notebook(notebook, parameters: dict | None = None, output_dir=None, *, t
     out_dir = Path(output_dir) if output_dir is not None else config.REPORTS_DIR
     params = check_parameters(notebook, parameters or {})
     stem = output_stem(notebook, params)
-    ipynb = execute_notebook(notebook, out_dir / "notebooks" / f"{stem}.ipynb", params, timeout=timeout, kernel=kernel)
+    ipynb = execute_notebook(notebook, out_dir / "notebooks" / f"{stem}.ipynb", params, timeout=timeout, kernel=kernel,
+                             engine=engine)
     page = render_html(ipynb, out_dir / f"{stem}.html")
     return {"ipynb": ipynb, "html": page, "stem": stem, "parameters": params}
 
