@@ -103,7 +103,7 @@ class _DeclaredCache:
 
     def save(self):
         if self.dirty:
-            write_text_atomic(self.path, json.dumps(self.data, sort_keys=True))
+            write_text_atomic(self.path, json.dumps(self.data))  # keeps declaration order
 
 
 @dataclasses.dataclass
