@@ -363,7 +363,6 @@ def _read_rows(path: Path, report: ImportReport, sheet=None) -> list[_Sheet]:
         raise DataImportError(f"{path}: file not found", report)
     if path.is_dir():
         raise DataImportError(f"{path}: is a folder, not a file", report)
-    report.input_sha256 = sha256_file(path)
     if path.stat().st_size == 0:
         raise DataImportError(f"{label}: the file is empty (0 bytes)", report)
     with open(path, "rb") as handle:
@@ -411,6 +410,13 @@ def _first_rows_text(sheet: _Sheet, n: int = 5) -> str:
 
 
 # --------------------------------------------------------------------------- shared checks
+
+def _new_report(kind: str, path: Path, year) -> ImportReport:
+    report = ImportReport(kind, str(path), year)
+    if path.is_file():
+        report.input_sha256 = sha256_file(path)
+    return report
+
 
 def _check_year(year, report: ImportReport) -> int:
     years = assessment_years()
@@ -680,7 +686,7 @@ def import_annex(path, year: int, *, out_dir=None, strict: bool = False, max_bad
         warnings, not errors.
     """
     path = Path(path)
-    report = ImportReport("annex", str(path), int(year) if str(year).isdigit() else year)
+    report = _new_report("annex", path, year)
     year = report.year = _check_year(year, report)
     sheets = _read_rows(path, report, sheet)
     m = _matcher(matcher)
@@ -832,7 +838,8 @@ def import_annex(path, year: int, *, out_dir=None, strict: bool = False, max_bad
                 try:
                     score_value = parse_number(raw, scale="index")
                     if not 0 <= score_value <= 100:
-                        reject("score", f"score {_text(raw)} outside 0-100 (the IID scale since 2021)")
+                        reject("score", f"score {score_value:g} (written {_text(raw)!r}) outside 0-100 "
+                                        "(the IID scale since 2021)")
                 except ValueError as exc:
                     reject("score", f"{exc}; expected a number such as 60,01 or 60.01")
             # predicate
@@ -1077,7 +1084,7 @@ def import_innovations(path, year: int, *, out_dir=None, strict: bool = False, m
         pemda, duplicate innovation ids, bad dates or categories).
     """
     path = Path(path)
-    report = ImportReport("innovations", str(path), year)
+    report = _new_report("innovations", path, year)
     year = report.year = _check_year(year, report)
     fw = framework_for_year(year)
     sheets = _read_rows(path, report, sheet)
@@ -1284,7 +1291,7 @@ def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_s
         pemda-year-row (long) answers and unknown SPD indicator numbers.
     """
     path = Path(path)
-    report = ImportReport("spd", str(path), year)
+    report = _new_report("spd", path, year)
     year = report.year = _check_year(year, report)
     fw = framework_for_year(year)
     sheets = _read_rows(path, report, sheet)
