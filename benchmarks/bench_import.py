@@ -4,7 +4,10 @@ Generates the workbook with openpyxl's write-only mode (two title rows, a
 header, 50,000 innovations of 60 pemda, SID answers written half as levels
 and half as the guideline's parameter texts), then times
 :func:`iid_research.importers.import_innovations` and, for comparison, the
-two ways of reading the sheet (openpyxl read-only vs pandas.read_excel).
+ways of reading the sheet (python-calamine, and with ``--compare`` openpyxl
+read-only and pandas.read_excel with openpyxl).  On the 2-core machine openpyxl
+alone needs ~50 s to read the sheet, so the importer uses python-calamine
+when it is installed.
 
 Usage::
 
@@ -24,6 +27,7 @@ import pandas as pd
 
 from iid_research.data import load_regions
 from iid_research.frameworks import framework_for_year
+from iid_research import importers
 from iid_research.importers import import_innovations
 
 
@@ -59,7 +63,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--year", type=int, default=2024)
+    parser.add_argument("--compare", action="store_true",
+                        help="also time openpyxl read-only and pandas.read_excel(openpyxl) (slow: ~1 min each)")
+    parser.add_argument("--engine", choices=["calamine", "openpyxl"], default=None,
+                        help="force the importer's XLSX reader")
     args = parser.parse_args()
+    if args.engine:
+        importers.XLSX_ENGINE = args.engine
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "inovasi_50k.xlsx"
         t0 = time.perf_counter()
@@ -67,16 +77,22 @@ def main() -> None:
         t_gen = time.perf_counter() - t0
         print(f"generated {args.rows} rows x 33 columns: {path.stat().st_size / 1e6:.1f} MB in {t_gen:.1f} s")
 
-        t0 = time.perf_counter()
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        n = sum(1 for _ in wb.active.iter_rows(values_only=True))
-        wb.close()
-        t_ro = time.perf_counter() - t0
-        print(f"read only, openpyxl read-only iter_rows: {n} rows in {t_ro:.1f} s")
-        t0 = time.perf_counter()
-        frame = pd.read_excel(path, header=None, engine="openpyxl")
-        t_pd = time.perf_counter() - t0
-        print(f"read only, pandas.read_excel(openpyxl): {len(frame)} rows in {t_pd:.1f} s")
+        if args.compare:
+            t0 = time.perf_counter()
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            n = sum(1 for _ in wb.active.iter_rows(values_only=True))
+            wb.close()
+            print(f"read only, openpyxl read-only iter_rows: {n} rows in {time.perf_counter() - t0:.1f} s")
+            t0 = time.perf_counter()
+            frame = pd.read_excel(path, header=None, engine="openpyxl")
+            print(f"read only, pandas.read_excel(openpyxl): {len(frame)} rows in {time.perf_counter() - t0:.1f} s")
+        if importers.XLSX_ENGINE == "calamine":
+            import python_calamine
+
+            t0 = time.perf_counter()
+            rows = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+            print(f"read only, python-calamine: {len(rows)} rows in {time.perf_counter() - t0:.1f} s")
+        print(f"XLSX reader used by the importer: {importers.XLSX_ENGINE}")
 
         t0 = time.perf_counter()
         report = import_innovations(path, args.year, out_dir=Path(tmp) / "out", strict=True)

@@ -103,7 +103,11 @@ def _realistic_annex(path: Path) -> None:
     wb.save(path)
 
 
-def test_realistic_annex_xlsx(tmp_path):
+@pytest.mark.parametrize("engine", ["calamine", "openpyxl"])
+def test_realistic_annex_xlsx(tmp_path, monkeypatch, engine):
+    if engine == "calamine":
+        pytest.importorskip("python_calamine")
+    monkeypatch.setattr(importers, "XLSX_ENGINE", engine)
     src = tmp_path / "lampiran_iid_2024.xlsx"
     _realistic_annex(src)
     report = import_annex(src, 2024, out_dir=tmp_path / "out", strict=True)
@@ -163,7 +167,11 @@ def _innovation_header():
             *[f"sid {i}" for i in range(20, 35)], "Kualitas Inovasi Daerah"]
 
 
-def test_innovations_xlsx_levels_and_parameter_texts(tmp_path):
+@pytest.mark.parametrize("engine", ["calamine", "openpyxl"])
+def test_innovations_xlsx_levels_and_parameter_texts(tmp_path, monkeypatch, engine):
+    if engine == "calamine":
+        pytest.importorskip("python_calamine")
+    monkeypatch.setattr(importers, "XLSX_ENGINE", engine)
     src = tmp_path / "inovasi_blora.xlsx"
     wb = openpyxl.Workbook()
     ws = wb.active
