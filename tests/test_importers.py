@@ -212,6 +212,34 @@ def test_same_text_different_level_in_2026(tmp_path):
     assert import_innovations(src, 2024, write=False, strict=True).table.loc[0, "sid_16"] == 3
 
 
+def test_legal_instrument_abbreviations(tmp_path):
+    # a Peraturan Bupati (Perbup) is the Peraturan Kepala Daerah of a kabupaten; Perda = Peraturan Daerah
+    src = tmp_path / "x.csv"
+    head = ["pemda", *[f"sid_{i}" for i in range(16, 36)]]
+    body = ["Kab. Blora,Perbup," + ",".join(["1"] * 19), "Kab. Blora,PERDA," + ",".join(["1"] * 19),
+            "Kab. Blora,Peraturan Bupati No. 5," + ",".join(["1"] * 19)]
+    src.write_text(",".join(head) + "\n" + "\n".join(body) + "\n", encoding="utf-8")
+    with pytest.raises(DataImportError) as info:
+        import_innovations(src, 2026, write=False, strict=True)
+    rep = info.value.report
+    assert rep.rows_rejected == 1 and rep.rejected.iloc[0]["row"] == 4  # extra words are not guessed away
+    ok = import_innovations(src, 2026, write=False, max_bad_share=0.5).table
+    assert ok["sid_16"].tolist() == [2, 3]
+
+
+def test_read_imported_keeps_codes_and_dtypes(tmp_path):
+    src = tmp_path / "lampiran.xlsx"
+    _realistic_annex(src)
+    rep = import_annex(src, 2024, out_dir=tmp_path)
+    back = importers.read_imported(rep.output_path)
+    assert back["kode_wilayah"].tolist() == rep.table["kode_wilayah"].tolist()
+    assert back["rank"].dtype == "Int64" and back["iid_score"].tolist() == rep.table["iid_score"].tolist()
+    inn = import_innovations(BAD / "innovations_bad_date.csv", 2024, out_dir=tmp_path, max_bad_share=0.5)
+    back = importers.read_imported(inn.output_path)
+    assert back.loc[0, "trial_date"] == pd.Timestamp(2024, 3, 1) and back["sid_18"].dtype == "Int64"
+    assert back[[f"sid_{i}" for i in range(16, 36)]].iloc[0].tolist() == inn.table.iloc[0, 12:32].tolist()
+
+
 def test_innovations_cp1252_with_pemda_option(tmp_path):
     src = tmp_path / "win.csv"
     head = ["Nama Inovasi", *[str(i) for i in range(16, 36)]]

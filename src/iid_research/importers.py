@@ -557,6 +557,23 @@ _ZERO_TEXTS = {"tidak ada", "belum ada", "tidak diisi", "nihil", "tidak", "none"
 _LEVEL_RE = re.compile(r"^(?:level|tingkat|lv|l)?\s*([+-]?\d+(?:[.,]\d+)?)$")
 
 
+_TERM_SYNONYMS = [
+    # a Peraturan Bupati/Wali Kota/Gubernur is the Peraturan Kepala Daerah of a kabupaten/kota/provinsi
+    (re.compile(r"\b(?:peraturan (?:bupati|walikota|wali kota|gubernur)|perbup|perwal|perwali|perwalkot|pergub|"
+                r"perkada)\b"), "peraturan kepala daerah"),
+    (re.compile(r"\bperda\b"), "peraturan daerah"),
+    (re.compile(r"\b(?:sk|surat keputusan|keputusan) (?:bupati|walikota|wali kota|gubernur|kepala daerah)\b"),
+     "sk kepala daerah"),
+]
+
+
+def _canon_terms(key: str) -> str:
+    """Map common abbreviations of legal instruments onto the guideline's words (on normalised text)."""
+    for pattern, repl in _TERM_SYNONYMS:
+        key = pattern.sub(repl, key)
+    return key
+
+
 class _LevelReader:
     """Reads one indicator's answers: a level 0-3 or one of its three parameter texts."""
 
@@ -567,9 +584,9 @@ class _LevelReader:
         self.lookup: dict[str, int] = {}
         alternatives: dict[str, set] = {}
         for level, text in enumerate(self.params, start=1):
-            self.lookup[_norm(text)] = level
+            self.lookup[_canon_terms(_norm(text))] = level
             for part in re.split(r"\s+/\s+", text):
-                alternatives.setdefault(_norm(part), set()).add(level)
+                alternatives.setdefault(_canon_terms(_norm(part)), set()).add(level)
         for key, levels in alternatives.items():
             if key and len(levels) == 1 and key not in self.lookup:
                 self.lookup[key] = levels.pop()
@@ -585,7 +602,7 @@ class _LevelReader:
         text = str(value).strip()
         if _is_blank(text):
             return 0, None, True
-        key = _norm(text)
+        key = _canon_terms(_norm(text))
         if key in _ZERO_TEXTS:
             return 0, None, False
         m = _LEVEL_RE.match(text.lower().strip())
@@ -1011,9 +1028,10 @@ def _pick_sheet(sheets: list[_Sheet], classify, min_hits: int, report: ImportRep
 
 def _match_pemda(frame: pd.DataFrame, m: RegionMatcher, pemda, label: str, header: dict, rejects: _Rejects,
                  report: ImportReport) -> pd.Series:
+    given = None
     if pemda is not None:
         try:
-            code = m.match(pemda)
+            code = given = m.match(pemda)
         except RegionMatchError as exc:
             raise DataImportError(f"pemda given: {exc}", report) from None
         if "pemda" not in frame.columns:
@@ -1033,7 +1051,7 @@ def _match_pemda(frame: pd.DataFrame, m: RegionMatcher, pemda, label: str, heade
             code = None
         if err:
             rejects.add(label, row_no, col.header, err, f"{_col_letter(col.index)}{row_no}")
-        elif pemda is not None and code != m.match(pemda):
+        elif given is not None and code != given:
             rejects.add(label, row_no, col.header, f"pemda {_text(value)!r} is {code}, not the pemda given "
                         f"({pemda!r})", f"{_col_letter(col.index)}{row_no}")
         out.append(code)
@@ -1510,6 +1528,42 @@ def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_s
                    max_bad_share=max_bad_share, write=write)
 
 
+# --------------------------------------------------------------------------- reading outputs back
+
+def read_imported(path) -> pd.DataFrame:
+    """Read a table written by an importer back with its dtypes.
+
+    ``kode_wilayah`` stays text (``"33.16"``, ``"33"``: pandas would read them as
+    floats/integers), ``sub`` stays text, dates become datetime64, SID levels
+    Int64 and ``rank`` Int64.
+
+    Parameters
+    ----------
+    path : path-like
+        An ``annex_*.csv``, ``innovations_*.csv`` or ``spd_*.csv`` output.
+
+    Returns
+    -------
+    DataFrame
+    """
+    text_cols = {"kode_wilayah": "string", "sub": "string", "innovation_id": "string", "nama": "string",
+                 "source_file": "string", "predicate": "string", "level": "string"}
+    head = pd.read_csv(path, nrows=0).columns
+    dtypes = {c: t for c, t in text_cols.items() if c in head}
+    if "indicator_no" in head:  # SPD: level is a number there
+        dtypes.pop("level", None)
+    frame = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""])
+    if "sub" in frame.columns:
+        frame["sub"] = frame["sub"].fillna("")
+    for col in ("trial_date", "implementation_date"):
+        if col in frame.columns:
+            frame[col] = pd.to_datetime(frame[col])
+    for col in [*SID_COLUMNS, "rank"]:
+        if col in frame.columns:
+            frame[col] = frame[col].astype("Int64")
+    return frame
+
+
 # --------------------------------------------------------------------------- dispatch
 
 def import_file(kind: str, path, year: int, **kwargs) -> ImportReport:
@@ -1533,5 +1587,5 @@ def import_file(kind: str, path, year: int, **kwargs) -> ImportReport:
     return funcs[kind](path, year, **kwargs)
 
 
-__all__ = ["KINDS", "ImportReport", "DataImportError", "import_file", "import_annex", "import_innovations",
+__all__ = ["KINDS", "ImportReport", "DataImportError", "import_file", "read_imported", "XLSX_ENGINE", "import_annex", "import_innovations",
            "import_spd", "ANNEX_COLUMNS", "INNOVATION_COLUMNS", "SPD_COLUMNS"]

@@ -59,7 +59,7 @@ FILES = {
                                      '3,Kota Semarang,"55,00",Inovatif']),
     "innovations_level_out_of_range.csv": innovations([inno_row(1), inno_row(2, sid=[4] + GOOD_SID[1:])]),
     "innovations_unknown_indicator.csv": innovations([inno_row(1) + [1]], sid_cols=SID + ["Indikator 40"]),
-    "innovations_unknown_text.csv": innovations([inno_row(1), inno_row(2, sid=["Peraturan Bupati"] + GOOD_SID[1:])]),
+    "innovations_unknown_text.csv": innovations([inno_row(1), inno_row(2, sid=["Surat Edaran Sekda"] + GOOD_SID[1:])]),
     "innovations_missing_sid_column.csv": innovations([inno_row(1)[:-1]], sid_cols=SID[:-1]),
     "innovations_duplicate_id.csv": innovations([inno_row(1), inno_row(2, iid="INV-1")]),
     "innovations_bad_tahapan.csv": innovations([inno_row(1), inno_row(2, tahapan="Selesai")]),
