@@ -123,12 +123,38 @@ def test_realistic_annex_xlsx(tmp_path, monkeypatch, engine):
     assert t.loc[15, "kode_wilayah"] == "35.09" and t.loc[15, "rank"] == 3
     assert list(report.table.columns) == importers.ANNEX_COLUMNS
     assert report.warnings and "MUHAMMAD TITO KARNAVIAN" in report.warnings[0]
-    skipped = dict(report.rows_skipped)
+    skipped = {row: text for _, row, text in report.rows_skipped}
     assert skipped[17] == "repeated header" and 11 in skipped and 1 in skipped
     written = pd.read_csv(report.output_path, dtype={"kode_wilayah": str})
     assert written["kode_wilayah"].tolist() == ["33", "35", "33.16", "33.22", "35.09", "33.74", "35.78"]
     meta = report.output_path.with_suffix(".meta.json").read_text()
     assert report.input_sha256 in meta
+
+
+def test_annex_two_row_header_and_sheets_per_cluster(tmp_path):
+    src = tmp_path / "lampiran_2025.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Provinsi"
+    ws.append(["NO", "PROVINSI", "INDEKS INOVASI DAERAH", None])
+    ws.merge_cells("C1:D1")
+    ws.append([None, None, "NILAI", "PREDIKAT"])
+    ws.append([1, "JAWA TENGAH", "65,02", "Sangat Inovatif"])
+    ws2 = wb.create_sheet("Kota")
+    ws2.append(["Klaster Kota"])
+    ws2.append(["No", "Kota", "Skor", "Predikat"])
+    ws2.append([1, "Semarang", 40.0, "Kurang Inovatif"])
+    hidden = wb.create_sheet("catatan")
+    hidden.append(["tidak dibaca"])
+    hidden.sheet_state = "hidden"
+    wb.save(src)
+    rep = import_annex(src, 2025, write=False, strict=True)
+    t = rep.table
+    assert t["kode_wilayah"].tolist() == ["33", "33.74"]
+    assert t["source_file"].tolist() == ["lampiran_2025.xlsx!Provinsi", "lampiran_2025.xlsx!Kota"]
+    assert t["source_row"].tolist() == [3, 3] and t["iid_score"].tolist() == [65.02, 40.0]
+    assert t["predicate"].tolist() == ["Sangat Inovatif", "Kurang Inovatif"]
+    assert not rep.warnings  # 2025 thresholds 65.01 / 40.01: both predicates agree
 
 
 def test_annex_kabupaten_in_kota_section_is_named(tmp_path):
@@ -155,7 +181,7 @@ def test_annex_cp1252(tmp_path):
     report = import_annex(src, 2024, out_dir=tmp_path / "out", strict=True)
     assert report.encoding == "cp1252"
     assert any("Windows-1252" in w for w in report.warnings)
-    assert report.rows_skipped[0] == (1, "LAMPIRAN – KEPUTUSAN MENDAGRI")
+    assert report.rows_skipped[0] == ("win.csv", 1, "LAMPIRAN – KEPUTUSAN MENDAGRI")
     assert report.table.loc[0, "iid_score"] == pytest.approx(60.01)
 
 

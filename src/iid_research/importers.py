@@ -158,8 +158,9 @@ class ImportReport:
     encoding : str or None
         Text encoding used for CSV input (``"utf-8"``, ``"utf-8-sig"``,
         ``"cp1252"``); None for XLSX.
-    rows_skipped : list of (int, str)
-        Non-data rows passed over (row number, text), e.g. titles and headings.
+    rows_skipped : list of (str, int, str)
+        Non-data rows passed over (file or file!sheet, row number, text), e.g. titles and headings,
+        in file order.
     table : DataFrame or None
         The tidy table of the kept rows.
     error : str or None
@@ -727,6 +728,21 @@ def _annex_header(row) -> dict[str, _Column] | None:
     return None
 
 
+def _merge_subheader(header: dict[str, _Column], row) -> bool:
+    """Fold a second header row ("NILAI", "PREDIKAT" under a merged "INDEKS INOVASI DAERAH") into ``header``."""
+    cells = _header_cells(row)
+    if not cells:
+        return False
+    found = {}
+    for i, text, key in cells:
+        role = next((r for r, words in _ANNEX_HEADERS.items() if key in words and r != "name"), None)
+        if role is None:
+            return False
+        found[role] = _Column(i, text, role)
+    header.update(found)
+    return True
+
+
 def import_annex(path, year: int, *, out_dir=None, strict: bool = False, max_bad_share: float = 0.05,
                  write: bool = True, sheet=None, matcher: RegionMatcher | None = None) -> ImportReport:
     """Import the national ranking annex of the Kepmendagri IID decree (XLSX or CSV).
@@ -799,24 +815,31 @@ def import_annex(path, year: int, *, out_dir=None, strict: bool = False, max_bad
         found_header = True
         for i in range(start):
             if any(v is not None for v in sh.rows[i]):
-                report.rows_skipped.append((i + 1, " ".join(_text(v) for v in sh.rows[i] if v is not None)))
+                report.rows_skipped.append((sh.label, i + 1, " ".join(_text(v) for v in sh.rows[i] if v is not None)))
         candidates = []  # (row_no, row, header, level_hint, province_hint)
         level_hint = _NAME_HEADER_LEVEL.get(_norm(header["name"].header))
         province_hint = None
+        sub_row = start + 1
         for i in range(start, len(sh.rows)):
             row = sh.rows[i]
             row_no = i + 1
             if not any(v is not None for v in row):
                 continue
+            if i == sub_row and _merge_subheader(header, row):
+                report.rows_skipped.append((sh.label, row_no, "second header row"))
+                continue
             new_header = _annex_header(row)
             if new_header:
-                if "score" not in new_header:
+                sub_row = i + 1
+                if "score" not in new_header and not (i + 1 < len(sh.rows) and _merge_subheader(
+                        dict(new_header), sh.rows[i + 1]) and any(
+                        _norm(_text(v)) in _ANNEX_HEADERS["score"] for v in sh.rows[i + 1] if v is not None)):
                     raise DataImportError(
                         f"{sh.label} row {row_no}: missing required column for the IID score: expected "
                         "'NILAI INDEKS', 'SKOR' or 'NILAI' (any case); columns found: "
                         f"{_found_columns(row)}", report)
                 if i != start:
-                    report.rows_skipped.append((row_no, "repeated header"))
+                    report.rows_skipped.append((sh.label, row_no, "repeated header"))
                 header = new_header
                 level_hint = _NAME_HEADER_LEVEL.get(_norm(header["name"].header))
                 province_hint = None
@@ -840,19 +863,19 @@ def import_annex(path, year: int, *, out_dir=None, strict: bool = False, max_bad
             if sec:
                 level_hint = _NAME_HEADER_LEVEL.get(sec.group(1))
                 province_hint = None
-                report.rows_skipped.append((row_no, joined))
+                report.rows_skipped.append((sh.label, row_no, joined))
                 continue
             if name is not None and level_hint != "provinsi" and len(_norm(name)) < 60:
                 try:
                     province_hint = m.match(_text(name), level="provinsi")
-                    report.rows_skipped.append((row_no, joined))
+                    report.rows_skipped.append((sh.label, row_no, joined))
                     continue
                 except RegionMatchError:
                     pass
             if len(texts) == 1 and len(key) < 60 and level_hint != "provinsi":
                 try:
                     province_hint = m.match(texts[0], level="provinsi")
-                    report.rows_skipped.append((row_no, joined))
+                    report.rows_skipped.append((sh.label, row_no, joined))
                     continue
                 except RegionMatchError:
                     pass
@@ -959,7 +982,7 @@ def import_annex(path, year: int, *, out_dir=None, strict: bool = False, max_bad
                 rejects.add(lab, r, hdr["name"].header, f"duplicate pemda-year: {kode} {names.loc[kode, 'nama']} "
                             f"{year} appears {len(where)} times ({rows})", f"{_col_letter(hdr['name'].index)}{r}")
     if footnotes:
-        report.rows_skipped.extend((r, t) for r, t, _ in footnotes)
+        report.rows_skipped.extend((lab, r, t) for r, t, lab in footnotes)
         report.warnings.append(f"{len(footnotes)} row(s) without a score read as titles/footnotes and skipped: "
                                + "; ".join(f"{lab} row {r}: {t[:60]!r}" for r, t, lab in footnotes[:10])
                                + (" ..." if len(footnotes) > 10 else ""))
@@ -1199,7 +1222,7 @@ def import_innovations(path, year: int, *, out_dir=None, strict: bool = False, m
                                   "('16' or 'sid_16' or 'Indikator 16' or 'Regulasi Inovasi Daerah')")
     for i in range(start):
         if any(v is not None for v in sh.rows[i]):
-            report.rows_skipped.append((i + 1, " ".join(_text(v) for v in sh.rows[i] if v is not None)))
+            report.rows_skipped.append((sh.label, i + 1, " ".join(_text(v) for v in sh.rows[i] if v is not None)))
     header: dict[str, _Column] = {}
     for c in cols:
         if c.role.startswith("unknown_"):
@@ -1416,7 +1439,7 @@ def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_s
             header[c.role] = c
     for i in range(start):
         if any(v is not None for v in sh.rows[i]):
-            report.rows_skipped.append((i + 1, " ".join(_text(v) for v in sh.rows[i] if v is not None)))
+            report.rows_skipped.append((sh.label, i + 1, " ".join(_text(v) for v in sh.rows[i] if v is not None)))
     is_long = "indicator" in header
     rejects = _Rejects()
     m = _matcher(matcher)
