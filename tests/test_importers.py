@@ -176,7 +176,8 @@ def test_annex_csv_with_bom_semicolons(tmp_path):
 
 def test_annex_cp1252(tmp_path):
     src = tmp_path / "win.csv"
-    text = "LAMPIRAN – KEPUTUSAN MENDAGRI\nNO,PEMERINTAH DAERAH,NILAI INDEKS,PREDIKAT\n1,Kab. Blora,\"60,01\",Sangat Inovatif\n"
+    text = ("LAMPIRAN – KEPUTUSAN MENDAGRI\nNO,PEMERINTAH DAERAH,NILAI INDEKS,PREDIKAT\n"
+            '1,Kab. Blora,"60,01",Sangat Inovatif\n')
     src.write_bytes(text.encode("cp1252"))
     report = import_annex(src, 2024, out_dir=tmp_path / "out", strict=True)
     assert report.encoding == "cp1252"
@@ -337,6 +338,54 @@ def test_interrupted_write_leaves_previous_output(tmp_path, monkeypatch):
         import_annex(src, 2024, out_dir=out)
     assert first.read_bytes() == before
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+_KILLED_CHILD = """
+import sys, time
+from pathlib import Path
+import pandas as pd
+from iid_research.importers import import_annex
+
+def slow(self, path, **kwargs):
+    Path(path).write_text("kode_wilayah,na")
+    Path(sys.argv[3]).write_text("writing")
+    time.sleep(60)
+
+pd.DataFrame.to_csv = slow
+import_annex(sys.argv[1], 2024, out_dir=sys.argv[2])
+"""
+
+
+def test_killed_import_leaves_previous_output(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "out"
+    src = tmp_path / "annex.csv"
+    src.write_text('NO,PEMERINTAH DAERAH,NILAI INDEKS,PREDIKAT\n1,Kab. Blora,"60,01",Sangat Inovatif\n',
+                   encoding="utf-8")
+    first = import_annex(src, 2024, out_dir=out).output_path
+    before = first.read_bytes()
+    marker = tmp_path / "marker"
+    env = {**os.environ, "PYTHONPATH": str(Path(importers.__file__).parents[1])}
+    child = subprocess.Popen([sys.executable, "-c", _KILLED_CHILD, str(src), str(out), str(marker)], env=env)
+    try:
+        for _ in range(600):  # wait until the child is half-way through writing
+            if marker.exists() or child.poll() is not None:
+                break
+            time.sleep(0.1)
+        assert marker.exists(), "child never started writing"
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert first.read_bytes() == before  # the previous output is untouched; only a hidden .tmp is left
+    leftovers = [p.name for p in out.iterdir() if p.name not in (first.name, first.with_suffix(".meta.json").name)]
+    assert all(name.startswith(".") and name.endswith(".tmp") for name in leftovers)
 
 
 def test_same_input_gives_byte_identical_output(tmp_path):

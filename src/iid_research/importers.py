@@ -1610,5 +1610,5 @@ def import_file(kind: str, path, year: int, **kwargs) -> ImportReport:
     return funcs[kind](path, year, **kwargs)
 
 
-__all__ = ["KINDS", "ImportReport", "DataImportError", "import_file", "read_imported", "XLSX_ENGINE", "import_annex", "import_innovations",
-           "import_spd", "ANNEX_COLUMNS", "INNOVATION_COLUMNS", "SPD_COLUMNS"]
+__all__ = ["KINDS", "ImportReport", "DataImportError", "import_file", "import_annex", "import_innovations",
+           "import_spd", "read_imported", "XLSX_ENGINE", "ANNEX_COLUMNS", "INNOVATION_COLUMNS", "SPD_COLUMNS"]
