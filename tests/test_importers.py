@@ -304,6 +304,19 @@ def test_spd_long_and_wide_agree(tmp_path):
     assert wide.iloc[1][["indicator_no", "sub"]].tolist() == [2, "a"]
 
 
+def test_codes_typed_as_numbers_in_xlsx(tmp_path):
+    # Excel turns a typed "33.10" into the number 33.1 and "3316" (BPS code) into 3316
+    src = tmp_path / "spd.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Kode Wilayah", "Indikator", "Level"])
+    ws.append([33.1, "1", 2])
+    ws.append([3316, "1", 3])
+    wb.save(src)
+    t = import_spd(src, 2024, write=False, strict=True).table
+    assert t["kode_wilayah"].tolist() == ["33.10", "33.16"] and t["level"].tolist() == [2, 3]
+
+
 # --------------------------------------------------------------------------- nothing lost
 
 def test_failed_import_leaves_previous_output_intact(tmp_path):

@@ -1,6 +1,8 @@
 """Importers for the spreadsheets people actually hold: real files in, clear errors out, nothing lost.
 
-Three kinds of file are read (XLSX/XLSM via openpyxl read-only, or CSV/TXT/TSV),
+Three kinds of file are read (XLSX/XLSM via python-calamine when installed, else
+openpyxl read-only; CSV/TXT/TSV in UTF-8, UTF-8 with BOM, UTF-16 or Windows-1252,
+separated by ``,``, ``;``, tab or ``|``),
 validated, and written as a tidy CSV to ``data/processed/`` (or a folder given),
 always temp-then-rename (:func:`iid_research._io.atomic_path`):
 
@@ -274,6 +276,13 @@ def _col_letter(index: int) -> str:
         n, rem = divmod(n - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+def _region_text(value) -> str:
+    """A pemda cell as text; a Kemendagri code typed as a number (33.1) gets its two decimals back ("33.10")."""
+    if isinstance(value, float) and not value.is_integer() and 10 <= value < 100:
+        return f"{value:.2f}"
+    return _text(value)
 
 
 def _slug(text: str) -> str:
@@ -929,7 +938,7 @@ def import_annex(path, year: int, *, out_dir=None, strict: bool = False, max_bad
             code_written = get("kode")
             if kode and code_written is not None:
                 try:
-                    by_code = m.match(_text(code_written))
+                    by_code = m.match(_region_text(code_written))
                     if by_code != kode:
                         reject("kode", f"code {_text(code_written)!r} is {by_code} {names.loc[by_code, 'nama']} "
                                        f"but the name {_text(name)!r} is {kode} {names.loc[kode, 'nama']}")
@@ -1062,7 +1071,7 @@ def _match_pemda(frame: pd.DataFrame, m: RegionMatcher, pemda, label: str, heade
     codes = {}
     for value in pd.unique(frame["pemda"]):
         try:
-            codes[value] = (m.match(_text(value)), None)
+            codes[value] = (m.match(_region_text(value)), None)
         except RegionMatchError as exc:
             codes[value] = (None, str(exc))
     out = []
