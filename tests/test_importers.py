@@ -434,3 +434,42 @@ def test_cli_success_and_failure(tmp_path):
     assert pd.read_csv(errs)["row"].tolist() == [3, 5]
     usage = runner.invoke(import_command, ["annex", str(src)])
     assert usage.exit_code == 2 and "--year" in usage.output
+
+
+def test_cli_attaches_to_a_group(tmp_path):
+    import click
+
+    @click.group()
+    def main():
+        pass
+
+    main.add_command(import_command, name="import")
+    res = CliRunner().invoke(main, ["import", "innovations", str(BAD / "innovations_level_out_of_range.csv"),
+                                    "--year", "2024", "--dry-run", "--max-bad-share", "0.5"])
+    assert res.exit_code == 0, res.output
+    assert "rows read 2, matched 1, rejected 1" in res.output and "written: nothing" in res.output
+    assert "row 3, column 'sid_16' (G3): level 4 outside 0-3" in res.output
+
+
+def test_mutated_inputs_give_clear_errors_not_tracebacks(tmp_path):
+    """Randomly damaged corpus files (seeded) either import or raise DataImportError, nothing else."""
+    import random
+
+    rng = random.Random(20261129)
+    sources = sorted(p for p in BAD.glob("*.csv") if p.name != "cases.csv")
+    alphabet = b',;"\n\r0123456789-.aZ \xe9\x96\xef\xbb\xbf'
+    for i in range(80):
+        data = bytearray(rng.choice(sources).read_bytes())
+        for _ in range(rng.randint(1, 6)):
+            pos = rng.randrange(len(data) + 1)
+            if rng.random() < 0.5 and data:
+                data[min(pos, len(data) - 1)] = rng.choice(alphabet)
+            else:
+                data[pos:pos] = bytes([rng.choice(alphabet)])
+        path = tmp_path / f"m{i}.csv"
+        path.write_bytes(bytes(data))
+        for kind in importers.KINDS:
+            try:
+                import_file(kind, path, 2024, write=False)
+            except DataImportError as exc:
+                assert str(exc)

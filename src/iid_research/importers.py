@@ -1117,7 +1117,9 @@ def _parse_date(value):
     if value is None:
         return pd.NaT, None
     if isinstance(value, (_dt.datetime, _dt.date)):
-        return pd.Timestamp(value).normalize(), None
+        if not 1900 <= value.year <= 2100:
+            return pd.NaT, f"date {value.isoformat()!r} has a year outside 1900-2100"
+        return pd.Timestamp(value.year, value.month, value.day), None
     s = str(value).strip()
     m = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$", s)
     parts = None
@@ -1129,6 +1131,8 @@ def _parse_date(value):
     m3 = re.match(r"^(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})$", s)
     if m3 and m3.group(2).lower() in _MONTHS:
         parts = (int(m3.group(3)), _MONTHS[m3.group(2).lower()], int(m3.group(1)))
+    if parts and not 1900 <= parts[0] <= 2100:
+        return pd.NaT, f"date {s!r} has a year outside 1900-2100"
     if parts:
         try:
             return pd.Timestamp(_dt.date(*parts)), None
