@@ -157,6 +157,20 @@ def test_annex_two_row_header_and_sheets_per_cluster(tmp_path):
     assert not rep.warnings  # 2025 thresholds 65.01 / 40.01: both predicates agree
 
 
+def test_annex_with_province_column(tmp_path):
+    src = tmp_path / "a.csv"
+    src.write_text("NO;PROVINSI;KABUPATEN/KOTA;NILAI;PREDIKAT\n"
+                   "1;Jawa Tengah;Blora;60,01;Sangat Inovatif\n"
+                   "2;Jawa Tengah;Kota Semarang;50;Inovatif\n"
+                   "3;Jawa Timur;Brebes;50;Inovatif\n", encoding="utf-8")
+    with pytest.raises(DataImportError) as info:
+        import_annex(src, 2024, write=False, strict=True)
+    rep = info.value.report
+    assert rep.rejected[["row", "column"]].values.tolist() == [[4, "PROVINSI"]]
+    assert "'Brebes' is 33.29 Kabupaten Brebes in Jawa Tengah, not in Provinsi Jawa Timur" in str(info.value)
+    assert rep.table["kode_wilayah"].tolist() == ["33.16", "33.74"]
+
+
 def test_annex_kabupaten_in_kota_section_is_named(tmp_path):
     src = tmp_path / "a.csv"
     src.write_text("NO;KOTA;NILAI INDEKS;PREDIKAT\n1;Blora;60,01;Sangat Inovatif\n", encoding="utf-8")

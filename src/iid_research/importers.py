@@ -16,6 +16,10 @@ always temp-then-rename (:func:`iid_research._io.atomic_path`):
       ``PEMERINTAH DAERAH`` / ``KABUPATEN/KOTA`` / ``PROVINSI`` / ``KABUPATEN`` /
       ``KOTA`` / ``NAMA DAERAH``; ``NILAI INDEKS`` / ``SKOR`` / ``NILAI`` /
       ``INDEKS``; ``PREDIKAT``; optional ``PERINGKAT`` / ``RANKING`` and ``KODE``;
+      a ``PROVINSI`` column beside ``KABUPATEN/KOTA`` names each row's province
+      (and a name in another province is rejected);
+    * a header over two rows (``INDEKS INOVASI DAERAH`` merged above ``NILAI`` and
+      ``PREDIKAT``);
     * the header repeated after every page break, and several tables (one per
       cluster) one below the other or on several sheets;
     * section rows ("A. PROVINSI", "KLASTER KABUPATEN") and province heading rows
@@ -728,6 +732,15 @@ _SECTION_RE = re.compile(r"^(?:[a-z]|[ivx]+|\d+)?\s?(?:klaster|kluster|cluster|k
 def _annex_header(row) -> dict[str, _Column] | None:
     found: dict[str, _Column] = {}
     for i, text, key in _header_cells(row):
+        if key == "provinsi" and "name" in found and "province" not in found:
+            found["province"] = _Column(i, text, "province")  # NO | KABUPATEN/KOTA | PROVINSI | ...
+            continue
+        if key != "provinsi" and key in _ANNEX_HEADERS["name"] and found.get("name") and \
+                _norm(found["name"].header) == "provinsi":
+            # NO | PROVINSI | KABUPATEN/KOTA | ...: the first column names the province of the row
+            found["province"] = dataclasses.replace(found["name"], role="province")
+            found["name"] = _Column(i, text, "name")
+            continue
         for role, words in _ANNEX_HEADERS.items():
             if key in words and role not in found:
                 found[role] = _Column(i, text, role)
@@ -923,8 +936,17 @@ def import_annex(path, year: int, *, out_dir=None, strict: bool = False, max_bad
             if name is None:
                 reject("name", "pemda name is empty")
             else:
+                prov_written = get("province")
+                if prov_written is not None:
+                    try:
+                        prov = m.match(_text(prov_written), level="provinsi")
+                    except RegionMatchError as exc:
+                        reject("province", str(exc))
                 try:
                     kode = m.match(_text(name), level=lvl, province=prov)
+                    if prov and kode.split(".")[0] != prov.split(".")[0]:
+                        reject("province", f"{_text(name)!r} is {kode} {names.loc[kode, 'nama']} in "
+                                           f"{names.loc[kode, 'province']}, not in {names.loc[prov, 'nama']}")
                 except RegionMatchError as exc:
                     msg = str(exc)
                     if lvl:
