@@ -88,9 +88,11 @@ def _realistic_annex(path: Path) -> None:
     ws.append([1, "Kab. Blora", "60,01", "Sangat Inovatif", 1])
     ws.append([2, "SEMARANG", "55,5", "inovatif", 2])  # bare: the KABUPATEN section decides
     ws.append([None, "PROVINSI JAWA TIMUR"])
-    ws.append([3, "kabupaten jember", 34.99, "Kurang Inovatif", 3])
     ws.append([])
-    # page break in the PDF: header repeated
+    # page break in the PDF: header repeated inside the kabupaten section
+    ws.append(["NO.", "PEMERINTAH\nDAERAH", "NILAI\nINDEKS", "Predikat", "PERINGKAT"])
+    ws.append([3, "MALANG", 34.99, "Kurang Inovatif", 3])  # bare: still the KABUPATEN section
+    # a second table with its own header
     ws.append(["NO", "KABUPATEN/KOTA", "SKOR", "PREDIKAT", "PERINGKAT"])
     ws.append(["C. KOTA"])
     ws.append([1, "SEMARANG", "66,66", "Sangat Inovatif", 1])
@@ -116,17 +118,17 @@ def test_realistic_annex_xlsx(tmp_path, monkeypatch, engine):
     assert t.loc[12, "kode_wilayah"] == "33.16" and t.loc[12, "iid_score"] == pytest.approx(60.01)
     assert t.loc[12, "nama"] == "Kabupaten Blora" and t.loc[12, "level"] == "kabupaten"
     assert t.loc[13, "kode_wilayah"] == "33.22"  # SEMARANG in the kabupaten section
-    assert t.loc[19, "kode_wilayah"] == "33.74"  # SEMARANG in the kota section
+    assert t.loc[20, "kode_wilayah"] == "33.74"  # SEMARANG in the kota section
     assert t.loc[8, "kode_wilayah"] == "33" and t.loc[8, "level"] == "provinsi"
     assert t.loc[9, "iid_score"] == pytest.approx(68.2)
     assert t.loc[13, "predicate"] == "Inovatif" and t.loc[8, "predicate"] == "Sangat Inovatif"
-    assert t.loc[15, "kode_wilayah"] == "35.09" and t.loc[15, "rank"] == 3
+    assert t.loc[17, "kode_wilayah"] == "35.07" and t.loc[17, "rank"] == 3  # Kabupaten Malang
     assert list(report.table.columns) == importers.ANNEX_COLUMNS
     assert report.warnings and "MUHAMMAD TITO KARNAVIAN" in report.warnings[0]
     skipped = {row: text for _, row, text in report.rows_skipped}
-    assert skipped[17] == "repeated header" and 11 in skipped and 1 in skipped
+    assert skipped[16] == skipped[18] == "repeated header" and 11 in skipped and 1 in skipped
     written = pd.read_csv(report.output_path, dtype={"kode_wilayah": str})
-    assert written["kode_wilayah"].tolist() == ["33", "35", "33.16", "33.22", "35.09", "33.74", "35.78"]
+    assert written["kode_wilayah"].tolist() == ["33", "35", "33.16", "33.22", "35.07", "33.74", "35.78"]
     meta = report.output_path.with_suffix(".meta.json").read_text()
     assert report.input_sha256 in meta
 

@@ -473,6 +473,10 @@ def _header_cells(row) -> list[tuple[int, str, str]]:
     return [(i, _text(v).replace("\n", " "), _norm(_text(v))) for i, v in enumerate(row) if v is not None]
 
 
+def _row_text(row) -> str:
+    return " ".join(_text(v) for v in row if v is not None)
+
+
 def _found_columns(row) -> str:
     return ", ".join(repr(t) for _, t, _ in _header_cells(row)) or "(none)"
 
@@ -837,7 +841,7 @@ def import_annex(path, year: int, *, out_dir=None, strict: bool = False, max_bad
         found_header = True
         for i in range(start):
             if any(v is not None for v in sh.rows[i]):
-                report.rows_skipped.append((sh.label, i + 1, " ".join(_text(v) for v in sh.rows[i] if v is not None)))
+                report.rows_skipped.append((sh.label, i + 1, _row_text(sh.rows[i])))
         candidates = []  # (row_no, row, header, level_hint, province_hint)
         level_hint = _NAME_HEADER_LEVEL.get(_norm(header["name"].header))
         province_hint = None
@@ -861,10 +865,11 @@ def import_annex(path, year: int, *, out_dir=None, strict: bool = False, max_bad
                         "'NILAI INDEKS', 'SKOR' or 'NILAI' (any case); columns found: "
                         f"{_found_columns(row)}", report)
                 if i != start:
+                    # a header repeated after a page break keeps the section and province in force,
+                    # unless its name column says the cluster ("KOTA")
                     report.rows_skipped.append((sh.label, row_no, "repeated header"))
+                    level_hint = _NAME_HEADER_LEVEL.get(_norm(new_header["name"].header), level_hint)
                 header = new_header
-                level_hint = _NAME_HEADER_LEVEL.get(_norm(header["name"].header))
-                province_hint = None
                 continue
 
             def cell(role):
@@ -1257,7 +1262,7 @@ def import_innovations(path, year: int, *, out_dir=None, strict: bool = False, m
                                   "('16' or 'sid_16' or 'Indikator 16' or 'Regulasi Inovasi Daerah')")
     for i in range(start):
         if any(v is not None for v in sh.rows[i]):
-            report.rows_skipped.append((sh.label, i + 1, " ".join(_text(v) for v in sh.rows[i] if v is not None)))
+            report.rows_skipped.append((sh.label, i + 1, _row_text(sh.rows[i])))
     header: dict[str, _Column] = {}
     for c in cols:
         if c.role.startswith("unknown_"):
@@ -1474,7 +1479,7 @@ def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_s
             header[c.role] = c
     for i in range(start):
         if any(v is not None for v in sh.rows[i]):
-            report.rows_skipped.append((sh.label, i + 1, " ".join(_text(v) for v in sh.rows[i] if v is not None)))
+            report.rows_skipped.append((sh.label, i + 1, _row_text(sh.rows[i])))
     is_long = "indicator" in header
     rejects = _Rejects()
     m = _matcher(matcher)
