@@ -155,5 +155,14 @@ def data_build(output_dir):
         click.echo(f"{name}: {path}")
 
 
+def _attach_import():
+    from .cli_import import import_command
+
+    main.add_command(import_command, name="import")
+
+
+_attach_import()
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
