@@ -48,9 +48,10 @@ def main():
 @click.option("-o", "--output-dir", type=click.Path(file_okay=False), default=None,
               help="Where to write the report (default: reports/).")
 @click.option("--timeout", default=600, show_default=True, help="Seconds allowed per cell.")
-def run(notebook, parameters, output_dir, timeout):
+@click.option("--pdf", is_flag=True, help="Also print the report to PDF with headless Chromium.")
+def run(notebook, parameters, output_dir, timeout, pdf):
     """Execute NOTEBOOK with papermill and render an HTML report without code."""
-    from .report import NotebookParameterError, run_notebook
+    from .report import NotebookParameterError, PDFExportUnavailable, export_pdf, run_notebook
 
     path = _resolve_notebook(notebook)
     try:
@@ -61,6 +62,25 @@ def run(notebook, parameters, output_dir, timeout):
         click.echo(f"error: {path.name} failed: {type(exc).__name__}: {str(exc).strip()[-1500:]}", err=True)
         sys.exit(1)
     click.echo(f"wrote {out['html']}")
+    if pdf:
+        try:
+            click.echo(f"wrote {export_pdf(out['html'])}")
+        except PDFExportUnavailable as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+
+
+@main.command()
+@click.argument("html_files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def pdf(html_files):
+    """Print rendered HTML reports to PDF with Debian's Chromium (headless)."""
+    from .report import PDFExportUnavailable, export_pdf
+
+    for page in html_files:
+        try:
+            click.echo(f"wrote {export_pdf(page)}")
+        except PDFExportUnavailable as exc:
+            raise click.ClickException(str(exc)) from None
 
 
 def _batch_options(func):
