@@ -9,7 +9,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
 PARAMETERS = '''\
-kode_wilayah: str = "33.16"  # pemda code (Kemendagri; "33.16" = Kabupaten Blora) or "all" for every pemda
+kode_wilayah: str = "33.16"  # pemda code (Kemendagri, e.g. "33.16" is Kabupaten Blora) or "all" for every pemda
 year: int = 2025  # assessment year of the simulated SID answers (2021-2025)
 method: str = "kmeans"  # clustering method: "kmeans", "ward", "hdbscan" or "kmedoids"
 k: str = "auto"  # number of clusters ("3", "4", ...) or "auto" (highest silhouette over 2-8)

@@ -1147,6 +1147,7 @@ def plot_cluster_heatmap(model: OPDClusterer, *, lang: str = "id", features=None
     kwargs.setdefault("annot", len(data.columns) <= 8)
     kwargs.setdefault("fmt", ".1f")
     kwargs.setdefault("annot_kws", {"fontsize": 7})
+    kwargs.setdefault("yticklabels", True)
     sns.heatmap(data, ax=ax, **kwargs)
     ax.set_title(_t("heatmap", lang))
     return ax
