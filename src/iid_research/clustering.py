@@ -568,10 +568,13 @@ class OPDClusterer(ClusterMixin, BaseEstimator):
                 if c in jac:
                     jac[c].append(float(j[row].max()))
         ari = np.array(aris, dtype=float)
+        if not clusters:  # hdbscan found no cluster: agreement of "all noise" with itself says nothing
+            ari = np.full(len(aris), np.nan)
         jaccard = pd.Series({c: (np.mean(v) if v else np.nan) for c, v in jac.items()}, name="jaccard_mean",
                             dtype=float)
         jaccard.index.name = "cluster"
-        return ClusterStability(int(self.n_bootstrap), ari, float(np.nanmean(ari)) if len(ari) else np.nan, jaccard)
+        mean_ari = float(np.nanmean(ari)) if np.isfinite(ari).any() else np.nan
+        return ClusterStability(int(self.n_bootstrap), ari, mean_ari, jaccard)
 
     def _describe_clusters(self, X: pd.DataFrame, num: list[str]):
         raw = pd.DataFrame(self._numeric_raw, columns=num, index=X.index)
@@ -1106,7 +1109,7 @@ def plot_k_selection(model: OPDClusterer, *, lang: str = "id", ax=None):
     ax.plot(sil.index, sil.to_numpy(), marker="o", color="C0", label=_t("silhouette", lang))
     ax.set_xlabel(_t("k", lang))
     ax.set_ylabel(_t("silhouette", lang), color="C0")
-    if model.k_ in sil.index:
+    if model.k_ in sil.index and np.isfinite(sil.to_numpy(dtype=float)).any():
         ax.axvline(model.k_, color="grey", linestyle="--", linewidth=1)
         ax.annotate(f"{_t('chosen', lang)} = {model.k_}", (model.k_, np.nanmax(sil.to_numpy())),
                     textcoords="offset points", xytext=(5, -12), fontsize=9)
