@@ -25,19 +25,23 @@ from iid_research import opd
 from iid_research.data import load_innovations
 
 k_value = cl.parse_k(k)
+kode_wilayah = cl.resolve_kode_wilayah(kode_wilayah)  # also accepts "3316" or "Kab. Blora"
 display(Markdown(cl.notebook_text("title", lang, where=cl.pemda_label(kode_wilayah, lang), year=year)))''',
     # ---- A. real LAN records
     '''\
 display(Markdown(cl.notebook_text("real_heading", lang) + "\\n\\n" + cl.notebook_text("real_intro", lang)))
 real_profiles, note = cl.real_profiles_for(kode_wilayah, lang=lang)
-display(Markdown(note)) if note else None
+display(Markdown(note))
 lan = load_innovations()
 display(Markdown(cl.notebook_text("unmapped", lang)))
 cl.label_columns(opd.unmapped_opd_names(lan.loc[lan["is_pemda"], "opd_name"]), lang)''',
     '''\
 real = cl.fit_or_explain(cl.OPDClusterer("kmedoids", k=k_value, n_bootstrap=20, random_state=0), real_profiles,
                          lang=lang)
-display(cl.label_columns(real.model.summary(lang=lang), lang)) if real.is_fitted else display(Markdown(real.message))''',
+if real.is_fitted:
+    display(cl.label_columns(real.model.summary(lang=lang), lang))
+else:
+    display(Markdown(real.message))''',
     '''\
 if real.is_fitted:
     display(cl.cluster_type_table(real_profiles, real.model, lang=lang))
@@ -55,7 +59,10 @@ innovations = opd.select_pemda_year(sim.innovations, kode_wilayah, year)
 profiles = opd.build_opd_profiles(innovations)
 outcome = cl.fit_or_explain(cl.OPDClusterer(method, k=k_value, n_bootstrap=20, random_state=0), profiles, lang=lang)
 model = outcome.model
-display(cl.label_columns(model.summary(lang=lang), lang)) if model is not None else display(Markdown(outcome.message))''',
+if model is not None:
+    display(cl.label_columns(model.summary(lang=lang), lang))
+else:
+    display(Markdown(outcome.message))''',
     '''\
 if model is not None:
     display(Markdown(cl.notebook_text("stability", lang, ari=model.stability_.mean_ari,
@@ -69,7 +76,8 @@ if model is not None:
 if model is not None:
     fig, axes = plt.subplots(1, 2, figsize=(15, 9), gridspec_kw={"width_ratios": [1.1, 1]})
     cl.plot_cluster_heatmap(model, lang=lang, ax=axes[0])
-    cl.plot_dendrogram(model, lang=lang, labels=profiles["opd_key"], ax=axes[1]) if len(profiles) <= 3000 else None
+    if len(profiles) <= 3000:  # a dendrogram needs the n x n distances
+        cl.plot_dendrogram(model, lang=lang, labels=profiles["opd_key"], ax=axes[1])
     fig.suptitle("SIMULATED")
     fig.tight_layout()''',
     '''\

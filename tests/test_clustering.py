@@ -292,3 +292,13 @@ def test_notebook_has_one_parameters_cell_and_no_outputs():
     params = pm.inspect_notebook(str(path))
     assert {k: v["default"] for k, v in params.items()} == {
         "kode_wilayah": '"33.16"', "year": "2025", "method": '"kmeans"', "k": '"auto"', "lang": '"id"'}
+
+
+def test_notebook_helpers():
+    assert cl.resolve_kode_wilayah("Kab. Blora") == "33.16" and cl.resolve_kode_wilayah("ALL") == "all"
+    assert cl.pemda_label("33.16", "en") == "Kabupaten Blora (33.16)"
+    assert "SIMULASI" in cl.notebook_text("sim_banner", "id") and "SIMULATED" in cl.notebook_text("sim_banner", "en")
+    with pytest.raises(ValueError, match="lang must be"):
+        cl.notebook_text("title", "fr")
+    renamed = cl.label_columns(pd.DataFrame(columns=["cluster", "archetype", "other"]), "id")
+    assert list(renamed.columns) == ["Klaster", "Arketipe", "other"]

@@ -1283,6 +1283,20 @@ def notebook_text(key: str, lang: str = "id", **values) -> str:
     return _NOTEBOOK_TEXT[key][0 if lang == "id" else 1].format(**values)
 
 
+def resolve_kode_wilayah(value: str) -> str:
+    """The Kemendagri code of a pemda written as code or name ("33.16", "3316", "Kab. Blora"), or "all".
+
+    Raises
+    ------
+    iid_research.regions.RegionMatchError
+        If the value matches no pemda or several (the message lists the closest).
+    """
+    if str(value).strip().lower() == "all":
+        return "all"
+    from .data import match_region
+    return match_region(value)
+
+
 def pemda_label(kode_wilayah: str, lang: str = "id") -> str:
     """ "Kabupaten Blora (33.16)" for a code; "semua pemda"/"all pemda" for "all"."""
     if kode_wilayah == "all":
