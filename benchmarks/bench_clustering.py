@@ -9,6 +9,9 @@ Run::
 
     PYTHONPATH=src python benchmarks/bench_clustering.py [--n-opds 20000] [--n-bootstrap 50] [--others]
 
+``--source simulated`` uses ``iid_research.simulate.simulate_iid()`` (all
+years; OPD-years are the rows) instead of the planted generator.
+``--no-trace`` times without tracemalloc (which slows Python allocations).
 ``--others`` also times ward, kmedoids (Gower) and hdbscan on 3,000 OPDs
 (methods that need an n x n matrix are limited to
 ``iid_research.clustering.MAX_PAIRWISE_OPDS`` OPDs).
@@ -40,14 +43,19 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
+TRACE = True
+
+
 def _step(label, func):
-    tracemalloc.start()
+    if TRACE:
+        tracemalloc.start()
     t0 = time.perf_counter()
     out = func()
     secs = time.perf_counter() - t0
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    print(f"{label:<48} {secs:7.2f} s   tracemalloc peak {peak / 2**20:7.1f} MB   max RSS {_rss_mb():7.0f} MB")
+    peak = f"{tracemalloc.get_traced_memory()[1] / 2**20:7.1f} MB" if TRACE else "    off   "
+    if TRACE:
+        tracemalloc.stop()
+    print(f"{label:<48} {secs:7.2f} s   tracemalloc peak {peak}   max RSS {_rss_mb():7.0f} MB")
     return out, secs
 
 
@@ -56,12 +64,20 @@ def main(argv=None) -> int:
     parser.add_argument("--n-opds", type=int, default=20_000)
     parser.add_argument("--n-bootstrap", type=int, default=50)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--source", choices=("planted", "simulated"), default="planted")
+    parser.add_argument("--no-trace", action="store_true", help="time without tracemalloc")
     parser.add_argument("--others", action="store_true", help="also time ward, kmedoids, hdbscan on 3,000 OPDs")
     args = parser.parse_args(argv)
+    global TRACE
+    TRACE = not args.no_trace
 
-    per_pemda = len(OPD_NAMES)
-    n_pemda = -(-args.n_opds // per_pemda)
-    (inn, _), t_gen = _step(f"generate innovations ({n_pemda} pemda x {per_pemda} OPD)",
+    if args.source == "simulated":
+        from iid_research.simulate import simulate_iid
+        inn, _ = _step("simulate_iid() (SIMULATED, all years)", lambda: simulate_iid().innovations)
+    else:
+        per_pemda = len(OPD_NAMES)
+        n_pemda = -(-args.n_opds // per_pemda)
+        (inn, _), _ = _step(f"generate innovations ({n_pemda} pemda x {per_pemda} OPD)",
                             lambda: planted_innovations(n_pemda, per_pemda, innovations_per_opd=(2, 6),
                                                         seed=args.seed))
     print(f"  {len(inn):,} innovations")
