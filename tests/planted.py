@@ -32,7 +32,8 @@ OPD_NAMES = [
 URUSAN = ["Pendidikan", "Kesehatan", "Pekerjaan Umum dan Penataan Ruang", "Sosial", "Perhubungan",
           "Komunikasi dan informatika", "Pertanian", "Keuangan", "Perencanaan", "Pariwisata"]
 
-# archetype -> (tahapan probs, digital prob, bentuk probs, inisiator probs, SID level probs, replication prob, age years)
+# archetype -> (tahapan probs, digital prob, bentuk probs, inisiator probs, SID level probs,
+#              replication prob, mean age in years)
 ARCHETYPES = {
     "digital_leaders": ((0.02, 0.08, 0.90), 0.95, (0.05, 0.90, 0.05), (0.05, 0.0, 0.85, 0.10, 0.0),
                         (0.0, 0.05, 0.25, 0.70), 0.8, 5.0),

@@ -1,7 +1,6 @@
 """OPDClusterer, stability, archetypes, scorecards, plots and the notebook."""
 
 import importlib.util
-import os
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -239,7 +238,8 @@ def test_strengths_and_weaknesses_against_cluster_and_pemda():
     # against its cluster {p, q}: digital mean 0.5 -> +1.2 sd
     assert sw.loc["p", "strengths_vs_cluster"] == "Share digital (+1.2 sd)"
     # r: replicated 0.5 vs its cluster {r, s} mean 0.75 -> -0.7 sd; no strength
-    assert sw.loc["r", "strengths_vs_cluster"] == "" and sw.loc["r", "weaknesses_vs_cluster"] == "Share replicated (-0.7 sd)"
+    assert sw.loc["r", "strengths_vs_cluster"] == ""
+    assert sw.loc["r", "weaknesses_vs_cluster"] == "Share replicated (-0.7 sd)"
 
 
 # --------------------------------------------------------------------------- plots

@@ -495,6 +495,7 @@ class OPDClusterer(ClusterMixin, BaseEstimator):
         self.k_ = int(len(set(self.labels_[self.labels_ != NOISE])))
         self._describe_clusters(X, num)
         self.stability_ = self._bootstrap(rng) if int(self.n_bootstrap) > 0 else None
+        del self._distance, self._numeric_raw  # working data (an n x n matrix for kmedoids): not kept
         return self
 
     def _fit_hdbscan(self, Z):
@@ -1346,10 +1347,10 @@ _COLUMN_LABELS = {
     "iid_gain": ("Tambahan IID", "IID gain"), "iid_gain_per_step": ("Tambahan IID per langkah", "IID gain per step"),
     "iid_before": ("IID sekarang", "IID now"), "iid_after": ("IID sesudah", "IID after"),
     "is_mandatory": ("Wajib", "Mandatory"), "indicator_name_id": ("Nama indikator", "Indicator name"),
-    "indicator_name_en": ("Nama indikator (en)", "Indicator name"), "iid_gain_max": ("Tambahan IID maks",
-                                                                                   "Max IID gain"),
-    "open_steps_count": ("Langkah terbuka", "Open steps"), "steps_count_min": ("Langkah min", "Min steps"), "fills_mandatory_gap": ("Mengisi indikator wajib kosong",
-                                                                     "Fills an empty mandatory indicator"),
+    "indicator_name_en": ("Nama indikator (en)", "Indicator name"),
+    "iid_gain_max": ("Tambahan IID maks", "Max IID gain"),
+    "open_steps_count": ("Langkah terbuka", "Open steps"), "steps_count_min": ("Langkah min", "Min steps"),
+    "fills_mandatory_gap": ("Mengisi indikator wajib kosong", "Fills an empty mandatory indicator"),
 }
 
 
