@@ -302,3 +302,22 @@ def test_notebook_helpers():
         cl.notebook_text("title", "fr")
     renamed = cl.label_columns(pd.DataFrame(columns=["cluster", "archetype", "other"]), "id")
     assert list(renamed.columns) == ["Klaster", "Arketipe", "other"]
+
+
+def test_plan_steps_by_opd_attributes_upgrades(planted):
+    innovations, _ = planted
+    pemda = select_pemda_year(innovations, "90.02", 2025)
+    cols = [f"sid_{i}" for i in range(16, 36)]
+    new = pemda[cols].copy()
+    first = new.index[new["sid_35"] < 3][0]
+    raised_from = int(pemda.loc[first, "sid_35"])
+    new.loc[first, "sid_35"] = 3
+    new = pd.concat([new, pd.DataFrame([[1] * 20], columns=cols)], ignore_index=True)
+    steps = cl.plan_steps_by_opd(innovations, new, kode_wilayah="90.02", year=2025)
+    added = steps[steps["opd_key"] == "(baru/new)"]
+    assert len(added) == 20 and added["steps_count"].sum() == 20
+    own = steps[steps["opd_key"] != "(baru/new)"]
+    assert own["innovation_id"].tolist() == [pemda.loc[first, "innovation_id"]]
+    assert own["steps_count"].sum() == 3 - raised_from > 0
+    with pytest.raises(ValueError, match="lowers some levels"):
+        cl.plan_steps_by_opd(innovations, new.assign(sid_16=0), kode_wilayah="90.02", year=2025)

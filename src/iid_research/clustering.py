@@ -876,8 +876,9 @@ def sid_upgrade_gains(innovations: pd.DataFrame, *, kode_wilayah: str, year: int
 
     Notes
     -----
-    The multi-step path to a target IID belongs in ``iid_research.drivers``
-    (issue 3); this function gives the one-step menu it can start from.
+    The multi-step path to a target rank is ``iid_research.drivers.path_to_target``
+    (issue 3); this function gives the one-step menu per OPD, and
+    :func:`plan_steps_by_opd` splits such a plan over the OPDs.
     """
     inn = check_innovations(innovations)
     inn = inn[(inn["kode_wilayah"] == kode_wilayah) & (inn["year"] == int(year))]
@@ -939,6 +940,56 @@ def sid_upgrade_gains(innovations: pd.DataFrame, *, kode_wilayah: str, year: int
     out = out.sort_values(["_gain", "fills_mandatory_gap", "opd_key", "innovation_id", "indicator_no"],
                           ascending=[False, False, True, True, True], kind="stable")[cols]
     return out.reset_index(drop=True)
+
+
+def plan_steps_by_opd(innovations: pd.DataFrame, new_sid_answers: pd.DataFrame, *, kode_wilayah: str, year: int,
+                      mapping_path=None) -> pd.DataFrame:
+    """Attribute the SID upgrades of a path-to-target plan to the OPDs that own the innovations.
+
+    Meant for ``iid_research.drivers.path_to_target`` (issue 3): its
+    ``PathPlan.new_sid_answers`` holds the upgraded answers of the pemda-year's
+    innovations in table order, followed by one row per new innovation.
+
+    Parameters
+    ----------
+    innovations : DataFrame following the innovations contract
+        The table given to the planner (any pemda/year; selected here in table order).
+    new_sid_answers : DataFrame with columns [sid_16 ... sid_35]
+        First n rows: the upgraded answers of the n selected innovations, same order; then new innovations.
+    kode_wilayah : str
+    year : int
+    mapping_path : path-like, optional
+
+    Returns
+    -------
+    DataFrame with columns [opd_key, innovation_id, indicator_no, from_level, to_level, steps_count]
+        One row per (innovation, indicator) raised; new innovations get
+        ``opd_key`` "(baru/new)" and ``innovation_id`` "(baru/new) 1", "(baru/new) 2", ...
+
+    Raises
+    ------
+    ValueError
+        If ``new_sid_answers`` has fewer rows than the pemda-year has innovations, or a level went down.
+    """
+    inn = innovations[(innovations["kode_wilayah"] == kode_wilayah) & (innovations["year"].astype(int) == int(year))]
+    n = len(inn)
+    new = new_sid_answers[list(SID_COLUMNS)].to_numpy(dtype=int)
+    if len(new) < n:
+        raise ValueError(f"new_sid_answers has {len(new)} rows but {kode_wilayah} {year} has {n} innovations")
+    old = np.vstack([inn[list(SID_COLUMNS)].to_numpy(dtype=int), np.zeros((len(new) - n, len(SID_COLUMNS)), int)])
+    if (new < old).any():
+        raise ValueError("new_sid_answers lowers some levels; expected upgrades only")
+    keys = list(add_opd_keys(inn, path=mapping_path)["opd_key"]) if n else []
+    ids = list(inn["innovation_id"])
+    keys += ["(baru/new)"] * (len(new) - n)
+    ids += [f"(baru/new) {j + 1}" for j in range(len(new) - n)]
+    rows_i, cols_j = np.nonzero(new > old)
+    out = pd.DataFrame({
+        "opd_key": np.asarray(keys, dtype=object)[rows_i], "innovation_id": np.asarray(ids, dtype=object)[rows_i],
+        "indicator_no": [int(SID_COLUMNS[j].split("_")[1]) for j in cols_j],
+        "from_level": old[rows_i, cols_j], "to_level": new[rows_i, cols_j],
+        "steps_count": new[rows_i, cols_j] - old[rows_i, cols_j]})
+    return out.sort_values(["opd_key", "innovation_id", "indicator_no"], kind="stable").reset_index(drop=True)
 
 
 def _fast_sid_after(base_scores, total, rows_i, new_scores, fw, n_yandas):
