@@ -1013,6 +1013,11 @@ class PanelFixedEffects(RegressorMixin, BaseEstimator):
         """Fit on X (n_obs × n_features), y (n_obs,), with pemda ids ``groups`` and years ``times``."""
         if hasattr(X, "columns"):
             self.feature_names_in_ = np.asarray(X.columns, dtype=object)
+        from threadpoolctl import threadpool_limits
+        with threadpool_limits(limits=1):
+            return self._fit(X, y, groups, times)
+
+    def _fit(self, X, y, groups, times):
         Xa = np.asarray(X, float)
         ya = np.asarray(y, float)
         groups = np.asarray(groups)
@@ -1098,7 +1103,17 @@ class RankChangeDrivers(BaseEstimator):
                                              random_state=seed)
 
     def fit(self, X, y):
-        """Fit on X (DataFrame of feature changes) and y (rank gain)."""
+        """Fit on X (DataFrame of feature changes) and y (rank gain).
+
+        OpenMP threads are limited to one while fitting (``threadpoolctl``): the
+        models are small and thread spinning on a busy 2-core machine made fits
+        ten times slower.
+        """
+        from threadpoolctl import threadpool_limits
+        with threadpool_limits(limits=1):
+            return self._fit(X, y)
+
+    def _fit(self, X, y):
         from sklearn.inspection import permutation_importance
         from sklearn.model_selection import train_test_split
         X = pd.DataFrame(X)
@@ -1139,7 +1154,9 @@ class RankChangeDrivers(BaseEstimator):
         DataFrame with columns [value, rank_gain]
         """
         from sklearn.inspection import partial_dependence
-        pd_res = partial_dependence(self.model_, self._X, [feature], grid_resolution=grid_resolution)
+        from threadpoolctl import threadpool_limits
+        with threadpool_limits(limits=1):
+            pd_res = partial_dependence(self.model_, self._X, [feature], grid_resolution=grid_resolution)
         return pd.DataFrame({"value": pd_res["grid_values"][0], "rank_gain": pd_res["average"][0]})
 
 
@@ -1212,3 +1229,158 @@ def predicate_transitions(scores: pd.DataFrame, year_from: int, year_to: int, *,
     recs = [(cats[i], cats[j], int(counts[i, j]), share[i, j], lo[i, j], hi[i, j])
             for i, j in itertools.product(range(k), range(k))]
     return pd.DataFrame(recs, columns=["predicate_from", "predicate_to", "count", "share", "ci_low", "ci_high"])
+
+
+# --------------------------------------------------------------------------- one-call views for notebooks
+
+@dataclasses.dataclass
+class RankDriversStudy:
+    """Everything the rank-drivers notebook shows for one pemda (see :func:`study_rank_drivers`).
+
+    Attributes
+    ----------
+    kode_wilayah, nama : str
+    year_from, year_to, target_rank : int
+    decomposition : DataFrame  (tidy, :func:`decomposition_long`)
+    score_from, score_to : float
+    variable_shapley : DataFrame [player, shapley_rank] incl. ``others`` and ``rules``
+    counterfactual : DataFrame (labelled in ``lang``)
+    indicator_shapley : IndicatorShapleyResult
+    plan : PathPlan
+    plan_table : DataFrame (labelled in ``lang``)
+    is_simulated : bool
+    """
+
+    kode_wilayah: str
+    nama: str
+    year_from: int
+    year_to: int
+    target_rank: int
+    decomposition: pd.DataFrame
+    score_from: float
+    score_to: float
+    rank_from: int
+    rank_to: int
+    variable_shapley: pd.DataFrame
+    counterfactual: pd.DataFrame
+    indicator_shapley: IndicatorShapleyResult
+    plan: PathPlan
+    plan_table: pd.DataFrame
+    is_simulated: bool
+
+
+def study_rank_drivers(data, kode_wilayah: str, year_from: int, year_to: int, target_rank: int, *,
+                       lang: str = "id", n_permutations: int = 400, random_state=0, costs=None,
+                       cost_new_innovation: float = 3.0) -> RankDriversStudy:
+    """Run analyses 1, 2 and 4 for one pemda.
+
+    Parameters
+    ----------
+    data : object with attributes ``spd``, ``innovations``, ``scores`` and a method ``components()``
+        E.g. :class:`iid_research.simulate.SimulatedIID`.
+    kode_wilayah : str
+    year_from, year_to : int
+    target_rank : int
+        Target for the path (in ``year_to``'s cluster, others held at their ``year_to`` scores).
+    lang : {"id", "en"}
+    n_permutations, random_state
+        For the indicator-level Shapley values.
+    costs, cost_new_innovation
+        See :func:`path_to_target`.
+
+    Returns
+    -------
+    RankDriversStudy
+
+    Raises
+    ------
+    KeyError
+        If the pemda or a year is not in ``data``.
+    """
+    scores = data.scores
+    have = set(scores.loc[scores["kode_wilayah"] == kode_wilayah, "year"])
+    missing = [y for y in (year_from, year_to) if y not in have]
+    if missing:
+        raise KeyError(f"{kode_wilayah}: no data for year(s) {missing}; available {sorted(have)}")
+    comp = data.components()
+    levels = scores.drop_duplicates("kode_wilayah").set_index("kode_wilayah")["level"]
+    fb = framework_for_year(year_to)
+    dec = decompose_score_change(comp.loc[comp.index.get_level_values("kode_wilayah") == kode_wilayah],
+                                 year_from, year_to)
+    long = decomposition_long(dec, kode_wilayah, fb, lang=lang)
+    rs = rank_shapley(comp, levels, year_from, year_to, kode_wilayah=kode_wilayah)
+    row = rs.values.loc[kode_wilayah]
+    var_shap = pd.DataFrame({"player": ["others", "rules", *rs.players],
+                             "shapley_rank": [row["others"], row["rules"], *[row[p] for p in rs.players]]})
+    from .plots_drivers import player_label
+    cf = rs.counterfactual.merge(var_shap, on="player")
+    cf["player"] = [player_label(p, lang) for p in cf["player"]]
+    if lang == "id":
+        cf = cf.rename(columns={"player": "Variabel", "score_only_this": "Skor IID jika hanya variabel ini berubah",
+                                "rank_only_this": "Peringkat jika hanya variabel ini berubah",
+                                "rank_all_but_this": "Peringkat jika semua kecuali variabel ini berubah",
+                                "shapley_rank": "Nilai Shapley (peringkat)"})
+    else:
+        cf = cf.rename(columns={"player": "Variable", "score_only_this": "IID if only this changed",
+                                "rank_only_this": "Rank if only this changed",
+                                "rank_all_but_this": "Rank if all but this changed",
+                                "shapley_rank": "Shapley value (ranks)"})
+    cf = cf.drop(columns=["kode_wilayah"])
+    ind = indicator_rank_shapley(comp, levels, kode_wilayah, year_from, year_to, n_permutations=n_permutations,
+                                 random_state=random_state)
+    plan = path_to_target(data.spd, data.innovations, scores, kode_wilayah, year_to, target_rank, costs=costs,
+                          cost_new_innovation=cost_new_innovation)
+    from .data import load_regions
+    names = load_regions().set_index("kode_wilayah")["nama"]
+    is_sim = bool(scores.get("is_simulated", pd.Series([False])).any())
+    return RankDriversStudy(kode_wilayah, str(names.get(kode_wilayah, kode_wilayah)), year_from, year_to,
+                            target_rank, long, float(dec.loc[kode_wilayah, "iid_from"]),
+                            float(dec.loc[kode_wilayah, "iid_to"]), int(row["rank_from"]), int(row["rank_to"]),
+                            var_shap, cf, ind, plan, plan_table(plan, lang), is_sim)
+
+
+@dataclasses.dataclass
+class NationalDrivers:
+    """Cross-pemda view (analysis 3): FE regression, boosting importance, predikat transitions."""
+
+    panel: pd.DataFrame
+    fixed_effects: pd.DataFrame
+    importances: pd.DataFrame
+    partial_dependence: pd.DataFrame
+    top_feature: str
+    transitions: pd.DataFrame
+    test_r2: float
+
+
+def national_drivers(data, year_from: int, year_to: int, *, n_bootstrap: int = 50, random_state=0) -> NationalDrivers:
+    """Run analysis 3 on every pemda.
+
+    Parameters
+    ----------
+    data : object with ``scores`` and ``components()`` (e.g. SimulatedIID)
+    year_from, year_to : int
+        Pair for the rank-change model and the transition matrix; the FE
+        regression uses every year in ``data``.
+    n_bootstrap : int, default 50
+    random_state : int
+
+    Returns
+    -------
+    NationalDrivers
+        ``fixed_effects``: within-cluster rank percentile (×100) regressed on the 8 variable scores and
+        the count score (IID points), pemda and year effects, cluster-bootstrap intervals.
+        ``importances``: permutation importance of Δvariable scores for the rank gain.
+    """
+    scores = data.scores
+    levels = scores.drop_duplicates("kode_wilayah").set_index("kode_wilayah")["level"]
+    panel = driver_panel(data.components(), levels)
+    feats = [c for c in panel.columns if c not in ("kode_wilayah", "year", "level", "iid_score", "rank", "rank_pct")]
+    fe = PanelFixedEffects(n_bootstrap=n_bootstrap, random_state=random_state).fit(
+        panel[feats], panel["rank_pct"] * 100, groups=panel["kode_wilayah"].to_numpy(),
+        times=panel["year"].to_numpy())
+    X, y = rank_change_features(panel, year_from, year_to)
+    gb = RankChangeDrivers(n_bootstrap=max(5, n_bootstrap // 5), max_iter=150, random_state=random_state).fit(X, y)
+    top = str(gb.importances_["feature"].iloc[0])
+    return NationalDrivers(panel, fe.summary(), gb.importances_, gb.partial_dependence(top), top,
+                           predicate_transitions(scores, year_from, year_to, n_bootstrap=n_bootstrap,
+                                                 random_state=random_state), gb.test_r2_)
