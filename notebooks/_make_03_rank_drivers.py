@@ -39,7 +39,7 @@ cells = [
                   "pdv.plot_shapley_bars(study.variable_shapley, lang=lang, ax=plt.figure(figsize=(8, 4)).gca())\n"
                   "plt.show()\n"
                   "display(pdv.notebook_text('h_counterfactual', lang))\n"
-                  "display(study.counterfactual.round(2))"),
+                  "display(pdv.simulated_table(study.counterfactual, lang))"),
     new_code_cell("ind = study.indicator_shapley\n"
                   "display(pdv.notebook_text('h_indicators', lang))\n"
                   "display(pdv.notebook_text('t_indicators', lang, n=ind.n_permutations, err=ind.max_ci95_halfwidth))\n"
@@ -47,15 +47,15 @@ cells = [
                   " ax=plt.figure(figsize=(8, 5.5)).gca())\n"
                   "plt.show()"),
     new_code_cell("display(pdv.notebook_text('h_path', lang, target=target_rank))\n"
-                  "display(study.plan.summary(lang))\n"
-                  "display(study.plan_table)"),
+                  "display(pdv.Markdown(study.plan.summary(lang)))\n"
+                  "display(pdv.simulated_table(study.plan_table, lang, digits=3))"),
     new_code_cell("national = drivers.national_drivers(sim, year_from, year_to)\n"
                   "display(pdv.notebook_text('h_national', lang, year_from=year_from, year_to=year_to))\n"
                   "display(pdv.notebook_text('t_fe', lang))\n"
-                  "display(national.fixed_effects.round(3))\n"
+                  "display(pdv.simulated_table(national.fixed_effects, lang, digits=3))\n"
                   "display(pdv.notebook_text('t_gb', lang, r2=national.test_r2))\n"
                   "pdv.plot_shapley_bars(national.importances.assign(player=national.importances.feature), "
-                  "x='importance', lang=lang, ax=plt.figure(figsize=(8, 4)).gca()).set_xlabel('Permutation importance')\n"
+                  "x='importance', lang=lang, ax=plt.figure(figsize=(8, 4)).gca()).set_xlabel(pdv.importance_label(lang))\n"
                   "plt.show()\n"
                   "pdv.plot_partial_dependence(national.partial_dependence, feature=national.top_feature, lang=lang)\n"
                   "plt.show()\n"

@@ -414,7 +414,8 @@ class IndicatorShapleyResult:
 
     Attributes
     ----------
-    values : DataFrame with columns [player, aspect, indicator, shapley_rank, std_error, ci95_halfwidth]
+    values : DataFrame with columns [player, aspect, indicator, name_id, name_en, shapley_rank, std_error,
+        ci95_halfwidth]
         One row per lever (20 SPD rows, 20 SID indicators, ``n_innovations``), plus rows
         ``others`` and ``rules`` (exact, std_error 0).  The ``shapley_rank`` column sums
         exactly to the observed rank change (every sampled permutation is efficient).
@@ -497,10 +498,15 @@ def indicator_rank_shapley(components: pd.DataFrame, levels: pd.Series, kode_wil
     names = [f"spd_{r}" for r in fb.spd_row_ids] + list(SID_COLUMNS) + ["n_innovations"]
     aspect = ["SPD"] * n_spd + ["SID"] * n_sid + ["SID"]
     indicator = list(fb.spd_row_ids) + [str(i) for i in SID_INDICATORS] + [""]
-    vals = pd.DataFrame({"player": names, "aspect": aspect, "indicator": indicator, "shapley_rank": mean,
-                         "std_error": se, "ci95_halfwidth": 1.96 * se})
+    ind_names = fb.indicators.set_index("row_id")
+    name_id = [f"{k}. {ind_names.loc[k, 'name_id']}" for k in indicator[:-1]] + ["Jumlah inovasi dilaporkan"]
+    name_en = [f"{k}. {ind_names.loc[k, 'name_en']}" for k in indicator[:-1]] + ["Number of innovations"]
+    vals = pd.DataFrame({"player": names, "aspect": aspect, "indicator": indicator, "name_id": name_id,
+                         "name_en": name_en, "shapley_rank": mean, "std_error": se, "ci95_halfwidth": 1.96 * se})
     row = base.values.loc[kode_wilayah]
     extra = pd.DataFrame({"player": ["others", "rules"], "aspect": ["", ""], "indicator": ["", ""],
+                          "name_id": ["Perubahan pemda lain", "Perubahan aturan"],
+                          "name_en": ["Other pemda's changes", "Rule changes"],
                           "shapley_rank": [row["others"], row["rules"]], "std_error": [0.0, 0.0],
                           "ci95_halfwidth": [0.0, 0.0]})
     vals = pd.concat([vals, extra], ignore_index=True)

@@ -137,7 +137,8 @@ def plot_shapley_bars(data: pd.DataFrame, *, x: str = "shapley_rank", y: str = "
     d = d.reindex(d[x].abs().sort_values(ascending=False).index)
     if top_n is not None:
         d = d.head(top_n)
-    d["_label"] = [player_label(p, lang) for p in d[y]]
+    name_col = f"name_{lang}"
+    d["_label"] = d[name_col] if name_col in d.columns else [player_label(p, lang) for p in d[y]]
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.35 * len(d) + 1.2))
     pal = sns.color_palette("deep")
@@ -243,3 +244,40 @@ def notebook_text(key: str, lang: str = "id", **values):
     """Markdown of a notebook text block in the report language (IPython ``Markdown`` object)."""
     from IPython.display import Markdown
     return Markdown(NOTEBOOK_TEXT[key][lang].format(**values))
+
+
+TABLE_COLUMNS = {
+    "en": {"feature": "Variable", "coef": "Coefficient", "se": "Std. error", "ci_low": "95 % low",
+           "ci_high": "95 % high", "importance": "Importance"},
+    "id": {"feature": "Variabel", "coef": "Koefisien", "se": "Galat baku", "ci_low": "Batas bawah 95 %",
+           "ci_high": "Batas atas 95 %", "importance": "Kepentingan"},
+}
+
+
+def simulated_table(data: pd.DataFrame, lang: str = "id", *, simulated: bool = True, digits: int = 2):
+    """A table for a report: translated headers and variable names, rounded, captioned SIMULATED.
+
+    Returns
+    -------
+    pandas Styler (renders as HTML with the caption and without the index)
+    """
+    d = data.copy()
+    for col in ("feature", "player"):
+        if col in d.columns:
+            d[col] = [player_label(v, lang) for v in d[col]]
+    d = d.rename(columns=TABLE_COLUMNS[lang])
+    styler = d.style.format(precision=digits).hide(axis="index")
+    if simulated:
+        styler = styler.set_caption(SIMULATED_NOTE.get(lang, SIMULATED_NOTE["en"]))
+    return styler
+
+
+def importance_label(lang: str = "id") -> str:
+    """Axis label of permutation importance."""
+    return "Kepentingan permutasi (penurunan R²)" if lang == "id" else "Permutation importance (drop in R²)"
+
+
+def Markdown(text: str):  # noqa: N802 - mirrors IPython.display.Markdown
+    """IPython Markdown object (kept here so notebooks need one import)."""
+    from IPython.display import Markdown as _Markdown
+    return _Markdown(text)

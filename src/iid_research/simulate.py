@@ -401,9 +401,9 @@ def _spd_levels(share: float, w: np.ndarray, rng: np.random.Generator) -> np.nda
 
 # --------------------------------------------------------------------------- main
 
-def _cache_key(seed: int, years: tuple) -> str:
+def _cache_key(seed: int, years: tuple, extra: str = "") -> str:
     h = hashlib.sha256()
-    h.update(f"{SIMULATOR_VERSION}|{seed}|{years}".encode())
+    h.update(f"{SIMULATOR_VERSION}|{seed}|{years}|{extra}".encode())
     raw = config.RAW_DIR
     for name in ("regions_kemendagri_2025_population_area.csv", "iid_region_scores_news_2019_2025.csv",
                  "iid_predicate_counts_2018_2025.csv", "grdp_per_capita_districts_2000_2024_quarcs.csv"):
@@ -415,8 +415,8 @@ def _cache_key(seed: int, years: tuple) -> str:
     return h.hexdigest()[:16]
 
 
-def simulate_iid(seed: int = DEFAULT_SEED, years=DEFAULT_YEARS, *, use_cache: bool = True,
-                 cache_dir=None) -> SimulatedIID:
+def simulate_iid(seed: int = DEFAULT_SEED, years=DEFAULT_YEARS, *, published: pd.DataFrame | None = None,
+                 use_cache: bool = True, cache_dir=None) -> SimulatedIID:
     """Simulate indicator-level IID data for every autonomous pemda (SIMULATED data).
 
     Parameters
@@ -428,6 +428,10 @@ def simulate_iid(seed: int = DEFAULT_SEED, years=DEFAULT_YEARS, *, use_cache: bo
         ``framework_for_year(year)`` and its own predikat thresholds.  The
         full 2021-2025 panel is always generated, then subset, so a year's data
         do not depend on which other years are asked for.
+    published : DataFrame, optional
+        Published results to calibrate to, with the columns of
+        :func:`iid_research.data.load_iid_results` (kode_wilayah, level, year,
+        iid_score, predicate, rank, ...); default ``load_iid_results()``.
     use_cache : bool, default True
         Read/write ``<cache_dir>/simulated_iid_<key>.pkl`` where the key hashes
         the seed, years, simulator source and the checksums of the inputs.
@@ -450,14 +454,16 @@ def simulate_iid(seed: int = DEFAULT_SEED, years=DEFAULT_YEARS, *, use_cache: bo
     cache_file = None
     if use_cache:
         folder = Path(cache_dir) if cache_dir is not None else config.PROCESSED_DIR
-        cache_file = folder / f"simulated_iid_{_cache_key(seed, years)}.pkl"
+        extra = "" if published is None else str(pd.util.hash_pandas_object(
+            published.astype(str), index=False).sum())
+        cache_file = folder / f"simulated_iid_{_cache_key(seed, years, extra)}.pkl"
         if cache_file.exists():
             try:
                 with open(cache_file, "rb") as fh:
                     return pickle.load(fh)
             except Exception:  # noqa: BLE001 - a broken cache is rebuilt
                 pass
-    sim = _simulate(seed)
+    sim = _simulate(seed, published)
     if years != DEFAULT_YEARS:
         keep = lambda f: f[f["year"].isin(years)].reset_index(drop=True)  # noqa: E731
         sim = SimulatedIID(keep(sim.spd), keep(sim.innovations), keep(sim.scores), keep(sim.calibration),
@@ -472,7 +478,7 @@ def simulate_iid(seed: int = DEFAULT_SEED, years=DEFAULT_YEARS, *, use_cache: bo
     return sim
 
 
-def _simulate(seed: int) -> SimulatedIID:
+def _simulate(seed: int, published: pd.DataFrame | None = None) -> SimulatedIID:
     rng = np.random.default_rng(seed)
     years = DEFAULT_YEARS
     pemda = _pemda_table()
@@ -499,8 +505,8 @@ def _simulate(seed: int) -> SimulatedIID:
         latent_rows.append(pd.DataFrame({"kode_wilayah": codes, "year": t, "capacity": cap[t], "has_jump": jumps}))
 
     counts = load_predicate_counts().set_index("year")
-    published = load_iid_results()
-    published = published[published["year"] >= 2021]
+    published = load_iid_results() if published is None else published
+    published = published[(published["year"] >= 2021) & published["year"].isin(years)]
 
     target = {}
     assessed = {}
@@ -728,7 +734,7 @@ def _innovation_frame(parts, opd_lists, pemda, rng) -> pd.DataFrame:
     seq = pd.Series(code).groupby([code, year]).cumcount().to_numpy() + 1
     ids = np.char.add(np.char.add(np.char.add("SIM-", code.astype(str)), np.char.add("-", year.astype(str))),
                       np.char.add("-", np.char.zfill(seq.astype(str), 4)))
-    impl = pd.to_datetime(year - 1, format="%Y") + pd.to_timedelta(rng.integers(0, 540, n), unit="D")
+    impl = pd.to_datetime((year - 1).astype(str), format="%Y") + pd.to_timedelta(rng.integers(0, 540, n), unit="D")
     trial = impl - pd.to_timedelta(rng.integers(30, 300, n), unit="D")
     impl = impl.where(tah == 2, pd.NaT)
     trial = trial.where(tah >= 1, pd.NaT)
