@@ -1230,8 +1230,11 @@ def predicate_transitions(scores: pd.DataFrame, year_from: int, year_to: int, *,
             boots.append(m / m.sum(1, keepdims=True))
     boots = np.array(boots)
     alpha = (1 - confidence) / 2
-    lo = np.nanquantile(boots, alpha, axis=0) if len(boots) else np.full((k, k), np.nan)
-    hi = np.nanquantile(boots, 1 - alpha, axis=0) if len(boots) else np.full((k, k), np.nan)
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # predikat never observed in year_from: all-NaN row
+        lo = np.nanquantile(boots, alpha, axis=0) if len(boots) else np.full((k, k), np.nan)
+        hi = np.nanquantile(boots, 1 - alpha, axis=0) if len(boots) else np.full((k, k), np.nan)
     recs = [(cats[i], cats[j], int(counts[i, j]), share[i, j], lo[i, j], hi[i, j])
             for i, j in itertools.product(range(k), range(k))]
     return pd.DataFrame(recs, columns=["predicate_from", "predicate_to", "count", "share", "ci_low", "ci_high"])
