@@ -1132,6 +1132,7 @@ class RankChangeDrivers(BaseEstimator):
         point = permutation_importance(holdout, Xte, yte, n_repeats=self.n_repeats, random_state=seed)
         self.test_r2_ = float(holdout.score(Xte, yte))
         boots = []
+        self.bootstrap_models_ = []
         for _ in range(self.n_bootstrap):
             s = int(rng.integers(2 ** 31 - 1))
             idx = rng.integers(0, len(X), len(X))
@@ -1139,6 +1140,7 @@ class RankChangeDrivers(BaseEstimator):
             if len(oob) < 10:
                 continue
             m = self._model(s).fit(X.iloc[idx], y[idx])
+            self.bootstrap_models_.append(m)
             imp = permutation_importance(m, X.iloc[oob], y[oob], n_repeats=max(1, self.n_repeats // 2),
                                          random_state=s)
             boots.append(imp.importances_mean)
@@ -1157,13 +1159,30 @@ class RankChangeDrivers(BaseEstimator):
 
         Returns
         -------
-        DataFrame with columns [value, rank_gain]
+        DataFrame with columns [value, rank_gain, ci_low, ci_high]
+            ``rank_gain`` from the model fitted on all rows; the interval from the
+            bootstrap models evaluated on the same grid.
         """
         from sklearn.inspection import partial_dependence
         from threadpoolctl import threadpool_limits
         with threadpool_limits(limits=1):
             pd_res = partial_dependence(self.model_, self._X, [feature], grid_resolution=grid_resolution)
-        return pd.DataFrame({"value": pd_res["grid_values"][0], "rank_gain": pd_res["average"][0]})
+            grid = pd_res["grid_values"][0]
+            col = list(self._X.columns).index(feature)
+            curves = []
+            for m in self.bootstrap_models_:
+                # manual brute-force partial dependence on the common grid
+                Xg = self._X.to_numpy(float).copy()
+                curve = []
+                for v in grid:
+                    Xg[:, col] = v
+                    curve.append(m.predict(pd.DataFrame(Xg, columns=self._X.columns)).mean())
+                curves.append(curve)
+        alpha = (1 - self.confidence) / 2
+        curves = np.array(curves) if curves else np.full((1, len(grid)), np.nan)
+        return pd.DataFrame({"value": grid, "rank_gain": pd_res["average"][0],
+                             "ci_low": np.quantile(curves, alpha, axis=0),
+                             "ci_high": np.quantile(curves, 1 - alpha, axis=0)})
 
 
 def rank_change_features(panel: pd.DataFrame, year_from: int, year_to: int) -> tuple[pd.DataFrame, pd.Series]:

@@ -184,6 +184,8 @@ def plot_partial_dependence(data: pd.DataFrame, *, feature: str = "", lang: str 
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3.5))
     sns.lineplot(data=data, x="value", y="rank_gain", ax=ax)
+    if {"ci_low", "ci_high"} <= set(data.columns) and data["ci_low"].notna().any():
+        ax.fill_between(data["value"], data["ci_low"], data["ci_high"], alpha=0.25)
     ax.set_xlabel(player_label(feature, lang))
     ax.set_ylabel(_TEXT[lang]["pd_y"])
     sns.despine(ax=ax)
