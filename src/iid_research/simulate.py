@@ -96,6 +96,9 @@ TAHAPAN_SPLIT = {
 }
 """Published inisiatif / uji coba / penerapan counts; 2021-2022 use 2023, 2025 uses 2024."""
 
+MAX_INNOVATIONS_PER_PEMDA = 400
+"""Upper bound of innovations one pemda reports in a year in the simulation (assumed)."""
+
 NEW_PAPUA_PROVINCES = ("93", "94", "95", "96")
 """Provinces formed in 2022; not assessed before IID 2023 (2021 ranks are out of 34 provinces)."""
 
@@ -555,9 +558,18 @@ def _simulate(seed: int, published: pd.DataFrame | None = None) -> SimulatedIID:
         # innovations per pemda scaled to the national total
         z = np.zeros(n_p)
         z[part] = (s[part] - s[part].mean()) / s[part].std()
-        raw_n = np.exp(1.0 * z + rng.normal(0, 0.35, n_p) + 0.3 * (level == "provinsi")) * part
+        raw_n = np.exp(0.75 * z + rng.normal(0, 0.35, n_p) + 0.3 * (level == "provinsi")) * part
         total = int(counts.loc[t, "innovations_reported_count"]) if t in counts.index else INNOVATION_TOTALS[t]
-        n_inn = np.where(part, np.maximum(1, np.round(raw_n / raw_n.sum() * total)), 0).astype(int)
+        share_n = raw_n / raw_n.sum() * total
+        for _ in range(5):  # cap at MAX_INNOVATIONS_PER_PEMDA and hand the excess to the others
+            over = share_n > MAX_INNOVATIONS_PER_PEMDA
+            if not over.any():
+                break
+            excess = (share_n[over] - MAX_INNOVATIONS_PER_PEMDA).sum()
+            share_n[over] = MAX_INNOVATIONS_PER_PEMDA
+            free = ~over & part
+            share_n[free] += excess * share_n[free] / share_n[free].sum()
+        n_inn = np.where(part, np.maximum(1, np.round(share_n)), 0).astype(int)
         split = np.array(TAHAPAN_SPLIT.get(t, TAHAPAN_SPLIT[2023] if t < 2023 else TAHAPAN_SPLIT[2024]), float)
         split /= split.sum()
         for i in np.flatnonzero(part):
