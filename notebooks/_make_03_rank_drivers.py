@@ -49,6 +49,11 @@ cells = [
     new_code_cell("display(pdv.notebook_text('h_path', lang, target=target_rank))\n"
                   "display(pdv.Markdown(study.plan.summary(lang)))\n"
                   "display(pdv.simulated_table(study.plan_table, lang, digits=3))"),
+    new_code_cell("rules = drivers.rules_comparison(sim, year_to)\n"
+                  "display(pdv.notebook_text('h_rules', lang, f1=2023, f2=2026, year=year_to))\n"
+                  "display(pdv.notebook_text('t_rules', lang, f2=2026, year=year_to))\n"
+                  "display(pdv.simulated_table(rules.loc[[kode_wilayah]].reset_index(), lang))\n"
+                  "display(pdv.simulated_table(pdv.predicate_counts_table(rules, lang), lang, digits=0))"),
     new_code_cell("national = drivers.national_drivers(sim, year_from, year_to)\n"
                   "display(pdv.notebook_text('h_national', lang, year_from=year_from, year_to=year_to))\n"
                   "display(pdv.notebook_text('t_fe', lang))\n"

@@ -1412,3 +1412,38 @@ def national_drivers(data, year_from: int, year_to: int, *, n_bootstrap: int = 5
     return NationalDrivers(panel, fe.summary(), gb.importances_, gb.partial_dependence(top), top,
                            predicate_transitions(scores, year_from, year_to, n_bootstrap=n_bootstrap,
                                                  random_state=random_state), gb.test_r2_)
+
+
+def rules_comparison(data, year: int, *, framework_years=(2023, 2026), lang: str = "id") -> pd.DataFrame:
+    """Every pemda's ``year`` answers scored under two framework years (same data, other rules).
+
+    Parameters
+    ----------
+    data : object with ``scores`` and ``components()`` (e.g. SimulatedIID)
+    year : int
+        Year of the answers.
+    framework_years : pair of int, default (2023, 2026)
+        Each framework's own predikat thresholds apply (``predicate_thresholds(framework year)``).
+        The 2026 count score needs ≥ 5 of the 6 urusan pelayanan dasar (from the innovations).
+    lang : {"id", "en"}
+        Not used for values; kept for a uniform notebook API.
+
+    Returns
+    -------
+    DataFrame indexed by kode_wilayah with columns [level, iid_<F1>, rank_<F1>, predicate_<F1>,
+    iid_<F2>, rank_<F2>, predicate_<F2>, rules_effect]
+        ``rules_effect`` = iid_<F2> − iid_<F1> (IID points).
+    """
+    from .frameworks import load_framework
+    from .scoring import rank_within_cluster
+    f1, f2 = (load_framework(y) for y in framework_years)
+    comp = data.components().xs(year, level="year", drop_level=False)
+    rv = rules_vs_data(comp, year, year, f1, f2)
+    levels = data.scores.drop_duplicates("kode_wilayah").set_index("kode_wilayah")["level"]
+    out = pd.DataFrame({"level": levels.reindex(rv.index)}, index=rv.index)
+    for fy, col, pred in ((f1.year, "iid_a_Fa", "predicate_from"), (f2.year, "iid_b_Fb", "predicate_to")):
+        out[f"iid_{fy}"] = rv[col]
+        out[f"rank_{fy}"] = rank_within_cluster(out.assign(year=year), score=f"iid_{fy}").to_numpy()
+        out[f"predicate_{fy}"] = rv[pred]
+    out["rules_effect"] = rv["rules_effect"]
+    return out

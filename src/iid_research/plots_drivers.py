@@ -25,10 +25,12 @@ VARIABLE_NAMES_EN = {
     "Kecepatan Bisnis Proses": "Business process speed",
     "Jumlah Inovasi dan Hasil Kreatif": "Innovation count & creative output",
     "n_innovations": "Number of innovations",
+    "count_score": "Innovation-count score",
     "others": "Other pemda's changes",
     "rules": "Rule changes",
 }
-VARIABLE_NAMES_ID = {"n_innovations": "Jumlah inovasi dilaporkan", "others": "Perubahan pemda lain",
+VARIABLE_NAMES_ID = {"n_innovations": "Jumlah inovasi dilaporkan", "count_score": "Skor jumlah inovasi",
+                     "others": "Perubahan pemda lain",
                      "rules": "Perubahan aturan"}
 
 _TEXT = {
@@ -224,6 +226,13 @@ NOTEBOOK_TEXT = {
                      "en": "Shapley values per indicator from {n} random permutations; largest error (95 %) "
                            "±{err:.2f} ranks."},
     "h_path": {"id": "## Jalan menuju peringkat {target}", "en": "## Path to rank {target}"},
+    "h_rules": {"id": "## Data yang sama, aturan berbeda: kerangka {f1} vs {f2} (jawaban {year})",
+                "en": "## Same answers, other rules: framework {f1} vs {f2} ({year} answers)"},
+    "t_rules": {"id": "Jawaban {year} dinilai ulang dengan aturan {f2} (pembagi MAX(12, n), skor jumlah inovasi hanya "
+                      "jika ≥ 5 urusan pelayanan dasar, ambang predikat 65,01 / 40,01). Perubahan skor = efek aturan.",
+                "en": "The {year} answers rescored under the {f2} rules (divisor MAX(12, n), count score only with "
+                      "≥ 5 basic-service urusan, predicate cut-offs 65.01 / 40.01). The score change is the rules "
+                      "effect."},
     "h_national": {"id": "## Pendorong secara nasional ({year_from} → {year_to})",
                    "en": "## National drivers ({year_from} → {year_to})"},
     "t_fe": {"id": "Regresi panel efek tetap (pemda dan tahun): persentil peringkat (0-100) terhadap skor variabel, "
@@ -251,9 +260,21 @@ def notebook_text(key: str, lang: str = "id", **values):
 TABLE_COLUMNS = {
     "en": {"feature": "Variable", "coef": "Coefficient", "se": "Std. error", "ci_low": "95 % low",
            "ci_high": "95 % high", "importance": "Importance"},
-    "id": {"feature": "Variabel", "coef": "Koefisien", "se": "Galat baku", "ci_low": "Batas bawah 95 %",
+    "id": {"feature": "Variabel", "player": "Variabel", "coef": "Koefisien", "se": "Galat baku", "ci_low": "Batas bawah 95 %",
            "ci_high": "Batas atas 95 %", "importance": "Kepentingan"},
 }
+
+
+def _pattern_header(col: str, lang: str) -> str:
+    import re
+    m = re.fullmatch(r"(iid|rank|predicate)_(\d{4})", str(col))
+    if m:
+        word = {"id": {"iid": "Skor IID", "rank": "Peringkat", "predicate": "Predikat"},
+                "en": {"iid": "IID score", "rank": "Rank", "predicate": "Predicate"}}[lang][m.group(1)]
+        return f"{word} (aturan {m.group(2)})" if lang == "id" else f"{word} ({m.group(2)} rules)"
+    fixed = {"id": {"kode_wilayah": "Kode wilayah", "level": "Klaster", "rules_effect": "Efek aturan (poin IID)"},
+             "en": {"kode_wilayah": "Region code", "level": "Cluster", "rules_effect": "Rules effect (IID points)"}}
+    return fixed[lang].get(col, col)
 
 
 def simulated_table(data: pd.DataFrame, lang: str = "id", *, simulated: bool = True, digits: int = 2):
@@ -268,6 +289,7 @@ def simulated_table(data: pd.DataFrame, lang: str = "id", *, simulated: bool = T
         if col in d.columns:
             d[col] = [player_label(v, lang) for v in d[col]]
     d = d.rename(columns=TABLE_COLUMNS[lang])
+    d = d.rename(columns=lambda c: _pattern_header(c, lang))
     styler = d.style.format(precision=digits).hide(axis="index")
     if simulated:
         styler = styler.set_caption(SIMULATED_NOTE.get(lang, SIMULATED_NOTE["en"]))
@@ -283,3 +305,18 @@ def Markdown(text: str):  # noqa: N802 - mirrors IPython.display.Markdown
     """IPython Markdown object (kept here so notebooks need one import)."""
     from IPython.display import Markdown as _Markdown
     return _Markdown(text)
+
+
+def predicate_counts_table(rules: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
+    """Count of pemda per predikat under each framework (from :func:`iid_research.drivers.rules_comparison`).
+
+    Returns
+    -------
+    DataFrame with one row per predikat and one count column per framework year.
+    """
+    from .data import PREDICATES
+    cols = [c for c in rules.columns if c.startswith("predicate_")]
+    table = pd.DataFrame({c.replace("predicate_", "Kerangka " if lang == "id" else "Framework "):
+                          rules[c].value_counts().reindex(list(PREDICATES), fill_value=0) for c in cols})
+    table.index.name = "Predikat" if lang == "id" else "Predicate"
+    return table.reset_index()
