@@ -343,3 +343,15 @@ def test_rank_drivers_notebook_runs_with_papermill(tmp_path, monkeypatch):
     text = out.read_text()
     assert "SIMULATED DATA" in text and "Kabupaten Blora" in text
     assert "rank 80" in text and "rank 16" in text and "image/png" in text
+
+
+def test_rules_comparison_ranks_and_effects():
+    from types import SimpleNamespace
+    _, _, scores, comp, _ = synthetic(13, n_pemda=12, n_max=14)
+    data = SimpleNamespace(scores=scores, components=lambda: comp)
+    out = D.rules_comparison(data, 2023)
+    assert np.allclose(out["rules_effect"], out["iid_2026"] - out["iid_2023"])
+    expected = out["iid_2026"].round(2).rank(method="min", ascending=False).astype(int)
+    assert (out["rank_2026"].to_numpy() == expected.to_numpy()).all()
+    # 2026: a count score needs >= 5 urusan pelayanan dasar; the synthetic innovations cover at most 3
+    assert (out["rules_effect"] <= 1e-12).all() and (out["rules_effect"] < 0).any()

@@ -36,7 +36,6 @@ def test_published_ranks_reproduced_and_blora_story(sim):
 
 
 def test_scores_recomputed_from_answers_with_the_official_function(sim):
-    rng = np.random.default_rng(0)
     sample = sim.scores[sim.scores["n_innovations"] > 0].sample(8, random_state=1)
     for r in sample.itertuples(index=False):
         fw = framework_for_year(r.year)
@@ -46,7 +45,6 @@ def test_scores_recomputed_from_answers_with_the_official_function(sim):
         official = score_pemda(levels, inn[list(SID_COLUMNS)], fw)
         assert official["iid_score"] == pytest.approx(r.iid_score, abs=1e-9)
         assert official["n_innovations"] == r.n_innovations
-    del rng
 
 
 def test_national_structure(sim):

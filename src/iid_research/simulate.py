@@ -69,7 +69,7 @@ import pandas as pd
 from . import config
 from ._io import atomic_path, sha256_file
 from .data import load_covariates, load_iid_results, load_predicate_counts, load_regions
-from .frameworks import SID_INDICATORS, framework_for_year, predicate_thresholds
+from .frameworks import framework_for_year, predicate_thresholds
 from .indicator_data import (BENTUK, INISIATOR, JENIS, SPD_COLUMNS, pemda_components, score_components)
 from .scoring import SID_COLUMNS, URUSAN_PELAYANAN_DASAR, assign_predicates
 
@@ -580,7 +580,6 @@ def _simulate(seed: int, published: pd.DataFrame | None = None) -> SimulatedIID:
             n, spd_lv, K = _fit_totals(T, n, spd_lv, spd_w, fw, rng)
             # SID answers
             tah = rng.choice(3, size=n, p=split)
-            D = max(fw.divisor_floor, n)
             q = np.clip(K / (n * fw.max_sid_per_innovation), 0.0, 1.0)
             theta = np.clip(rng.beta(8 * q + 0.5, 8 * (1 - q) + 0.5, size=n) * np.where(tah == 2, 1.05, 0.75),
                             0, 1)
@@ -588,7 +587,6 @@ def _simulate(seed: int, published: pd.DataFrame | None = None) -> SimulatedIID:
             L = _adjust_to_sum(L, sid_w, K, rng)
             spd_parts.append((codes[i], t, spd_lv))
             inn_parts.append((codes[i], t, L, tah))
-            del D
 
     spd_df = _spd_frame(spd_parts, spd_rows)
     inn_df = _innovation_frame(inn_parts, opd_lists, pemda, rng)
