@@ -170,3 +170,10 @@ def test_components_score_like_the_official_function():
     official = score_pemda({"1": 3, "12": 2}, inn[list(SID_COLUMNS)], fw)
     assert got["iid_score"] == pytest.approx(official["iid_score"], abs=1e-12)
     assert got["quality_score"] == pytest.approx(official["quality_score"])  # n=4 < 10: 6 empty seats
+
+
+def test_templates_load_back(tmp_path):
+    paths = idd.write_templates(tmp_path)
+    assert idd.load_spd_answers(paths["spd_answers.xlsx"])["level"].tolist() == [3]
+    inn = idd.load_innovation_answers(paths["innovation_answers.csv"])
+    assert inn["tahapan"].tolist() == ["penerapan"] and inn["implementation_date"].notna().all()

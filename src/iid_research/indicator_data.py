@@ -379,3 +379,37 @@ def score_components(components: pd.DataFrame, framework: Framework) -> pd.DataF
     return pd.DataFrame({"spd_score": spd, "n_innovations": n, "quality_score": quality, "count_score": count,
                          "sid_score": sid, "total_score": spd + sid,
                          "iid_score": compute_iid(spd, sid, framework)}, index=components.index)
+
+
+def write_templates(folder: str | os.PathLike, *, xlsx: bool = True) -> dict[str, Path]:
+    """Write empty input templates (header + one example row) in the documented layout.
+
+    Parameters
+    ----------
+    folder : path-like
+        Created if missing.
+    xlsx : bool, default True
+        Also write ``.xlsx`` versions.
+
+    Returns
+    -------
+    dict name -> path
+        ``spd_answers.csv``, ``innovation_answers.csv`` (and ``.xlsx``), each written atomically.
+    """
+    from ._io import atomic_path, write_csv_atomic
+    folder = Path(folder)
+    spd = pd.DataFrame([{"kode_wilayah": "33.16", "year": 2023, "indicator_no": 2, "sub": "a", "level": 3,
+                         "raw_value": None}])
+    inn = pd.DataFrame([{"innovation_id": "33.16-2023-0001", "kode_wilayah": "33.16", "year": 2023,
+                         "opd_name": "Dinas Kesehatan", "tahapan": "penerapan", "jenis": "digital",
+                         "bentuk": "pelayanan publik", "inisiator": "opd", "urusan": "Kesehatan",
+                         "tematik": "Digitalisasi layanan pemerintahan", "trial_date": "2022-02-01",
+                         "implementation_date": "2022-08-01", **{c: 0 for c in SID_COLUMNS}}])
+    out = {}
+    for name, frame in (("spd_answers", spd), ("innovation_answers", inn)):
+        out[f"{name}.csv"] = write_csv_atomic(frame, folder / f"{name}.csv")
+        if xlsx:
+            with atomic_path(folder / f"{name}.xlsx") as tmp:
+                frame.to_excel(tmp, index=False, engine="openpyxl")
+            out[f"{name}.xlsx"] = folder / f"{name}.xlsx"
+    return out
