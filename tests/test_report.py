@@ -109,3 +109,11 @@ def test_build_key_changes_with_inputs(tmp_path):
     assert k1 == runner.build_key(nb, {"year": 2022}, "abc")
     assert k1 != runner.build_key(nb, {"year": 2023}, "abc")
     assert k1 != runner.build_key(nb, {"year": 2022}, "abd")
+
+
+@pytest.mark.parametrize("lang, word", [("id", "DATA SIMULASI"), ("en", "SIMULATED DATA")])
+def test_simulated_banner_is_translated(lang, word):
+    markup = report.banner_html("simulated", lang)
+    assert word in markup and "_label" not in markup and "iid-simulated" in markup
+    with pytest.raises(ValueError):
+        report.banner_html("guess", lang)

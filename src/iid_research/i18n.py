@@ -66,9 +66,11 @@ _STRINGS: dict[str, dict[str, str]] = {
     "Inovatif": {"id": "Inovatif", "en": "Inovatif (innovative)"},
     "Kurang Inovatif": {"id": "Kurang Inovatif", "en": "Kurang Inovatif (less innovative)"},
     "Tidak Dapat Dinilai": {"id": "Tidak Dapat Dinilai", "en": "Tidak Dapat Dinilai (not assessable)"},
-    "real_data_label": {"id": "DATA NYATA: angka dipublikasikan (berita dan situs pemda), bukan data simulasi.",
-                        "en": "REAL DATA: published figures (news and government pages), not simulated."},
-    "simulated_label": {"id": "DATA SIMULASI: bukan fakta daerah mana pun.",
+    "real_data_label": {"id": "DATA NYATA: angka dipublikasikan (berita dan situs pemda). Hanya bagian bertanda "
+                              "SIMULASI yang memakai data simulasi.",
+                        "en": "REAL DATA: published figures (news and government pages). Only parts marked "
+                              "SIMULATED use simulated data."},
+    "simulated_data_label": {"id": "DATA SIMULASI: bukan fakta daerah mana pun.",
                         "en": "SIMULATED DATA: not facts about any region."},
     "none": {"id": "Tidak ada data.", "en": "No data."},
     # overview
@@ -129,6 +131,27 @@ _STRINGS: dict[str, dict[str, str]] = {
               "300.2.2-2138/2025; PDRB per kapita dari quarcs-lab/indonesia514. Checksum setiap berkas masukan:",
         "en": "IID results come from news and government pages (one link per row). Region data from Kepmendagri "
               "300.2.2-2138/2025; GRDP per capita from quarcs-lab/indonesia514. Checksums of every input file:"},
+    "h_simulated_insights": {"id": "Pendorong nilai dan OPD (ilustrasi dengan DATA SIMULASI)",
+                             "en": "Score drivers and OPDs (illustrated with SIMULATED DATA)"},
+    "simulated_insights_intro": {
+        "id": "Jawaban per indikator tidak dipublikasikan. Bagian ini memakai data simulasi yang mereproduksi nilai "
+              "yang dipublikasikan; angka di bawah BUKAN fakta daerah ini, hanya ilustrasi cara membaca pendorong nilai.",
+        "en": "Indicator-level answers are not published. This section uses simulated data that reproduce the published "
+              "scores; the numbers below are NOT facts about this region, only an illustration of how to read score drivers."},
+    "insight_drivers": {"id": "[SIMULASI] Tiga komponen yang paling menggerakkan nilai {year_from}→{year_to}: {parts} poin IID.",
+                        "en": "[SIMULATED] The three components that moved the score most {year_from}→{year_to}: {parts} IID points."},
+    "insight_opds": {"id": "[SIMULASI] OPD terdepan: {lead}; OPD tertinggal: {lag}.",
+                     "en": "[SIMULATED] Leading OPDs: {lead}; lagging OPDs: {lag}."},
+    "component_empty_seats": {"id": "Kursi kosong (pembagi minimum SID)", "en": "Empty seats (SID divisor floor)"},
+    "component_count_score": {"id": "Skor jumlah inovasi", "en": "Innovation-count score"},
+    "component_rules": {"id": "Perubahan aturan", "en": "Rule change"},
+    "component": {"id": "Komponen", "en": "Component"},
+    "label": {"id": "Komponen", "en": "Component"},
+    "contribution_points": {"id": "Kontribusi (poin IID)", "en": "Contribution (IID points)"},
+    "opd": {"id": "OPD", "en": "OPD"},
+    "innovation_count": {"id": "Jumlah inovasi", "en": "Innovations"},
+    "maturity_mean_score": {"id": "Rata-rata kematangan (0-111)", "en": "Mean maturity (0-111)"},
+    "is_simulated": {"id": "Simulasi", "en": "Simulated"},
     "old_scale_note": {"id": "Nilai 2019-2020 memakai skala lama (tidak sebanding dengan skala 0-100 sejak 2021).",
                        "en": "2019-2020 values use the old raw scale (not comparable with the 0-100 scale used since 2021)."},
 }

@@ -352,12 +352,17 @@ def text(key: str, lang: str = "id", **fields):
     display(Markdown(t(key, lang, **fields)))
 
 
-def banner(kind: str, lang: str = "id"):
-    """Show the data-provenance banner: ``kind`` is "real" or "simulated"."""
+def banner_html(kind: str, lang: str = "id") -> str:
+    """HTML of the data-provenance banner: ``kind`` is "real" or "simulated"."""
     if kind not in ("real", "simulated"):
         raise ValueError(f"kind must be 'real' or 'simulated', got {kind!r}")
     css = "iid-real" if kind == "real" else "iid-simulated"
-    _display_html(f'<div class="iid-banner {css}">{html.escape(t(kind + "_data_label", lang))}</div>')
+    return f'<div class="iid-banner {css}">{html.escape(t(kind + "_data_label", lang))}</div>'
+
+
+def banner(kind: str, lang: str = "id"):
+    """Show the data-provenance banner (see :func:`banner_html`)."""
+    _display_html(banner_html(kind, lang))
 
 
 def table_html(frame: pd.DataFrame, lang: str = "id", *, floatfmt: str = "{:,.2f}", max_rows: int = 60) -> str:
@@ -517,11 +522,12 @@ def pemda_summary_sentences(summary: dict, lang: str = "id") -> list[str]:
     return lines
 
 
-def pemda_summary_block(summary: dict, lang: str = "id"):
-    """Show :func:`pemda_summary_sentences` as a short bulleted summary."""
+def pemda_summary_block(summary: dict, lang: str = "id", extra: list[str] | None = None):
+    """Show :func:`pemda_summary_sentences` (plus ``extra`` lines) as a short bulleted summary."""
     from IPython.display import Markdown, display
 
-    display(Markdown("\n".join(f"- {line}" for line in pemda_summary_sentences(summary, lang))))
+    lines = pemda_summary_sentences(summary, lang) + list(extra or [])
+    display(Markdown("\n".join(f"- {line}" for line in lines)))
 
 
 # --------------------------------------------------------------------------- PDF
