@@ -228,7 +228,7 @@ def run_batch(jobs: list[Job], output_dir=None, *, n_jobs: int | None = None, ti
     (out / "notebooks").mkdir(parents=True, exist_ok=True)
     tasks, done = plan_batch(jobs, out, force=force)
     results: dict[int, JobResult] = dict(done)
-    bar = tqdm(total=len(jobs), initial=len(done), disable=not progress, unit="report")
+    bar = tqdm(total=len(jobs), initial=len(done), disable=not progress, unit="report", mininterval=2.0)
 
     def record(i, res):
         results[i] = res
