@@ -1,4 +1,4 @@
-"""Build notebooks/03_rank_drivers.ipynb (thin; no outputs). Run: python notebooks/_make_03_rank_drivers.py"""
+"""Build notebooks/03_rank_drivers.ipynb (thin; no outputs). Run: python notebooks/builders/make_03_rank_drivers.py"""
 
 from pathlib import Path
 
@@ -71,6 +71,8 @@ cells = [
 nb = new_notebook(cells=cells, metadata={
     "kernelspec": {"display_name": "Python (iid-research)", "language": "python", "name": "iid-research"},
     "language_info": {"name": "python"}})
-out = Path(__file__).with_name("03_rank_drivers.ipynb")
+out = Path(__file__).resolve().parent.parent / "03_rank_drivers.ipynb"
+for i, c in enumerate(nb.cells):
+    c.id = f"cell-{i:02d}"  # stable ids: rebuilding gives the same file
 nbformat.write(nb, out)
 print(out)

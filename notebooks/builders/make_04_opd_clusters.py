@@ -1,6 +1,6 @@
 """Build ``notebooks/04_opd_clusters.ipynb`` with nbformat (no outputs).
 
-Run from the project root: ``python notebooks/build_04_opd_clusters.py``.
+Run from the project root: ``python notebooks/builders/make_04_opd_clusters.py``.
 """
 
 from pathlib import Path
@@ -97,7 +97,7 @@ if len(innovations) and kode_wilayah != "all":
 
 def build() -> nbformat.NotebookNode:
     nb = new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    nb.metadata["kernelspec"] = {"name": "iid-research", "display_name": "Python (iid-research)", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
     nb.cells = [new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]})] + [new_code_cell(c) for c in CELLS]
     for i, cell in enumerate(nb.cells):
@@ -106,7 +106,7 @@ def build() -> nbformat.NotebookNode:
 
 
 if __name__ == "__main__":
-    out = Path(__file__).resolve().parent / "04_opd_clusters.ipynb"
+    out = Path(__file__).resolve().parent.parent / "04_opd_clusters.ipynb"
     nbformat.validate(build())
     out.write_text(nbformat.writes(build()), encoding="utf-8")
     print(f"wrote {out}")
