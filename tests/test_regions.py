@@ -77,3 +77,28 @@ def test_split_prefix_implies_level():
     assert split_prefix("Prov. Jawa Tengah") == ("provinsi", "jawa tengah")
     assert split_prefix("Kota Administrasi Jakarta Pusat") == ("kota", "jakarta pusat")
     assert split_prefix("Kotawaringin Barat") == (None, "kotawaringin barat")
+
+
+def test_level_and_province_are_enforced_not_just_tie_breakers(matcher):
+    with pytest.raises(RegionMatchError, match="names a kabupaten, not a provinsi"):
+        matcher.match("Kab. Pati", level="provinsi")
+    with pytest.raises(RegionMatchError, match="names a kota, not a kabupaten"):
+        matcher.match("Kota Semarang", level="kabupaten")
+    with pytest.raises(RegionMatchError, match="not in province 'Jawa Timur'"):
+        matcher.match("Blora", province="Jawa Timur")
+    with pytest.raises(ValueError, match="province 'Atlantis' matches no province"):
+        matcher.match("Blora", province="Atlantis")
+    with pytest.raises(ValueError, match="level must be one of"):
+        matcher.match("Blora", level="kecamatan")
+
+
+def test_names_that_start_like_a_prefix_and_unicode(matcher):
+    assert matcher.match("Kota Baru") == "63.02"      # Kabupaten Kotabaru
+    assert matcher.match("Kotamobagu") == "71.74"
+    assert matcher.match("Ｂｌｏｒａ") == "33.16"      # full-width letters
+    assert matcher.match("Blora\u200b") == "33.16"   # zero-width space
+
+
+def test_match_many_refuses_lists_of_different_lengths(matcher):
+    with pytest.raises(ValueError, match="3 values but 1 levels"):
+        matcher.match_many(["Blora", "Kab. Pati", "Kudus"], level=["kabupaten"])

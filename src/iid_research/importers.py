@@ -948,7 +948,12 @@ def import_annex(path, year: int, *, out_dir=None, strict: bool = False, max_bad
                     except RegionMatchError as exc:
                         reject("province", str(exc))
                 try:
-                    kode = m.match(_text(name), level=lvl, province=prov)
+                    try:
+                        kode = m.match(_text(name), level=lvl)
+                    except RegionMatchError as ambiguous:
+                        if not (prov and len(ambiguous.candidates) > 1 and "pemda;" in ambiguous.reason):
+                            raise
+                        kode = m.match(_text(name), level=lvl, province=prov)  # the province column decides
                     if prov and kode.split(".")[0] != prov.split(".")[0]:
                         reject("province", f"{_text(name)!r} is {kode} {names.loc[kode, 'nama']} in "
                                            f"{names.loc[kode, 'province']}, not in {names.loc[prov, 'nama']}")
@@ -956,7 +961,7 @@ def import_annex(path, year: int, *, out_dir=None, strict: bool = False, max_bad
                     msg = str(exc)
                     if lvl:
                         try:
-                            other = m.match(_text(name), province=prov)
+                            other = m.match(_text(name))
                             msg = (f"{_text(name)!r} is {other} {names.loc[other, 'nama']} (a "
                                    f"{names.loc[other, 'level']}) but the row is in the {lvl.upper()} table")
                         except RegionMatchError:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import pandas as pd
@@ -75,8 +76,12 @@ class RegionMatchError(LookupError):
 
 
 def normalise_name(text: str) -> str:
-    """Lower-case, drop punctuation and collapse spaces: ``"Kab. Blora"`` -> ``"kab blora"``."""
-    s = str(text).lower().replace("\u00a0", " ")
+    """Lower-case, drop punctuation and collapse spaces: ``"Kab. Blora"`` -> ``"kab blora"``.
+
+    Unicode is NFKC-normalised (full-width letters become ASCII) and zero-width characters are removed.
+    """
+    s = unicodedata.normalize("NFKC", str(text)).lower().replace("\u00a0", " ")
+    s = re.sub(r"[\u200b-\u200d\u2060\ufeff]", "", s)
     s = re.sub(r"[.,;:()/\\'\"`-]", " ", s)
     return re.sub(r"\s+", " ", s).strip()
 
@@ -183,35 +188,59 @@ class RegionMatcher:
             return self._check_level(self._by_bps[text], level, text, context)
         if re.fullmatch(r"[\d.]+", text):
             raise RegionMatchError(text, "is not a known Kemendagri or BPS code", [], context)
+        if level is not None and level not in LEVELS:
+            raise ValueError(f"level must be one of {LEVELS} or None, got {level!r}")
+        prov_code = None
+        if province is not None:
+            prov_code = self._province_code(province)
+            if prov_code is None:
+                close = [c for c in self.candidates(province, n=20) if "." not in c.split()[0]][:5]
+                raise ValueError(f"{context + ': ' if context else ''}province {province!r} matches no province; "
+                                 f"closest: {'; '.join(close) or 'none'}")
         implied, bare = split_prefix(text)
-        key = _compact(bare)
-        found = list(self._by_name.get(key, []))
-        if not found and key in _ALIASES:
-            found = list(self._by_name.get(_compact(_ALIASES[key]), []))
+        found = self._lookup(bare)
+        if not found and implied is not None:
+            # "Kota Baru" is Kabupaten Kotabaru: the "prefix" belongs to the name
+            found = self._lookup(normalise_name(text))
+            implied = None
+        if implied and level and implied != level:
+            raise RegionMatchError(text, f"names a {implied}, not a {level}", [e.label for e in found], context)
         want_level = implied or level
         if want_level:
             found = [e for e in found if e.level == want_level]
-        if province is not None and len(found) > 1:
-            prov_code = self._province_code(province)
-            if prov_code:
-                found = [e for e in found if e.kode.split(".")[0] == prov_code]
+        if prov_code is not None:
+            in_prov = [e for e in found if e.kode.split(".")[0] == prov_code]
+            if found and not in_prov:
+                raise RegionMatchError(text, f"is not in province {province!r}", [e.label for e in found], context)
+            found = in_prov
         if len(found) == 1:
             return found[0].kode
         if not found:
-            raise RegionMatchError(text, "matches no pemda", self.candidates(text), context)
+            raise RegionMatchError(text, "matches no pemda" + (f" at level {want_level}" if want_level else ""),
+                                   self.candidates(text), context)
         raise RegionMatchError(
             text, f"matches {len(found)} pemda; add a prefix (Kabupaten/Kota/Provinsi) or a code",
             [e.label for e in found], context)
 
+    def _lookup(self, bare: str) -> list[_Entry]:
+        key = _compact(bare)
+        found = list(self._by_name.get(key, []))
+        if not found and key in _ALIASES:
+            found = list(self._by_name.get(_compact(_ALIASES[key]), []))
+        return found
+
     def match_many(self, values, *, level=None, province=None, context: str = "") -> list[str]:
         """Match every value; raise one :class:`ValueError` listing every failure."""
         codes, errors = [], []
-        levels = level if isinstance(level, (list, tuple, pd.Series)) else [level] * len(values)
-        provs = province if isinstance(province, (list, tuple, pd.Series)) else [province] * len(values)
+        values = list(values)
+        levels = list(level) if isinstance(level, (list, tuple, pd.Series)) else [level] * len(values)
+        provs = list(province) if isinstance(province, (list, tuple, pd.Series)) else [province] * len(values)
+        if not len(levels) == len(provs) == len(values):
+            raise ValueError(f"match_many: {len(values)} values but {len(levels)} levels and {len(provs)} provinces")
         for i, (value, lv, pv) in enumerate(zip(values, levels, provs)):
             try:
                 codes.append(self.match(value, level=lv, province=pv))
-            except RegionMatchError as exc:
+            except (RegionMatchError, ValueError) as exc:
                 codes.append(None)
                 errors.append(f"row {i + 2}: {exc}")
         if errors:
@@ -222,7 +251,7 @@ class RegionMatcher:
     def _province_code(self, province: str) -> str | None:
         try:
             return self.match(province, level="provinsi")
-        except RegionMatchError:
+        except (RegionMatchError, ValueError):
             return None
 
     def _check_level(self, entry: _Entry, level, text, context) -> str:
