@@ -118,3 +118,28 @@ def test_write_processed_writes_every_table(tmp_path):
     back = pd.read_csv(paths["regions"], dtype={"kode_wilayah": str})
     assert len(back) == 552 and "33.16" in set(back["kode_wilayah"])
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_region_matcher_is_never_stale(raw_copy):
+    assert data.match_region("Kab. Blora", path=raw_copy) == "33.16"
+    file = raw_copy / "regions_kemendagri_2025_population_area.csv"
+    file.write_text(file.read_text().replace("Kabupaten Blora,", "Kabupaten Blorax,"))
+    with pytest.raises(data.ChecksumMismatchError):
+        data.match_region("Kab. Blora", path=raw_copy)
+    manifest = pd.read_csv(raw_copy / "manifest.csv", dtype=str, keep_default_na=False)
+    from iid_research._io import sha256_file
+    manifest.loc[manifest["file"] == file.name, "sha256"] = sha256_file(file)
+    manifest.to_csv(raw_copy / "manifest.csv", index=False)
+    assert data.match_region("Kab. Blorax", path=raw_copy) == "33.16"
+
+
+def test_outputs_are_readable_by_others(tmp_path):
+    import os
+    import stat
+    from iid_research._io import write_text_atomic
+    old = os.umask(0o022)
+    try:
+        path = write_text_atomic(tmp_path / "r.html", "<html></html>")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644

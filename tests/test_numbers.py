@@ -37,3 +37,9 @@ def test_parse_number_rejects_non_numbers(text):
 def test_parse_number_rejects_unknown_scale():
     with pytest.raises(ValueError, match="scale"):
         parse_number("1", scale="percent")
+
+
+@pytest.mark.parametrize("text", ["60.0,1", "1.2,3", "6,0.01", "1.2345,6", "1,2,3.4"])
+def test_both_separators_must_group_thousands(text):
+    with pytest.raises(ValueError, match="cannot read"):
+        parse_number(text)

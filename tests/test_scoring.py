@@ -160,3 +160,39 @@ def test_rule_files_are_checked_against_stated_maxima(tmp_path):
     table.to_csv(tmp_path / "rules" / "frameworks.csv", index=False)
     with pytest.raises(ValueError, match="max_spd stated 60"):
         frameworks.load_framework(2026, tmp_path / "rules")
+
+
+def test_round_published_is_half_up():
+    assert scoring.round_published(60.005) == pytest.approx(60.01)
+    assert scoring.predicate_for(60.005, 2023) == "Sangat Inovatif"
+    assert scoring.predicate_for(60.0049, 2023) == "Inovatif"
+
+
+@pytest.mark.parametrize("levels, message", [
+    ({"016": 3}, None), ({" 16": 3}, None), ({16.5: 3}, "not an indicator number"),
+    ({16: 3, "16": 1}, "given twice"),
+])
+def test_sid_mapping_keys_are_normalised_or_refused(fw26, levels, message):
+    if message is None:
+        assert scoring.score_sid_innovation(levels, fw26) == 9
+    else:
+        with pytest.raises(ValueError, match=message):
+            scoring.score_sid_innovation(levels, fw26)
+
+
+def test_impossible_scores_are_refused(fw23):
+    with pytest.raises(ValueError, match="within 0-111"):
+        scoring.compute_sid([50, float("nan")], fw23)
+    with pytest.raises(ValueError, match="within 0-111"):
+        scoring.compute_sid([-500, 50], fw23)
+    with pytest.raises(ValueError, match="SPD must be within 0-63"):
+        scoring.compute_iid(-1000, 10, fw23)
+    with pytest.raises(ValueError, match="whole number"):
+        scoring.count_score(2.5, fw23)
+    with pytest.raises(ValueError, match="whole number"):
+        scoring.count_score(float("nan"), fw23)
+    with pytest.raises(ValueError, match="within 0-100"):
+        scoring.assign_predicates([150], 2023)
+    spd = pd.DataFrame({"kode_wilayah": ["33.16"], "year": [2023], "indicator_no": [2.7], "sub": ["a"], "level": [1]})
+    with pytest.raises(ValueError, match="whole numbers"):
+        scoring.spd_long_to_wide(spd, fw23)

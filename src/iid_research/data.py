@@ -219,13 +219,19 @@ def load_regions(path=None) -> pd.DataFrame:
 
 
 @functools.lru_cache(maxsize=4)
-def _matcher_for(key: str) -> RegionMatcher:
+def _matcher_for(key: str, sha256: str) -> RegionMatcher:
     return RegionMatcher(load_regions(None if key == "" else key))
 
 
 def region_matcher(path=None) -> RegionMatcher:
-    """Return a :class:`~iid_research.regions.RegionMatcher` over :func:`load_regions`."""
-    return _matcher_for("" if path is None else str(path))
+    """Return a :class:`~iid_research.regions.RegionMatcher` over :func:`load_regions`.
+
+    Cached by the checksum of the region file, and the file is verified on
+    every call: a changed file raises :class:`ChecksumMismatchError`, never
+    a stale answer.
+    """
+    file = verify_raw_file("regions_kemendagri_2025_population_area.csv", path)
+    return _matcher_for("" if path is None else str(path), sha256_file(file))
 
 
 def region_name_fixes(file: str) -> dict[str, str]:

@@ -63,11 +63,14 @@ def parse_number(text, *, scale: str = "index") -> float:
     if s in ("", "-", "–", "nan", "NaN"):
         return math.nan
     if "," in s and "." in s:
-        # the separator that comes last is the decimal mark
-        if s.rfind(",") > s.rfind("."):
-            s = s.replace(".", "").replace(",", ".")
-        else:
-            s = s.replace(",", "")
+        # the separator that comes last is the decimal mark; the other must group thousands
+        decimal, group = (",", ".") if s.rfind(",") > s.rfind(".") else (".", ",")
+        whole, _, frac = s.rpartition(decimal)
+        grouped = _GROUPED_DOTS if group == "." else _GROUPED_COMMAS
+        if decimal in whole or not grouped.match(whole) or not frac.isdigit():
+            raise ValueError(f"cannot read {text!r} as a number: '{group}' must group thousands "
+                             f"before the decimal '{decimal}' (e.g. 1.234,5 or 1,234.5)")
+        s = whole.replace(group, "") + "." + frac
     elif "," in s:
         if scale == "raw" and _GROUPED_COMMAS.match(s):
             s = s.replace(",", "")

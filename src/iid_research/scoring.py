@@ -49,6 +49,32 @@ def _check_levels(values: np.ndarray, where: str) -> np.ndarray:
     return arr
 
 
+def round_published(scores):
+    """Round IID scores to 2 decimals, half away from zero, as published (Excel ROUND).
+
+    ``np.round(60.005, 2)`` gives 60.0 because 60.005 is stored as 60.00499...;
+    this gives 60.01.
+    """
+    x = np.asarray(scores, dtype=float)
+    return np.sign(x) * np.floor(np.abs(x) * 100 + 0.5 + 1e-9) / 100
+
+
+def _indicator_keys(levels: Mapping) -> dict[int, float]:
+    out: dict[int, float] = {}
+    for key, value in levels.items():
+        text = str(key).strip()
+        if isinstance(key, float) and key.is_integer():
+            number = int(key)
+        elif text.isdigit():
+            number = int(text)
+        else:
+            raise ValueError(f"SID indicator key {key!r} is not an indicator number (16-35)")
+        if number in out:
+            raise ValueError(f"SID indicator {number} is given twice (keys {key!r} and another)")
+        out[number] = value
+    return out
+
+
 # --------------------------------------------------------------------------- SID
 
 def score_sid_innovation(levels, framework: Framework) -> float:
@@ -73,10 +99,11 @@ def score_sid_innovation(levels, framework: Framework) -> float:
     """
     weights = framework.sid_weights
     if isinstance(levels, Mapping):
-        unknown = sorted(set(int(k) for k in levels) - set(weights.index))
+        given = _indicator_keys(levels)
+        unknown = sorted(set(given) - set(weights.index))
         if unknown:
             raise ValueError(f"unknown SID indicator number(s) {unknown}; expected 16-35")
-        vec = np.array([levels.get(i, levels.get(str(i), 0)) for i in weights.index], dtype=float)
+        vec = np.array([given.get(i, 0) for i in weights.index], dtype=float)
     else:
         vec = np.asarray(levels, dtype=float)
         if vec.shape != (len(weights),):
@@ -137,8 +164,8 @@ def count_score(n_innovations, framework: Framework, n_urusan_yandas=None):
         If the framework needs ``n_urusan_yandas`` and it is not given, or n < 0.
     """
     n = np.asarray(n_innovations, dtype=float)
-    if (n < 0).any():
-        raise ValueError("the number of innovations cannot be negative")
+    if not np.isfinite(n).all() or (n < 0).any() or (n != np.floor(n)).any():
+        raise ValueError(f"the number of innovations must be a whole number ≥ 0, got {n_innovations!r}")
     score = framework.count_score_per_innovation * np.minimum(n, framework.count_score_cap_n)
     if framework.count_score_min_urusan_yandas > 0:
         if n_urusan_yandas is None:
@@ -200,6 +227,10 @@ def compute_sid(innovation_scores, framework: Framework, *, n_urusan_yandas=None
     SIDResult
     """
     scores = np.asarray(list(innovation_scores), dtype=float)
+    bad = ~np.isfinite(scores) | (scores < 0) | (scores > framework.max_sid_per_innovation + 1e-9)
+    if bad.any():
+        raise ValueError(f"innovation SID scores must be within 0-{framework.max_sid_per_innovation:g}; "
+                         f"found {scores[bad][:5].tolist()}")
     n = len(scores)
     divisor = int(sid_divisor(n, framework))
     total = float(scores.sum())
@@ -258,7 +289,11 @@ def spd_long_to_wide(spd: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     ValueError
         On unknown indicator rows, levels outside 0-3 or duplicate answers.
     """
-    rows = spd["indicator_no"].astype(int).astype(str) + spd["sub"].fillna("").astype(str)
+    numbers = pd.to_numeric(spd["indicator_no"], errors="coerce")
+    if numbers.isna().any() or (numbers != np.floor(numbers)).any():
+        bad = spd["indicator_no"][numbers.isna() | (numbers != np.floor(numbers))].unique()[:5]
+        raise ValueError(f"SPD indicator numbers must be whole numbers 1-15; found {list(bad)}")
+    rows = numbers.astype(int).astype(str) + spd["sub"].fillna("").astype(str).str.strip().str.lower()
     unknown = sorted(set(rows) - set(framework.spd_row_ids))
     if unknown:
         raise ValueError(f"unknown SPD row(s) {unknown} for framework {framework.year}")
@@ -288,7 +323,14 @@ def compute_iid(spd_score, sid_score, framework: Framework):
     -------
     float or ndarray
     """
-    value = (np.asarray(spd_score, dtype=float) + np.asarray(sid_score, dtype=float)) / framework.max_total * 100
+    spd = np.asarray(spd_score, dtype=float)
+    sid = np.asarray(sid_score, dtype=float)
+    max_sid = framework.max_sid_per_innovation + framework.max_count_score
+    if not (np.isfinite(spd).all() and np.isfinite(sid).all()) or (spd < 0).any() or (sid < 0).any() \
+            or (spd > framework.max_spd + 1e-9).any() or (sid > max_sid + 1e-9).any():
+        raise ValueError(f"SPD must be within 0-{framework.max_spd:g} and SID within 0-{max_sid:g}; "
+                         f"got SPD {spd_score!r}, SID {sid_score!r}")
+    value = (spd + sid) / framework.max_total * 100
     return float(value) if np.ndim(value) == 0 else value
 
 
@@ -326,7 +368,8 @@ def score_pemda(spd_levels, sid_answers, framework: Framework, *, n_urusan_yanda
 def predicate_for(score: float, year: int, rules_dir=None) -> str:
     """The predikat of an IID score in an assessment year.
 
-    The score is rounded to two decimals (the published precision) and
+    The score is rounded to two decimals, half away from zero (the
+    published precision; :func:`round_published`), and
     compared with the year's lower bounds (``rules/assessment_years.csv``;
     2023: Sangat Inovatif 60.01-100, Inovatif 35.00-60.00, Kurang Inovatif
     0.01-34.99, Tidak Dapat Dinilai 0 — PPT Sosialisasi IID 2023; 2026:
@@ -349,7 +392,10 @@ def predicate_for(score: float, year: int, rules_dir=None) -> str:
 def assign_predicates(scores, year: int, rules_dir=None) -> np.ndarray:
     """Vectorised :func:`predicate_for`; NaN scores give None."""
     th = predicate_thresholds(year, rules_dir)
-    s = np.round(np.asarray(scores, dtype=float), 2)
+    raw = np.asarray(scores, dtype=float)
+    if ((raw < 0) | (raw > 100)).any():
+        raise ValueError(f"IID scores must be within 0-100; found {raw[(raw < 0) | (raw > 100)][:5].tolist()}")
+    s = round_published(raw)
     out = np.select(
         [s >= th.sangat_inovatif_min, s >= th.inovatif_min, s >= th.kurang_inovatif_min, s >= 0],
         list(PREDICATES), default=None).astype(object)
@@ -381,7 +427,7 @@ def rank_within_cluster(frame: pd.DataFrame, *, score: str = "iid_score", cluste
     Series of Int64 aligned with ``frame``; NaN scores get <NA>.
     """
     keys = [cluster, *by]
-    rounded = frame[score].astype(float).round(2)
+    rounded = pd.Series(round_published(frame[score].astype(float)), index=frame.index)
     ranks = rounded.groupby([frame[k] for k in keys]).rank(method="min", ascending=False)
     return ranks.astype("Int64").rename("rank")
 
