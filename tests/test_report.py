@@ -117,3 +117,48 @@ def test_simulated_banner_is_translated(lang, word):
     assert word in markup and "_label" not in markup and "iid-simulated" in markup
     with pytest.raises(ValueError):
         report.banner_html("guess", lang)
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"kode_wilayah": "99.99"}, "not a known Kemendagri or BPS code"),
+    ({"kode_wilayah": "Semarang"}, "matches 2 pemda"),
+    ({"year": "2010"}, "outside the years"),
+    ({"lang": "fr"}, "must be 'id'"),
+    ({"year": 2.7}, "expects int"),
+    ({"lang": None}, "expects str"),
+])
+def test_known_parameters_are_checked_before_running(params, message):
+    with pytest.raises(report.NotebookParameterError, match=message):
+        report.check_parameters(config.NOTEBOOKS_DIR / "02_pemda_report.ipynb", params)
+
+
+def test_kode_wilayah_may_be_given_as_a_name():
+    params = report.check_parameters(config.NOTEBOOKS_DIR / "02_pemda_report.ipynb", {"kode_wilayah": "Kab. Blora"})
+    assert params["kode_wilayah"] == "33.16"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("runs:\n  - notebook: 01_overview.ipynb\n    parameters: [1, 2]\n", "'parameters' must be a mapping"),
+    ("defaults: [1]\nruns: []\n", "'defaults' must be a mapping"),
+    ("runs:\n  - notebook: 123\n", "'notebook' must be a file name"),
+    ("runz: []\n", "unknown top-level key"),
+    ("runs:\n  - notebook: 01_overview.ipynb\n    parameters: {year: 2.7}\n", "expects int"),
+])
+def test_run_list_types_are_checked(tmp_path, text, message):
+    path = tmp_path / "runs.yml"
+    path.write_text(text)
+    with pytest.raises(batch.RunListError, match=message):
+        batch.load_run_list(path)
+
+
+def test_run_list_that_is_not_utf8(tmp_path):
+    path = tmp_path / "runs.yml"
+    path.write_bytes(b"runs:\n  - notebook: \xff\xfe\n")
+    with pytest.raises(batch.RunListError, match="not UTF-8"):
+        batch.load_run_list(path)
+
+
+def test_duplicate_jobs_are_planned_once(tmp_path):
+    nb = config.NOTEBOOKS_DIR / "01_overview.ipynb"
+    tasks, done = runner.plan_batch([runner.Job(nb, {"year": 2022}), runner.Job(nb, {"year": 2022})], tmp_path)
+    assert len(tasks) == 1 and done[1].status == "duplicate" and "job 1" in done[1].error

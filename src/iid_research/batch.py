@@ -88,14 +88,20 @@ def load_run_list(path) -> list[Job]:
     path = Path(path)
     try:
         spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except UnicodeDecodeError as exc:
+        raise RunListError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except yaml.YAMLError as exc:
         raise RunListError(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(spec, dict) or not isinstance(spec.get("runs"), list):
-        raise RunListError(f"{path}: expected a mapping with a 'runs' list")
+    if not isinstance(spec, dict):
+        raise RunListError(f"{path}: expected a mapping with keys 'defaults' (optional) and 'runs'")
     unknown_top = set(spec) - {"defaults", "runs"}
     if unknown_top:
         raise RunListError(f"{path}: unknown top-level key(s) {sorted(unknown_top)}; expected 'defaults', 'runs'")
+    if not isinstance(spec.get("runs"), list):
+        raise RunListError(f"{path}: 'runs' must be a list of runs")
     defaults = spec.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        raise RunListError(f"{path}: 'defaults' must be a mapping of parameter names to values")
     jobs: list[Job] = []
     for i, run in enumerate(spec["runs"], start=1):
         where = f"{path}: run {i}"
@@ -104,6 +110,10 @@ def load_run_list(path) -> list[Job]:
         unknown = set(run) - _RUN_KEYS
         if unknown:
             raise RunListError(f"{where}: unknown key(s) {sorted(unknown)}; expected {sorted(_RUN_KEYS)}")
+        if not isinstance(run["notebook"], str):
+            raise RunListError(f"{where}: 'notebook' must be a file name, got {run['notebook']!r}")
+        if not isinstance(run.get("parameters") or {}, dict):
+            raise RunListError(f"{where}: 'parameters' must be a mapping, got {run['parameters']!r}")
         nb = Path(run["notebook"])
         nb = nb if nb.is_absolute() or nb.exists() else config.NOTEBOOKS_DIR / nb
         if not nb.exists():
@@ -114,7 +124,8 @@ def load_run_list(path) -> list[Job]:
         else:
             expanded = [Job(nb, params, title=run.get("title") or nb.stem, meta={"kind": "analysis"})]
         try:
-            check_parameters(nb, expanded[0].parameters if expanded else params)
+            for job in expanded or [Job(nb, params)]:
+                check_parameters(nb, job.parameters)
         except NotebookParameterError as exc:
             raise RunListError(f"{where}: {exc}") from None
         jobs += expanded
@@ -125,6 +136,8 @@ def index_entries(results: list[JobResult]) -> list[dict]:
     """Entries for :func:`iid_research.report.write_index` from batch results."""
     entries = []
     for r in results:
+        if r.status == "duplicate":
+            continue
         meta = r.job.meta
         entries.append({"html": r.html if r.status != "failed" else None,
                         "title": (r.job.title or r.stem) + (f" [{meta.get('lang')}]" if meta.get("lang") else ""),

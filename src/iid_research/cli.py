@@ -54,6 +54,10 @@ def run(notebook, parameters, output_dir, timeout, pdf):
     from .report import NotebookParameterError, PDFExportUnavailable, export_pdf, run_notebook
 
     path = _resolve_notebook(notebook)
+    names = [name for name, _ in parameters]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise click.UsageError(f"parameter(s) {repeated} given more than once")
     try:
         out = run_notebook(path, dict(parameters), output_dir, timeout=timeout)
     except NotebookParameterError as exc:
@@ -116,7 +120,8 @@ def _run_and_report(jobs, output_dir, n_jobs, force, timeout, retries, cold, sch
                + f" in {time.perf_counter() - start:.1f} s; index: {index}")
     failed = table[table["status"] == "failed"]
     if len(failed):
-        click.echo("failed reports (executed notebooks kept as reports/notebooks/<name>.failed.ipynb):", err=True)
+        kept = Path(output_dir or config.REPORTS_DIR) / "notebooks"
+        click.echo(f"failed reports (executed notebooks kept as {kept}/<name>.failed.ipynb):", err=True)
         click.echo(failed.to_string(index=False), err=True)
         sys.exit(1)
 

@@ -157,10 +157,65 @@ def check_parameters(notebook: str | os.PathLike, parameters: dict, declared: di
     out = {}
     for name, spec in declared.items():
         if name in parameters:
-            out[name] = _coerce(parameters[name], spec["type"], name, Path(notebook))
+            out[name] = _check_type(_coerce(parameters[name], spec["type"], name, Path(notebook)),
+                                    spec["type"], name, Path(notebook))
         else:
             out[name] = ast.literal_eval(spec["default"])  # defaults are literals in the parameters cell
+    for name in parameters:
+        out[name] = _check_meaning(name, out[name], Path(notebook))
     return out
+
+
+def _check_type(value, type_name: str, name: str, notebook: Path):
+    expected = {"int": int, "float": (int, float), "str": str, "bool": bool}.get(type_name)
+    if expected is None:
+        return value
+    if isinstance(value, float) and type_name == "int" and value.is_integer():
+        value = int(value)
+    if not isinstance(value, expected) or (type_name in ("int", "float") and isinstance(value, bool)):
+        raise NotebookParameterError(f"{notebook}: parameter {name!r} expects {type_name}, got {value!r}")
+    return value
+
+
+def _check_meaning(name: str, value, notebook: Path):
+    """Validate parameters whose meaning the project knows, before any kernel starts.
+
+    ``kode_wilayah`` may be given as a code or a name ("Kab. Blora") and is
+    returned as the Kemendagri code; years must lie in the years the data
+    and rules cover; ``lang`` must be "id" or "en".
+    """
+    from .frameworks import assessment_years
+
+    where = f"{notebook}: parameter {name!r}"
+    if name == "kode_wilayah" and value != "all":
+        from .data import match_region
+        from .regions import RegionMatchError
+
+        try:
+            return match_region(value)
+        except (RegionMatchError, ValueError) as exc:
+            raise NotebookParameterError(f"{where}: {exc}") from None
+    if name in ("year", "year_from", "year_to"):
+        years = assessment_years()
+        first, last = 2019, max(years)
+        if not first <= value <= last:
+            raise NotebookParameterError(f"{where}: {value} is outside the years with IID data or rules "
+                                         f"({first}-{last})")
+    if name == "lang" and value not in ("id", "en"):
+        raise NotebookParameterError(f"{where}: must be 'id' (Bahasa Indonesia) or 'en', got {value!r}")
+    if name == "level" and value not in ("all", "provinsi", "kabupaten", "kota"):
+        raise NotebookParameterError(f"{where}: must be 'all', 'provinsi', 'kabupaten' or 'kota', got {value!r}")
+    if name == "province" and value != "all":
+        from .data import match_region
+        from .regions import RegionMatchError
+
+        try:
+            match_region(value, level="provinsi")
+        except (RegionMatchError, ValueError) as exc:
+            raise NotebookParameterError(f"{where}: {exc}") from None
+    if name == "target_rank" and value < 1:
+        raise NotebookParameterError(f"{where}: a rank is 1 or more, got {value}")
+    return value
 
 
 def _slug(value) -> str:

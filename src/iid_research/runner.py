@@ -46,7 +46,7 @@ class Job:
 
 @dataclasses.dataclass
 class JobResult:
-    """Outcome of one job: ``status`` is "built", "up to date" or "failed"."""
+    """Outcome of one job: ``status`` is "built", "up to date", "duplicate" (skipped) or "failed"."""
 
     job: Job
     status: str
@@ -130,6 +130,7 @@ def plan_batch(jobs: list[Job], output_dir=None, *, force: bool = False):
     cache = _DeclaredCache(out / "notebooks" / ".declared-parameters.json")
     shas: dict[Path, str] = {}
     tasks, done = [], {}
+    planned: dict[str, int] = {}
     for i, job in enumerate(jobs):
         start = time.perf_counter()
         nb = Path(job.notebook)
@@ -140,6 +141,11 @@ def plan_batch(jobs: list[Job], output_dir=None, *, force: bool = False):
             done[i] = JobResult(job, "failed", error=f"{type(exc).__name__}: {exc}")
             continue
         stem = output_stem(nb, params)
+        if stem in planned:
+            done[i] = JobResult(job, "duplicate", stem, out / f"{stem}.html",
+                                error=f"same notebook and parameters as job {planned[stem] + 1}")
+            continue
+        planned[stem] = i
         key = build_key(nb, params, fingerprint, sha)
         html = out / f"{stem}.html"
         stamp = out / "notebooks" / f"{stem}.stamp.json"
