@@ -34,7 +34,7 @@ test-fast: env ## Run the tests that do not execute notebooks
 	$(BIN)/python -m pytest -m "not slow"
 
 lab: env ## Open JupyterLab on notebooks/ with the iid-research kernel
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 data: env ## Verify raw data checksums and write tidy tables to data/processed/
 	$(BIN)/iid-research data verify

@@ -39,7 +39,7 @@ def test_pemda_report_runs_on_real_data(tmp_path):
     text = _assert_clean_html(out["html"])
     assert "Kabupaten Blora" in text and "Peringkat 12" in text and "DATA NYATA" in text
     # the driver and OPD sections are built on simulated data and say so
-    assert "DATA SIMULASI" in text and "[SIMULASI] Tiga komponen" in text and "[SIMULASI] OPD terdepan" in text
+    assert "DATA SIMULASI" in text and "[SIMULASI] Tiga komponen" in text and "[SIMULASI] OPD penyumbang poin SID terbesar" in text
     nb = json.loads(out["ipynb"].read_text())
     assert nb["metadata"]["papermill"]["parameters"]["kode_wilayah"] == "33.16"
 

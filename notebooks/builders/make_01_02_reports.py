@@ -23,13 +23,13 @@ def nb(cells, path):
 overview = [
  ("markdown", "# IID overview\n\nNational view of the Indeks Inovasi Daerah from the real public data shipped in `data/raw/`. Run with papermill; see the `parameters` cell."),
  ("code", 'year: int = 2022  # focus assessment year; 2021 onward uses the 0-100 scale\nlevel: str = "all"  # cluster shown: "all", "provinsi", "kabupaten" or "kota"\nprovince: str = "all"  # province name or code to focus on, or "all"\nlang: str = "id"  # report language: "id" (Bahasa Indonesia) or "en"', ["parameters"]),
- ("code", "import matplotlib.pyplot as plt\nfrom iid_research import data, plots, views, report as rp\nrp.setup(lang)\nresults = views.filter_results(data.load_iid_results(), level=level, province=province)\nrp.heading(\"overview_title\", lang, level=1)\nrp.text(\"overview_intro\", lang, year=year, level=level, province=province)\nrp.banner(\"real\", lang)"),
+ ("code", "import matplotlib.pyplot as plt\nfrom iid_research import data, plots, views, report as rp\nrp.setup(lang)\nresults = views.filter_results(data.load_iid_results(), level=level, province=province)\nrp.heading(\"overview_title\", lang, level=1)\nrp.text(\"overview_intro\", lang, year=year, level=rp.t(level, lang), province=rp.t(province, lang))\nrp.banner(\"real\", lang)"),
  ("code", "rp.heading(\"h_participation\", lang)\nparticipation = views.participation_table()\nplots.plot_predicate_counts(participation, lang=lang, ax=plt.figure().gca())\nplt.show()\nrp.show_table(participation, lang, floatfmt=\"{:,.0f}\")"),
  ("code", "rp.heading(\"h_distribution\", lang)\nrp.text(\"distribution_caption\", lang)\nplots.plot_score_distribution(results[results.year >= 2021], lang=lang, ax=plt.figure().gca())\nplt.show()\nrp.show_table(results.loc[results.year == year, [\"nama\", \"level\", \"iid_score\", \"predicate\", \"rank\", \"rank_of\", \"source_url\"]].sort_values(\"iid_score\", ascending=False), lang)"),
  ("code", "rp.heading(\"h_trajectories\", lang)\ntrajectories = views.rank_trajectories(results)\nplots.plot_rank_trajectories(trajectories, highlight=\"33.16\", lang=lang, ax=plt.figure(figsize=(8, 5)).gca())\nplt.show()\nrp.show_table(trajectories.drop(columns=[\"kode_wilayah\"]), lang)"),
  ("code", "rp.heading(\"h_awards\", lang)\nawards = views.filter_results(data.load_awards(), level=level, province=province)\nrp.show_table(awards.loc[awards.year == year, [\"year\", \"category\", \"nama\", \"award_rank\", \"note\", \"source_url\"]], lang)"),
  ("code", "rp.heading(\"h_covariates\", lang)\nplots.plot_score_vs_covariate(views.scores_with_covariates(results), lang=lang, ax=plt.figure().gca())\nplt.show()"),
- ("code", "rp.heading(\"h_quality\", lang)\nrp.text(\"quality_caption\", lang)\nrp.show_table(views.quality_list(), lang)"),
+ ("code", "rp.heading(\"h_quality\", lang)\nrp.text(\"quality_caption\", lang)\nrp.show_table(views.quality_list(lang=lang), lang)"),
  ("code", "rp.heading(\"h_rules\", lang)\nfrom iid_research import frameworks\nrp.show_table(frameworks.framework_for_year(min(max(year, 2021), 2026)).describe(), lang)"),
 ]
 pemda = [

@@ -63,12 +63,14 @@ def default_run_list(langs=("id",), limit: int | None = None) -> list[Job]:
     limit : int, optional
         Keep only the first ``limit`` pemda (per language).
     """
+    from .i18n import t
+
     nbdir = config.NOTEBOOKS_DIR
     lang0 = langs[0]
-    jobs = [Job(nbdir / "01_overview.ipynb", {"lang": lang0}, title="Ikhtisar IID / IID overview",
+    jobs = [Job(nbdir / "01_overview.ipynb", {"lang": lang0}, title=t("nb_01_overview", lang0),
                 meta={"kind": "overview", "lang": lang0})]
     for extra in sorted(nbdir.glob("0[3-9]_*.ipynb")):
-        jobs.append(Job(extra, {"lang": lang0}, title=extra.stem.split("_", 1)[1].replace("_", " ").title(),
+        jobs.append(Job(extra, {"lang": lang0}, title=t(f"nb_{extra.stem}", lang0),
                         meta={"kind": "analysis", "lang": lang0}))
     for lang in langs:
         jobs += _pemda_jobs(nbdir / "02_pemda_report.ipynb", {"lang": lang}, limit)
@@ -144,5 +146,5 @@ def index_entries(results: list[JobResult]) -> list[dict]:
                         "kind": meta.get("kind", ""), "province": meta.get("province", ""),
                         "level": meta.get("level", ""), "predicate": meta.get("predicate", ""),
                         "year": meta.get("year", ""), "lang": meta.get("lang", ""),
-                        "status": "gagal / failed" if r.status == "failed" else "ok"})
+                        "status": "failed" if r.status == "failed" else "ok"})
     return entries

@@ -58,13 +58,17 @@ def run(notebook, parameters, output_dir, timeout, pdf):
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
         raise click.UsageError(f"parameter(s) {repeated} given more than once")
+    from .engine import shutdown_kernels
+
     try:
-        out = run_notebook(path, dict(parameters), output_dir, timeout=timeout)
+        out = run_notebook(path, dict(parameters), output_dir, timeout=timeout, engine="iid-warm")
     except NotebookParameterError as exc:
         raise click.UsageError(str(exc)) from None
     except Exception as exc:
         click.echo(f"error: {path.name} failed: {type(exc).__name__}: {str(exc).strip()[-1500:]}", err=True)
         sys.exit(1)
+    finally:
+        shutdown_kernels()
     click.echo(f"wrote {out['html']}")
     if pdf:
         try:
@@ -113,7 +117,8 @@ def _run_and_report(jobs, output_dir, n_jobs, force, timeout, retries, cold, sch
     start = time.perf_counter()
     results = run_batch(jobs, output_dir, n_jobs=n_jobs, timeout=timeout, retries=retries, force=force,
                         engine=None if cold else "iid-warm", scheduler=scheduler, dask_local=dask_local)
-    index = write_index(index_entries(results), output_dir)
+    langs = [j.parameters.get("lang") for j in jobs if j.parameters.get("lang")]
+    index = write_index(index_entries(results), output_dir, lang=langs[0] if langs else "id")
     table = summary_table(results)
     counts = table["status"].value_counts().to_dict()
     click.echo(", ".join(f"{v} {k}" for k, v in counts.items())

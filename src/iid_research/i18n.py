@@ -11,6 +11,23 @@ LANGS = ("id", "en")
 _STRINGS: dict[str, dict[str, str]] = {
     # generic
     "year": {"id": "Tahun", "en": "Year"},
+    "yes": {"id": "ya", "en": "yes"},
+    "no": {"id": "tidak", "en": "no"},
+    "index_title": {"id": "Laporan Indeks Inovasi Daerah", "en": "Regional Innovation Index reports"},
+    "index_count": {"id": "laporan", "en": "reports"},
+    "index_search": {"id": "Cari", "en": "Search"},
+    "index_all_provinces": {"id": "Semua provinsi", "en": "All provinces"},
+    "index_all_levels": {"id": "Semua tingkat", "en": "All levels"},
+    "index_all_predicates": {"id": "Semua predikat", "en": "All predicates"},
+    "index_report": {"id": "Laporan", "en": "Report"},
+    "index_kind": {"id": "Jenis", "en": "Kind"},
+    "overview": {"id": "ikhtisar", "en": "overview"},
+    "analysis": {"id": "analisis", "en": "analysis"},
+    "ok": {"id": "ok", "en": "ok"},
+    "failed": {"id": "gagal", "en": "failed"},
+    "nb_01_overview": {"id": "Ikhtisar IID", "en": "IID overview"},
+    "nb_03_rank_drivers": {"id": "Pendorong peringkat (simulasi)", "en": "Rank drivers (simulated)"},
+    "nb_04_opd_clusters": {"id": "Klaster OPD (simulasi dan data LAN)", "en": "OPD clusters (simulated and LAN data)"},
     "pemda": {"id": "Pemerintah daerah", "en": "Regional government"},
     "kode_wilayah": {"id": "Kode wilayah", "en": "Region code"},
     "level": {"id": "Tingkat", "en": "Level"},
@@ -37,6 +54,15 @@ _STRINGS: dict[str, dict[str, str]] = {
     "category": {"id": "Kategori", "en": "Category"},
     "award_rank": {"id": "Urutan", "en": "Order"},
     "issue": {"id": "Masalah", "en": "Issue"},
+    "dq_contradiction": {
+        "id": "IID {score} dipublikasikan sebagai '{predicate}'; ambang {year} (Sangat Inovatif ≥ {sangat}, "
+              "Inovatif ≥ {inovatif}) memberi '{expected}'",
+        "en": "IID {score} published as '{predicate}'; the {year} thresholds (Sangat Inovatif ≥ {sangat}, "
+              "Inovatif ≥ {inovatif}) give '{expected}'"},
+    "dq_no_source": {"id": "tidak ada halaman sumber untuk baris ini (peringkat {rank}); periksa sebelum dipakai",
+                     "en": "no source page for this row (rank {rank}); verify before use"},
+    "dq_provisional": {"id": "nilai {score} diumumkan sebelum keputusan resmi; bisa berbeda dari hasil akhir",
+                       "en": "value {score} published before the decree; may differ from the final result"},
     "predicate_contradicts_threshold": {"id": "predikat bertentangan dengan ambang",
                                         "en": "predicate contradicts threshold"},
     "no_source": {"id": "tanpa sumber", "en": "no source"},
@@ -117,6 +143,10 @@ _STRINGS: dict[str, dict[str, str]] = {
                                "en": "In IID {year}, {nama} received the predicate **{predicate}** (score not published)."},
     "summary_rank_no_size": {"id": "Peringkat {rank} di klaster {level}.", "en": "Rank {rank} in the {level} cluster."},
     "summary_rank": {"id": "Peringkat {rank} dari {rank_of} {level}.", "en": "Rank {rank} of {rank_of} {level}."},
+    "summary_rank_same": {"id": "Peringkat sama seperti {old_year} ({new_year}).",
+                          "en": "Same rank as in {old_year} ({new_year})."},
+    "summary_no_results": {"id": "Belum ada hasil IID yang dipublikasikan untuk {nama} dalam data kami.",
+                           "en": "No published IID result for {nama} in our data."},
     "summary_rank_change": {"id": "Peringkat berubah dari {old} ({old_year}) menjadi {new} ({new_year}): {direction} {steps} posisi.",
                             "en": "Rank moved from {old} ({old_year}) to {new} ({new_year}): {direction} {steps} places."},
     "up": {"id": "naik", "en": "up"},
@@ -134,14 +164,16 @@ _STRINGS: dict[str, dict[str, str]] = {
     "h_simulated_insights": {"id": "Pendorong nilai dan OPD (ilustrasi dengan DATA SIMULASI)",
                              "en": "Score drivers and OPDs (illustrated with SIMULATED DATA)"},
     "simulated_insights_intro": {
-        "id": "Jawaban per indikator tidak dipublikasikan. Bagian ini memakai data simulasi yang mereproduksi nilai "
-              "yang dipublikasikan; angka di bawah BUKAN fakta daerah ini, hanya ilustrasi cara membaca pendorong nilai.",
-        "en": "Indicator-level answers are not published. This section uses simulated data that reproduce the published "
-              "scores; the numbers below are NOT facts about this region, only an illustration of how to read score drivers."},
+        "id": "Jawaban per indikator tidak dipublikasikan. Bagian ini memakai data simulasi (yang mereproduksi nilai "
+              "yang dipublikasikan bila ada); angka di bawah BUKAN fakta daerah ini, hanya ilustrasi cara membaca "
+              "pendorong nilai.",
+        "en": "Indicator-level answers are not published. This section uses simulated data (which reproduce the published "
+              "scores where they exist); the numbers below are NOT facts about this region, only an illustration of how "
+              "to read score drivers."},
     "insight_drivers": {"id": "[SIMULASI] Tiga komponen yang paling menggerakkan nilai {year_from}→{year_to}: {parts} poin IID.",
                         "en": "[SIMULATED] The three components that moved the score most {year_from}→{year_to}: {parts} IID points."},
-    "insight_opds": {"id": "[SIMULASI] OPD terdepan: {lead}; OPD tertinggal: {lag}.",
-                     "en": "[SIMULATED] Leading OPDs: {lead}; lagging OPDs: {lag}."},
+    "insight_opds": {"id": "[SIMULASI] OPD penyumbang poin SID terbesar: {lead}; terkecil: {lag}.",
+                     "en": "[SIMULATED] OPDs contributing the most SID points: {lead}; the least: {lag}."},
     "component_empty_seats": {"id": "Kursi kosong (pembagi minimum SID)", "en": "Empty seats (SID divisor floor)"},
     "component_count_score": {"id": "Skor jumlah inovasi", "en": "Innovation-count score"},
     "component_rules": {"id": "Perubahan aturan", "en": "Rule change"},

@@ -161,12 +161,20 @@ def plot_score_vs_covariate(data: pd.DataFrame, *, x: str = "grdp_per_capita_tho
                     hue_order=[p for p in PREDICATES if p in set(frame["predicate"])],
                     markers=LEVEL_MARKERS, palette=PREDICATE_COLORS, ax=ax)
     if log_x and len(frame) and (frame[x] > 0).all():
+        from matplotlib.ticker import LogLocator, NullFormatter, StrMethodFormatter
+
         ax.set_xscale("log")
+        ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+        ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel(t(x, lang))
     ax.set_ylabel(t("score_axis", lang))
     ax.set_ylim(0, 100)
     ax.set_title(t("h_covariates", lang))
     if ax.get_legend() is not None:
+        legend = ax.get_legend()
+        for text in legend.get_texts():  # seaborn writes the hue/style column names as sub-titles
+            text.set_text(t(text.get_text(), lang))
         sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
     return ax
 

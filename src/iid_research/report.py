@@ -27,7 +27,7 @@ import pandas as pd
 
 from . import config
 from ._io import atomic_path, write_text_atomic
-from .i18n import label_columns, t
+from .i18n import label_columns, t  # noqa: F401  (t is used by notebook cells as rp.t)
 
 
 class NotebookParameterError(ValueError):
@@ -310,6 +310,22 @@ _HTML_HEAD_EXTRA = """
 _EXPORTER = None
 
 
+def _report_title(nb) -> tuple[str, str]:
+    """The report's first level-1 heading (as shown to the reader) and its language parameter."""
+    lang = (nb.metadata.get("papermill", {}).get("parameters", {}) or {}).get("lang", "id")
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            text = out.get("data", {}).get("text/markdown", "")
+            if isinstance(text, list):
+                text = "".join(text)
+            if text.startswith("# "):
+                return text[2:].splitlines()[0].strip(), lang
+        if cell.cell_type == "markdown" and cell.source.startswith("# ") and \
+                "remove-cell" not in cell.get("metadata", {}).get("tags", []):
+            return cell.source[2:].splitlines()[0].strip(), lang
+    return "IID", lang
+
+
 def _html_exporter():
     global _EXPORTER
     if _EXPORTER is None:  # building the exporter loads templates: do it once per process
@@ -334,8 +350,10 @@ def render_html(executed_ipynb, output_html) -> Path:
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
-    body, _ = _html_exporter().from_notebook_node(nb)
+    title, lang = _report_title(nb)
+    body, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
     body = body.replace("<head>", "<head>" + _HTML_HEAD_EXTRA, 1)
+    body = re.sub(r'<html lang="[^"]*"', f'<html lang="{lang}"', body, count=1)
     return write_text_atomic(output_html, body)
 
 
@@ -420,6 +438,14 @@ def banner(kind: str, lang: str = "id"):
     _display_html(banner_html(kind, lang))
 
 
+def format_number(value: float, lang: str = "id", fmt: str = "{:,.2f}") -> str:
+    """Format a number for a report: Indonesian notation (1.234,56) for "id", English (1,234.56) for "en"."""
+    text = fmt.format(value)
+    if lang == "id":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text
+
+
 def table_html(frame: pd.DataFrame, lang: str = "id", *, floatfmt: str = "{:,.2f}", max_rows: int = 60) -> str:
     """HTML of a table with translated headers, escaped cells and links for URLs."""
     shown = label_columns(frame.head(max_rows), lang)
@@ -427,8 +453,10 @@ def table_html(frame: pd.DataFrame, lang: str = "id", *, floatfmt: str = "{:,.2f
     def cell(v):
         if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
             return "–"
+        if isinstance(v, (bool,)) or type(v).__name__ == "bool_":
+            return html.escape(t("yes" if v else "no", lang))
         if isinstance(v, float):
-            return html.escape(floatfmt.format(v))
+            return html.escape(format_number(v, lang, floatfmt))
         s = str(v)
         if s.startswith(("http://", "https://")):
             short = re.sub(r"^https?://(www\.)?", "", s)[:40]
@@ -466,7 +494,7 @@ def default_jobs(lang: str = "id") -> list[tuple[Path, dict]]:
     return jobs
 
 
-def write_index(entries: list[dict], output_dir=None, title: str = "Laporan Indeks Inovasi Daerah") -> Path:
+def write_index(entries: list[dict], output_dir=None, lang: str = "id") -> Path:
     """Write ``index.html`` linking every report.
 
     Parameters
@@ -481,20 +509,25 @@ def write_index(entries: list[dict], output_dir=None, title: str = "Laporan Inde
         attrs = " ".join(f'data-{k}="{html.escape(str(e.get(k) or ""))}"' for k in
                          ("province", "level", "predicate", "kind", "lang"))
         link = f'<a href="{html.escape(href)}">{html.escape(e["title"])}</a>' if href else html.escape(e["title"])
-        rows.append(f"<tr {attrs}><td>{link}</td><td>{html.escape(str(e.get('kind', '')))}</td>"
-                    f"<td>{html.escape(str(e.get('province') or ''))}</td><td>{html.escape(str(e.get('level') or ''))}</td>"
-                    f"<td>{html.escape(str(e.get('year') or ''))}</td><td>{html.escape(str(e.get('predicate') or ''))}</td>"
-                    f"<td>{html.escape(str(e.get('status', 'ok')))}</td></tr>")
+        def show(key):
+            value = e.get(key) or ""
+            return html.escape(t(str(value), lang) if key in ("kind", "level", "predicate", "status") and value else str(value))
+
+        rows.append(f"<tr {attrs}><td>{link}</td><td>{show('kind')}</td><td>{show('province')}</td>"
+                    f"<td>{show('level')}</td><td>{show('year')}</td><td>{show('predicate')}</td>"
+                    f"<td>{show('status') or 'ok'}</td></tr>")
     stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    page = _INDEX_TEMPLATE.format(title=html.escape(title), stamp=stamp, n=len(entries), rows="\n".join(rows),
-                                  entries=json.dumps(len(entries)))
+    labels = {key: html.escape(t(key, lang)) for key in (
+        "index_title", "index_count", "index_search", "index_all_provinces", "index_all_levels",
+        "index_all_predicates", "index_report", "index_kind", "province", "level", "year", "predicate", "status")}
+    page = _INDEX_TEMPLATE.format(stamp=stamp, n=len(entries), rows="\n".join(rows), lang=lang, **labels)
     return write_text_atomic(out_dir / "index.html", page)
 
 
 _INDEX_TEMPLATE = """<!DOCTYPE html>
-<html lang="id"><head><meta charset="utf-8">
+<html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
+<title>{index_title}</title>
 <style>
 body {{ font-family: system-ui, sans-serif; max-width: 1000px; margin: 0 auto; padding: 12px; }}
 table {{ border-collapse: collapse; width: 100%; font-size: 14px; }}
@@ -503,16 +536,16 @@ th, td {{ border-bottom: 1px solid #ddd; padding: 4px 6px; text-align: left; }}
 .wrap {{ overflow-x: auto; }}
 </style></head>
 <body>
-<h1>{title}</h1>
-<p>{n} laporan / reports &middot; dibuat / generated {stamp}</p>
+<h1>{index_title}</h1>
+<p>{n} {index_count} &middot; {stamp}</p>
 <div class="filters">
-<input id="q" type="search" placeholder="Cari / search" aria-label="search">
-<select id="f-province" aria-label="province"><option value="">Semua provinsi</option></select>
-<select id="f-level" aria-label="level"><option value="">Semua tingkat</option></select>
-<select id="f-predicate" aria-label="predicate"><option value="">Semua predikat</option></select>
+<input id="q" type="search" placeholder="{index_search}" aria-label="{index_search}">
+<select id="f-province" aria-label="{province}"><option value="">{index_all_provinces}</option></select>
+<select id="f-level" aria-label="{level}"><option value="">{index_all_levels}</option></select>
+<select id="f-predicate" aria-label="{predicate}"><option value="">{index_all_predicates}</option></select>
 </div>
-<div class="wrap"><table id="reports"><thead><tr><th>Laporan</th><th>Jenis</th><th>Provinsi</th><th>Tingkat</th>
-<th>Tahun</th><th>Predikat</th><th>Status</th></tr></thead>
+<div class="wrap"><table id="reports"><thead><tr><th>{index_report}</th><th>{index_kind}</th><th>{province}</th>
+<th>{level}</th><th>{year}</th><th>{predicate}</th><th>{status}</th></tr></thead>
 <tbody>
 {rows}
 </tbody></table></div>
@@ -555,11 +588,14 @@ def pemda_summary_sentences(summary: dict, lang: str = "id") -> list[str]:
     s = summary
     lines = []
     if not s["has_year"]:
-        lines.append(t("summary_no_year", lang, nama=s["nama"], year=s["year"], latest=s["latest_year"]))
+        if s["latest_year"] is None:
+            lines.append(t("summary_no_results", lang, nama=s["nama"]))
+        else:
+            lines.append(t("summary_no_year", lang, nama=s["nama"], year=s["year"], latest=s["latest_year"]))
     if s["latest_year"] is not None and s["predicate"]:
         if s["iid_score"] is not None:
             lines.append(t("summary_score", lang, year=s["latest_year"], nama=s["nama"],
-                           score=f"{s['iid_score']:.2f}", predicate=t(s["predicate"], lang)))
+                           score=format_number(s["iid_score"], lang), predicate=t(s["predicate"], lang)))
         else:
             lines.append(t("summary_predicate_only", lang, year=s["latest_year"], nama=s["nama"],
                            predicate=t(s["predicate"], lang)))
@@ -570,9 +606,12 @@ def pemda_summary_sentences(summary: dict, lang: str = "id") -> list[str]:
             lines.append(t("summary_rank_no_size", lang, rank=s["rank"], level=s["level"]))
         if s["previous_rank"] is not None:
             steps = s["previous_rank"] - s["rank"]
-            lines.append(t("summary_rank_change", lang, old=s["previous_rank"], old_year=s["previous_rank_year"],
-                           new=s["rank"], new_year=s["latest_year"], direction=t("up" if steps >= 0 else "down", lang),
-                           steps=abs(steps)))
+            if steps == 0:
+                lines.append(t("summary_rank_same", lang, old_year=s["previous_rank_year"], new_year=s["latest_year"]))
+            else:
+                lines.append(t("summary_rank_change", lang, old=s["previous_rank"], old_year=s["previous_rank_year"],
+                               new=s["rank"], new_year=s["latest_year"],
+                               direction=t("up" if steps > 0 else "down", lang), steps=abs(steps)))
     lines.append(t("summary_awards", lang, n=s["n_awards"]))
     return lines
 

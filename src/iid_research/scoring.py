@@ -463,29 +463,38 @@ def check_published_predicates(results: pd.DataFrame, rules_dir=None) -> pd.Data
     return out.reset_index(drop=True)
 
 
-def data_quality_issues(results: pd.DataFrame, rules_dir=None) -> pd.DataFrame:
+def data_quality_issues(results: pd.DataFrame, rules_dir=None, lang: str = "en") -> pd.DataFrame:
     """List the published results that need care before use.
 
     Checks: a predikat that contradicts its year's thresholds; a value with
     no source page; a provisional (pre-decree) value.
 
+    Parameters
+    ----------
+    results : DataFrame
+        As returned by :func:`iid_research.data.load_iid_results`.
+    rules_dir : path-like, optional
+    lang : {"en", "id"}, default="en"
+        Language of the ``detail`` text.
+
     Returns
     -------
     DataFrame with columns [kode_wilayah, nama, year, issue, detail, source_url]
+        ``issue`` is one of "predicate_contradicts_threshold", "no_source", "provisional".
     """
+    from .i18n import t
+
     rows = []
     checked = check_published_predicates(results, rules_dir)
     for r in checked[~checked["is_consistent"]].itertuples(index=False):
         th = predicate_thresholds(r.year, rules_dir)
         rows.append((r.kode_wilayah, r.nama, r.year, "predicate_contradicts_threshold",
-                     f"IID {r.iid_score:.2f} published as {r.predicate!r}; the {r.year} thresholds "
-                     f"(Sangat Inovatif ≥ {th.sangat_inovatif_min}, Inovatif ≥ {th.inovatif_min}) give "
-                     f"{r.expected_predicate!r}", r.source_url))
+                     t("dq_contradiction", lang, score=f"{r.iid_score:.2f}", predicate=r.predicate, year=r.year,
+                       sangat=th.sangat_inovatif_min, inovatif=th.inovatif_min, expected=r.expected_predicate),
+                     r.source_url))
     for r in results[~results["has_source"]].itertuples(index=False):
-        rows.append((r.kode_wilayah, r.nama, r.year, "no_source",
-                     f"no source page for this row (rank {r.rank}); verify before use", None))
+        rows.append((r.kode_wilayah, r.nama, r.year, "no_source", t("dq_no_source", lang, rank=r.rank), None))
     for r in results[results["is_provisional"]].itertuples(index=False):
-        rows.append((r.kode_wilayah, r.nama, r.year, "provisional",
-                     f"value {r.iid_score} published before the decree; may differ from the final result",
+        rows.append((r.kode_wilayah, r.nama, r.year, "provisional", t("dq_provisional", lang, score=r.iid_score),
                      r.source_url))
     return pd.DataFrame(rows, columns=["kode_wilayah", "nama", "year", "issue", "detail", "source_url"])

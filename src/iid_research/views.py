@@ -91,9 +91,9 @@ def scores_with_covariates(results: pd.DataFrame) -> pd.DataFrame:
     return scored[cols].reset_index(drop=True)
 
 
-def quality_list(results: pd.DataFrame | None = None) -> pd.DataFrame:
+def quality_list(results: pd.DataFrame | None = None, lang: str = "en") -> pd.DataFrame:
     """The data-quality list of the published results (see :func:`scoring.data_quality_issues`)."""
-    return data_quality_issues(data.load_iid_results() if results is None else results)
+    return data_quality_issues(data.load_iid_results() if results is None else results, lang=lang)
 
 
 # --------------------------------------------------------------------------- one pemda
