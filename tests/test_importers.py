@@ -156,7 +156,9 @@ def test_annex_two_row_header_and_sheets_per_cluster(tmp_path):
     assert t["source_file"].tolist() == ["lampiran_2025.xlsx!Provinsi", "lampiran_2025.xlsx!Kota"]
     assert t["source_row"].tolist() == [3, 3] and t["iid_score"].tolist() == [65.02, 40.0]
     assert t["predicate"].tolist() == ["Sangat Inovatif", "Kurang Inovatif"]
-    assert not rep.warnings  # 2025 thresholds 65.01 / 40.01: both predicates agree
+    # 2025 thresholds 65.01 / 40.01: both predicates agree; the only warning names the hidden sheet
+    assert rep.warnings == ["lampiran_2025.xlsx: hidden sheet(s) 'catatan' not read; unhide them or pass "
+                            "sheet=/--sheet to read one"]
 
 
 def test_annex_with_province_column(tmp_path):
@@ -200,6 +202,64 @@ def test_annex_cp1252(tmp_path):
     assert any("Windows-1252" in w for w in report.warnings)
     assert report.rows_skipped[0] == ("win.csv", 1, "LAMPIRAN – KEPUTUSAN MENDAGRI")
     assert report.table.loc[0, "iid_score"] == pytest.approx(60.01)
+
+
+def test_annex_province_heading_rows_still_skipped(tmp_path):
+    src = tmp_path / "a.csv"
+    src.write_text('NO,PEMERINTAH DAERAH,NILAI INDEKS,PREDIKAT\n'
+                   '1,Kab. Blora,"60,01",Sangat Inovatif\n'
+                   ',JAWA TENGAH,,\n'
+                   '2,Kab. Pati,"50,5",Inovatif\n'
+                   'PROVINSI JAWA TENGAH,,,\n'
+                   '3,Kab. Rembang,"50,5",Inovatif\n', encoding="utf-8")
+    rep = import_annex(src, 2024, write=False, strict=True)
+    assert rep.table["kode_wilayah"].tolist() == ["33.16", "33.18", "33.17"]
+    assert [(r, t) for _, r, t in rep.rows_skipped] == [(3, "JAWA TENGAH"), (5, "PROVINSI JAWA TENGAH")]
+    assert not rep.warnings
+
+
+def _tied_annex(path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["NO", "PEMERINTAH DAERAH", "NILAI INDEKS", "PREDIKAT", "PERINGKAT"])
+    ws.append([1, "Kab. Blora", "60,01", "Sangat Inovatif", 1])
+    ws.append([2, "Kab. Pati", "50,5", "Inovatif", 2])
+    ws.append([3, "Kab. Rembang", None, None, 2])
+    ws.append([4, "Kab. Kudus", "40,5", "Inovatif", 4])
+    ws.append([5, "Kab. Jepara", None, None, 4])  # a tie on the last rows: must not read as a footnote
+    for ref in ("C3:C4", "D3:D4", "C5:C6", "D5:D6"):
+        ws.merge_cells(ref)
+    wb.save(path)
+
+
+@pytest.mark.parametrize("engine", ["calamine", "openpyxl"])
+def test_annex_merged_tie_cells_read_for_each_row(tmp_path, monkeypatch, engine):
+    if engine == "calamine":
+        pytest.importorskip("python_calamine")
+    monkeypatch.setattr(importers, "XLSX_ENGINE", engine)
+    src = tmp_path / "ties.xlsx"
+    _tied_annex(src)
+    rep = import_annex(src, 2024, write=False, strict=True)
+    t = rep.table
+    assert t["kode_wilayah"].tolist() == ["33.16", "33.18", "33.17", "33.19", "33.20"]
+    assert t["iid_score"].tolist() == [60.01, 50.5, 50.5, 40.5, 40.5]
+    assert t["predicate"].tolist()[1:] == ["Inovatif"] * 4
+    assert not rep.rows_skipped
+    assert "4 empty cell(s) inside a merged range" in rep.warnings[0] and "ties.xlsx C4 = C3" in rep.warnings[0]
+
+
+def test_csv_cell_over_field_limit_is_a_clear_error(tmp_path):
+    src = tmp_path / "huge.csv"
+    rows = ['NO,PEMERINTAH DAERAH,NILAI INDEKS,PREDIKAT'] + ['1,Kab. Blora,"60,01",Sangat Inovatif'] * 70
+    rows.insert(65, '2,"' + "x" * 140_000 + '",50,Inovatif')  # beyond the delimiter-sniffing sample
+    src.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(DataImportError, match=r"huge.csv row 66: cannot read the CSV: a cell holds more than "
+                                              r"131,072 characters"):
+        import_annex(src, 2024, write=False)
+    src.write_text('NO,PEMERINTAH DAERAH,NILAI INDEKS\n1,"' + "y" * 140_000 + '",50\n', encoding="utf-8")
+    for kind in importers.KINDS:  # the sniffer sees the long line too
+        with pytest.raises(DataImportError, match="huge.csv row 2: cannot read the CSV"):
+            import_file(kind, src, 2024, write=False)
 
 
 # --------------------------------------------------------------------------- innovations
@@ -294,6 +354,37 @@ def test_innovations_cp1252_with_pemda_option(tmp_path):
     assert report.table.loc[0, "innovation_id"] == "win-r2"
 
 
+def test_dates_and_level_texts_read_strictly():
+    assert importers._parse_date("2024-03-01 00:00:00") == (pd.Timestamp(2024, 3, 1), None)
+    assert importers._parse_date("2024-03-01T13:45") == (pd.Timestamp(2024, 3, 1), None)
+    ts, err = importers._parse_date("2024-03-01 garbage")
+    assert ts is pd.NaT and "is not a date (expected e.g. 2024-03-01" in err
+    reader = importers._LevelReader("indicator 16", ("a", "b", "c"), 2023)
+    assert [reader.read(v)[0] for v in ("1", "1.0", "1,0", 1, 1.0, "Level 2")] == [1, 1, 1, 1, 1, 2]
+    for text in ("1.000", "2,000"):
+        level, err, _ = reader.read(text)
+        assert level is None and "is ambiguous" in err and "whole numbers 0-3" in err
+
+
+def test_formula_like_text_neutralised_in_written_csv(tmp_path):
+    src = tmp_path / "inov.csv"
+    head = ["pemda", "id inovasi", "nama inovasi", "opd", *[f"sid_{i}" for i in range(16, 36)]]
+    body = [["Kab. Blora", '"=HYPERLINK(""http://x"",""y"")"', "+62 Layanan", "@SUM(A1)"],
+            ["Kab. Blora", "'=already quoted", "Sehat", "-Dinas"],
+            ["Kab. Blora", "INV-3", "Ok", "Dinas Kesehatan"]]
+    src.write_text(",".join(head) + "\n" + "\n".join(",".join(r + ["1"] * 20) for r in body) + "\n",
+                   encoding="utf-8")
+    rep = import_innovations(src, 2024, out_dir=tmp_path / "out", strict=True)
+    assert rep.table["innovation_id"].tolist() == ['=HYPERLINK("http://x","y")', "'=already quoted", "INV-3"]
+    written = pd.read_csv(rep.output_path, dtype=str, keep_default_na=False)
+    assert written["innovation_id"].tolist() == ['\'=HYPERLINK("http://x","y")', "''=already quoted", "INV-3"]
+    assert written["nama_inovasi"].tolist() == ["'+62 Layanan", "Sehat", "Ok"]
+    assert written["opd_name"].tolist() == ["'@SUM(A1)", "'-Dinas", "Dinas Kesehatan"]
+    back = importers.read_imported(rep.output_path)
+    for col in ("innovation_id", "nama_inovasi", "opd_name"):
+        assert back[col].tolist() == rep.table[col].tolist()
+
+
 # --------------------------------------------------------------------------- SPD
 
 def test_spd_long_and_wide_agree(tmp_path):
@@ -318,6 +409,20 @@ def test_spd_long_and_wide_agree(tmp_path):
     assert len(wide) == 20 and wide["level"].tolist() == [1] * 20
     assert list(wide.columns) == importers.SPD_COLUMNS
     assert wide.iloc[1][["indicator_no", "sub"]].tolist() == [2, "a"]
+
+
+def test_spd_row_numbers_with_leading_zeros(tmp_path):
+    long_src = tmp_path / "long.csv"
+    long_src.write_text("pemda,indikator,level\nKab. Blora,01,3\nKab. Blora,02a,2\nKab. Blora,02 b,1\n",
+                        encoding="utf-8")
+    t = import_spd(long_src, 2024, write=False, strict=True).table
+    assert (t["indicator_no"].astype(str) + t["sub"]).tolist() == ["1", "2a", "2b"]
+    ids = ["01", "02a", "02b", "03", "04", "05a", "05b", "06", "07", "08", "09", "10a", "10b", "11a", "11b", "12",
+           "13a", "13b", "14", "15"]
+    wide_src = tmp_path / "wide.csv"
+    wide_src.write_text("pemda," + ",".join(ids) + "\nKab. Blora," + ",".join(["2"] * 20) + "\n", encoding="utf-8")
+    wide = import_spd(wide_src, 2024, write=False, strict=True).table
+    assert len(wide) == 20 and wide.iloc[1][["indicator_no", "sub"]].tolist() == [2, "a"]
 
 
 def test_codes_typed_as_numbers_in_xlsx(tmp_path):

@@ -1,10 +1,12 @@
 """Importers for the spreadsheets people actually hold: real files in, clear errors out, nothing lost.
 
 Three kinds of file are read (XLSX/XLSM via python-calamine when installed, else
-openpyxl read-only; CSV/TXT/TSV in UTF-8, UTF-8 with BOM, UTF-16 or Windows-1252,
-separated by ``,``, ``;``, tab or ``|``),
-validated, and written as a tidy CSV to ``data/processed/`` (or a folder given),
-always temp-then-rename (:func:`iid_research._io.atomic_path`):
+openpyxl read-only, hidden sheets skipped and named in a warning; CSV/TXT/TSV in
+UTF-8, UTF-8 with BOM, UTF-16 or Windows-1252, separated by ``,``, ``;``, tab or
+``|``, and a CSV the parser refuses, e.g. a cell over 131,072 characters after an
+unclosed quote, is refused with its row), validated, and written as a tidy CSV
+to ``data/processed/`` (or a folder given), always temp-then-rename
+(:func:`iid_research._io.atomic_path`):
 
 ``annex`` -- :func:`import_annex`
     The national ranking annex (lampiran) of the Kepmendagri decree on IID
@@ -28,7 +30,14 @@ always temp-then-rename (:func:`iid_research._io.atomic_path`):
     * decimal commas (``"60,01"``), names with ``Kab.``/``Kabupaten``/``Kota``/
       ``Provinsi``/``Prov.`` prefixes in any case;
     * footnote rows after the last score ("Keterangan", "MENTERI DALAM NEGERI",
-      "ttd"), listed in the report's warnings.
+      "ttd"), listed in the report's warnings;
+    * ties written once in a score/predikat cell merged down over several pemda
+      rows (XLSX): each row gets the merged value, listed in a warning.
+
+    A row that names a pemda but has an empty score (and no predikat "Tidak
+    Dapat Dinilai") is rejected as "score missing", wherever it stands; only a
+    province name alone on its row ("JAWA TENGAH", "PROVINSI JAWA TENGAH") is a
+    heading.  A score that is not a number (``nan``) is rejected.
 
     Output columns: [kode_wilayah, nama, level, year, iid_score, predicate, rank,
     source_file, source_row].  ``iid_score`` on the 0-100 scale, ``rank`` as
@@ -45,12 +54,17 @@ always temp-then-rename (:func:`iid_research._io.atomic_path`):
       ``opd`` / ``perangkat daerah``; ``tahapan``; ``jenis``; ``bentuk``;
       ``inisiator``; ``urusan``; ``tematik``; ``waktu uji coba`` (trial_date);
       ``waktu penerapan`` (implementation_date); ``tahun`` (must equal ``year``);
+      dates as ``2024-03-01`` (optionally with a time of day), ``01/03/2024`` (day
+      first) or ``1 Maret 2024``; anything else after the date is rejected, and so
+      is a trial or implementation date after 31 December of ``year`` (an
+      innovation assessed for a year is tried and implemented by then);
     * SID answers, indicators 16-35, one column each, headed ``16``, ``sid_16``,
       ``SID 16``, ``Indikator 16``, ``16. Regulasi Inovasi Daerah`` or the
       indicator's Indonesian name (``Regulasi Inovasi Daerah``; the 2023 and 2026
       names both work).  All 20 are required.
 
-    Each answer is a level 0-3 (``2``, ``"2"``, ``"Level 2"``) or the parameter
+    Each answer is a level 0-3 (``2``, ``2.0``, ``"2"``, ``"Level 2"``; a text
+    ``"1.000"`` is rejected as ambiguous, a thousands point in Indonesian) or the parameter
     text of the guideline for that year (``"Peraturan Kepala Daerah"``,
     ``"11-30 SDM"``), compared after lower-casing and dropping punctuation and
     spacing, so ``"11 - 30 sdm"`` matches ``"11-30 SDM"``.  Where a parameter text
@@ -68,9 +82,10 @@ always temp-then-rename (:func:`iid_research._io.atomic_path`):
     SPD answers (indicators 1-15 with sub-rows 2a/2b, 5a/5b, 10a/10b, 11a/11b,
     13a/13b), long or wide:
 
-    * long: columns pemda, ``indikator`` (``"2a"``, ``"2 a"``, ``"2.a"``, or a
-      number plus a ``sub`` column), ``level`` / ``jawaban`` / ``parameter`` (a
-      level 0-3 or the parameter text), optional ``raw_value`` / ``capaian``;
+    * long: columns pemda, ``indikator`` (``"2a"``, ``"2 a"``, ``"2.a"``, ``"02a"``,
+      or a number plus a ``sub`` column), ``level`` / ``jawaban`` / ``parameter`` (a
+      level 0-3 or the parameter text; empty is level 0, counted in a warning),
+      optional ``raw_value`` / ``capaian``;
     * wide: one row per pemda, one column per SPD row headed ``1``, ``2a``,
       ``spd_2a``, ``Indikator 2a`` or the row's Indonesian name.
 
@@ -89,6 +104,12 @@ column, unknown indicator column, year without rules) raise at once.
 
 The same input bytes always give a byte-identical output file.  Nothing is
 cached.
+
+Formula injection: in the written CSV a text cell that starts with ``=``,
+``+``, ``-``, ``@``, tab or carriage return (or with ``'`` followed by one of
+these) gets one leading ``'`` so that Excel/LibreOffice show it as text instead
+of running it.  ``report.table`` keeps the values as read, and
+:func:`read_imported` removes the added quote.
 """
 
 from __future__ import annotations
@@ -299,6 +320,7 @@ def _slug(text: str) -> str:
 class _Sheet:
     label: str
     rows: list  # rows[i] is spreadsheet row i + 1, a list of cell values
+    merged: list = dataclasses.field(default_factory=list)  # (row0, col0, row1, col1), 0-based, inclusive
 
 
 def _decode(data: bytes, label: str, warnings: list) -> tuple[str, str]:
@@ -326,7 +348,13 @@ def _decode(data: bytes, label: str, warnings: list) -> tuple[str, str]:
 def _sniff_delimiter(lines: list[str]) -> str:
     best, best_score = ",", -1
     for delim in (",", ";", "\t", "|"):
-        counts = [len(r) for r in csv.reader(lines, delimiter=delim) if len(r) > 1]
+        counts = []
+        try:
+            for r in csv.reader(lines, delimiter=delim):
+                if len(r) > 1:
+                    counts.append(len(r))
+        except csv.Error:
+            pass  # the full read below reports it with the row number
         if not counts:
             continue
         mode = max(set(counts), key=lambda k: (counts.count(k), k))
@@ -341,7 +369,17 @@ def _read_csv_rows(path: Path, label: str, warnings: list) -> tuple[list[_Sheet]
     text, enc = _decode(data, label, warnings)
     sample = [ln for ln in text.splitlines()[:60] if ln.strip()]
     delim = "\t" if path.suffix.lower() == ".tsv" else _sniff_delimiter(sample)
-    rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim)]
+    rows = []
+    try:
+        for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim):
+            rows.append(list(r))
+    except csv.Error as exc:
+        detail = str(exc)
+        if "field larger than field limit" in detail:
+            detail = (f"a cell holds more than {csv.field_size_limit():,} characters ({exc}); an unclosed "
+                      "quote (\") usually swallows the rest of the file")
+        raise ValueError(f"{label} row {len(rows) + 1}: cannot read the CSV: {detail}. Expected a table of "
+                         "short cells separated by ',', ';', tab or '|'") from None
     return [_Sheet(label, rows)], enc
 
 
@@ -358,11 +396,17 @@ XLSX_ENGINE = "calamine" if _calamine_available() else "openpyxl"
 openpyxl's read-only mode.  Both give the same rows; set to ``"openpyxl"`` to force it."""
 
 
-def _read_xlsx_rows(path: Path, label: str, sheet, engine: str | None = None) -> list[_Sheet]:
+def _read_xlsx_rows(path: Path, label: str, sheet, engine: str | None = None,
+                    warnings: list | None = None) -> list[_Sheet]:
     engine = engine or XLSX_ENGINE
     if engine == "calamine":
-        return _read_xlsx_calamine(path, label, sheet)
-    return _read_xlsx_openpyxl(path, label, sheet)
+        sheets, skipped = _read_xlsx_calamine(path, label, sheet)
+    else:
+        sheets, skipped = _read_xlsx_openpyxl(path, label, sheet)
+    if skipped and warnings is not None:
+        warnings.append(f"{label}: hidden sheet(s) {', '.join(repr(n) for n in skipped)} not read; unhide "
+                        "them or pass sheet=/--sheet to read one")
+    return sheets
 
 
 def _bad_workbook(label: str, exc: Exception) -> ValueError:
@@ -370,15 +414,16 @@ def _bad_workbook(label: str, exc: Exception) -> ValueError:
                       "Save it again from Excel/LibreOffice as .xlsx or as CSV UTF-8.")
 
 
-def _pick_sheet_names(label: str, visible: list[str], all_names: list[str], sheet) -> list[str]:
+def _pick_sheet_names(label: str, visible: list[str], all_names: list[str], sheet) -> tuple[list[str], list[str]]:
+    """(sheets to read, hidden sheets skipped)."""
     if sheet is None:
-        return visible
+        return visible, [n for n in all_names if n not in visible]
     if str(sheet) not in all_names:
         raise ValueError(f"{label}: no sheet {sheet!r}; sheets are {all_names}")
-    return [str(sheet)]
+    return [str(sheet)], []
 
 
-def _read_xlsx_calamine(path: Path, label: str, sheet) -> list[_Sheet]:
+def _read_xlsx_calamine(path: Path, label: str, sheet) -> tuple[list[_Sheet], list[str]]:
     import python_calamine as pc
 
     try:
@@ -387,18 +432,42 @@ def _read_xlsx_calamine(path: Path, label: str, sheet) -> list[_Sheet]:
     except Exception as exc:  # CalamineError, zip errors ...
         raise _bad_workbook(label, exc) from None
     visible = [m.name for m in meta if "Visible" in str(m.visible) and "Hidden" not in str(m.visible)]
-    names = _pick_sheet_names(label, visible or list(wb.sheet_names), list(wb.sheet_names), sheet)
+    names, skipped = _pick_sheet_names(label, visible or list(wb.sheet_names), list(wb.sheet_names), sheet)
     sheets = []
     for name in names:
         try:
-            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            ws = wb.get_sheet_by_name(name)
+            rows = ws.to_python(skip_empty_area=False)
+            ranges = getattr(ws, "merged_cell_ranges", None) or []  # python-calamine >= 0.3
+            merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges]
         except Exception as exc:
             raise _bad_workbook(f"{label}!{name}", exc) from None
-        sheets.append(_Sheet(label if len(names) == 1 else f"{label}!{name}", [list(r) for r in rows]))
-    return sheets
+        sheets.append(_Sheet(label if len(names) == 1 else f"{label}!{name}", [list(r) for r in rows], merged))
+    return sheets, skipped
 
 
-def _read_xlsx_openpyxl(path: Path, label: str, sheet) -> list[_Sheet]:
+def _openpyxl_merged(ws) -> list[tuple[int, int, int, int]]:
+    """Merged ranges of a read-only openpyxl sheet (its ``<mergeCell ref="C5:C6"/>`` elements), 0-based."""
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils.cell import range_boundaries
+
+    out = []
+    try:
+        with ws._get_source() as src:  # read-only sheets do not parse merged cells themselves
+            for _, elem in iterparse(src):
+                tag = elem.tag.rsplit("}", 1)[-1]
+                if tag == "mergeCell" and elem.get("ref"):
+                    c0, r0, c1, r1 = range_boundaries(elem.get("ref"))
+                    out.append((r0 - 1, c0 - 1, r1 - 1, c1 - 1))
+                elif tag in ("row", "c", "v", "is", "t"):
+                    elem.clear()
+    except Exception:  # unreadable XML: without merge ranges a tie's second row is rejected, not lost
+        return []
+    return out
+
+
+def _read_xlsx_openpyxl(path: Path, label: str, sheet) -> tuple[list[_Sheet], list[str]]:
     import openpyxl
 
     try:
@@ -407,14 +476,14 @@ def _read_xlsx_openpyxl(path: Path, label: str, sheet) -> list[_Sheet]:
         raise _bad_workbook(label, exc) from None
     try:
         visible = [ws.title for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
-        names = _pick_sheet_names(label, visible, list(wb.sheetnames), sheet)
+        names, skipped = _pick_sheet_names(label, visible, list(wb.sheetnames), sheet)
         sheets = []
         for name in names:
             ws = wb[name]
             ws.reset_dimensions()  # converters often write a wrong <dimension>; read every row
             rows = [list(r) for r in ws.iter_rows(min_row=1, values_only=True)]
-            sheets.append(_Sheet(label if len(names) == 1 else f"{label}!{name}", rows))
-        return sheets
+            sheets.append(_Sheet(label if len(names) == 1 else f"{label}!{name}", rows, _openpyxl_merged(ws)))
+        return sheets, skipped
     finally:
         wb.close()
 
@@ -449,7 +518,7 @@ def _read_rows(path: Path, report: ImportReport, sheet=None) -> list[_Sheet]:
     suffix = path.suffix.lower()
     try:
         if magic.startswith(b"PK") or suffix in (".xlsx", ".xlsm"):
-            sheets = _read_xlsx_rows(path, label, sheet)
+            sheets = _read_xlsx_rows(path, label, sheet, warnings=report.warnings)
         elif magic.startswith(b"\xd0\xcf\x11\xe0") or suffix == ".xls":
             raise ValueError(f"{label}: old Excel 97-2003 (.xls) format is not read; save it as .xlsx or "
                              "CSV UTF-8")
@@ -537,6 +606,40 @@ def _matcher(matcher):
     return region_matcher()
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _needs_guard(text: str) -> bool:
+    """True when a spreadsheet would read ``text`` as a formula (or it is such a text already guarded)."""
+    return text.lstrip("'").startswith(_FORMULA_START)
+
+
+def _guard_formulas(table: pd.DataFrame) -> pd.DataFrame:
+    """Text cells starting with ``= + - @`` (tab, CR) get a leading ``'`` so Excel shows them as text.
+
+    :func:`read_imported` takes the quote off again.
+    """
+    out = table
+    for col in table.columns:
+        if table[col].dtype == object or isinstance(table[col].dtype, pd.StringDtype):
+            values = table[col]
+            hit = values.map(lambda v: isinstance(v, str) and _needs_guard(v))
+            if hit.any():
+                if out is table:
+                    out = table.copy()
+                out[col] = values.where(~hit, "'" + values.astype(object).where(hit, ""))
+    return out
+
+
+def _unguard_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    for col in frame.columns:
+        if frame[col].dtype == object or isinstance(frame[col].dtype, pd.StringDtype):
+            hit = frame[col].map(lambda v: isinstance(v, str) and v.startswith("'") and _needs_guard(v[1:]))
+            if hit.any():
+                frame[col] = frame[col].where(~hit, frame[col].str[1:])
+    return frame
+
+
 def _finish(report: ImportReport, table: pd.DataFrame, rejects: _Rejects, *, kind: str, stem: str,
             out_dir, strict: bool, max_bad_share: float, write: bool) -> ImportReport:
     """Decide accept/refuse, then write the table atomically."""
@@ -558,7 +661,7 @@ def _finish(report: ImportReport, table: pd.DataFrame, rejects: _Rejects, *, kin
         folder = Path(out_dir) if out_dir is not None else config.PROCESSED_DIR
         target = folder / f"{kind}_{report.year}_{_slug(stem)}.csv"
         with atomic_path(target) as tmp:
-            table.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
+            _guard_formulas(table).to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
         meta = {"kind": kind, "year": report.year, "source_file": Path(report.file).name,
                 "input_sha256": report.input_sha256, "encoding": report.encoding,
                 "rows_read": report.rows_read, "rows_matched": report.rows_matched,
@@ -625,6 +728,9 @@ class _LevelReader:
             return 0, None, False
         m = _LEVEL_RE.match(text.lower().strip())
         if m:
+            if re.search(r"[.,]\d{3}$", m.group(1)):
+                return None, (f"level {text!r} is ambiguous (a thousands separator in Indonesian notation, a "
+                              "decimal point in English); levels are whole numbers 0-3: write 0, 1, 2 or 3"), False
             return self._number(float(m.group(1).replace(",", ".")), text)
         if key in self.lookup:
             return self.lookup[key], None, False
@@ -769,6 +875,34 @@ def _merge_subheader(header: dict[str, _Column], row) -> bool:
     return True
 
 
+def _names_pemda(m: RegionMatcher, text: str, level: str | None) -> bool:
+    """True when ``text`` names a pemda (at ``level`` or any level, or ambiguously): a data row, not a footnote."""
+    if len(_norm(text)) >= 60:
+        return False
+    for lv in (level, None):
+        try:
+            m.match(text, level=lv)
+            return True
+        except RegionMatchError as exc:
+            if "pemda;" in exc.reason:  # "matches 2 pemda; add a prefix ..."
+                return True
+    return False
+
+
+def _vertical_merges(sheet: _Sheet, start: int) -> dict[int, list[tuple[int, int]]]:
+    """Cells covered by a one-column merge below its first cell, as {row index: [(column, anchor row)]}.
+
+    A tie in the annex is often one merged score (and predikat) cell over two
+    pemda rows; only the first row holds the value.
+    """
+    out: dict[int, list[tuple[int, int]]] = {}
+    for r0, c0, r1, c1 in sheet.merged:
+        if c0 == c1 and r1 > r0 and r0 >= start:
+            for r in range(r0 + 1, r1 + 1):
+                out.setdefault(r, []).append((c0, r0))
+    return {r: sorted(cells) for r, cells in out.items()}
+
+
 def import_annex(path, year: int, *, out_dir=None, strict: bool = False, max_bad_share: float = 0.05,
                  write: bool = True, sheet=None, matcher: RegionMatcher | None = None) -> ImportReport:
     """Import the national ranking annex of the Kepmendagri IID decree (XLSX or CSV).
@@ -819,6 +953,7 @@ def import_annex(path, year: int, *, out_dir=None, strict: bool = False, max_bad
     seen: dict[str, list] = {}
     found_header = False
     footnotes = []
+    merged_read = []  # cells read from a merged range above them (ties)
     for sh in sheets:
         header = None
         # locate the first header row
@@ -842,7 +977,8 @@ def import_annex(path, year: int, *, out_dir=None, strict: bool = False, max_bad
         for i in range(start):
             if any(v is not None for v in sh.rows[i]):
                 report.rows_skipped.append((sh.label, i + 1, _row_text(sh.rows[i])))
-        candidates = []  # (row_no, row, header, level_hint, province_hint)
+        candidates = []  # (row_no, row, header, level_hint, province_hint, names_pemda)
+        merges = _vertical_merges(sh, start)
         level_hint = _NAME_HEADER_LEVEL.get(_norm(header["name"].header))
         province_hint = None
         sub_row = start + 1
@@ -871,6 +1007,12 @@ def import_annex(path, year: int, *, out_dir=None, strict: bool = False, max_bad
                     level_hint = _NAME_HEADER_LEVEL.get(_norm(new_header["name"].header), level_hint)
                 header = new_header
                 continue
+            for c, r0 in merges.get(i, ()):
+                anchor = sh.rows[r0][c] if c < len(sh.rows[r0]) else None
+                if anchor is not None and (c >= len(row) or row[c] is None):
+                    row = list(row) + [None] * (c + 1 - len(row))
+                    row[c] = anchor
+                    merged_read.append(f"{sh.label} {_col_letter(c)}{row_no} = {_col_letter(c)}{r0 + 1}")
 
             def cell(role):
                 col = header.get(role)
@@ -880,9 +1022,10 @@ def import_annex(path, year: int, *, out_dir=None, strict: bool = False, max_bad
             name = cell("name")
             no_is_int = isinstance(no, (int, float)) or (isinstance(no, str) and no.strip().rstrip(".").isdigit())
             if score is not None or pred is not None:
-                candidates.append((row_no, row, header, level_hint, province_hint))
+                candidates.append((row_no, row, header, level_hint, province_hint, True))
                 continue
-            # no score, no predicate: a section or province heading, a title or a footnote
+            # no score, no predicate: a section or province heading, a title, a footnote, or a pemda row
+            # whose score is missing (rejected below, never skipped)
             texts = [_text(v) for v in row if v is not None]
             joined = " ".join(texts)
             key = _norm(joined)
@@ -906,14 +1049,16 @@ def import_annex(path, year: int, *, out_dir=None, strict: bool = False, max_bad
                     continue
                 except RegionMatchError:
                     pass
-            if no_is_int and name is not None:
-                candidates.append((row_no, row, header, level_hint, province_hint))
+            named = name is not None and _names_pemda(m, _text(name), level_hint)
+            if named or (no_is_int and name is not None):
+                candidates.append((row_no, row, header, level_hint, province_hint, named))
                 continue
             footnotes.append((row_no, joined, sh.label))
         # rows after the last row with a score are footnotes when they lack score and predicate
+        # (unless they name a pemda: then the score is missing)
         last_scored = max((c[0] for c in candidates if (c[2].get("score") and c[2]["score"].index < len(c[1])
                                                         and c[1][c[2]["score"].index] is not None)), default=0)
-        for row_no, row, hdr, lvl, prov in candidates:
+        for row_no, row, hdr, lvl, prov, named in candidates:
             def get(role, row=row, hdr=hdr):
                 col = hdr.get(role)
                 return None if col is None or col.index >= len(row) else row[col.index]
@@ -924,7 +1069,7 @@ def import_annex(path, year: int, *, out_dir=None, strict: bool = False, max_bad
             def cellref(role, hdr=hdr, row_no=row_no):
                 return f"{_col_letter(hdr[role].index)}{row_no}" if role in hdr else ""
 
-            if row_no > last_scored and get("score") is None and get("predicate") is None:
+            if row_no > last_scored and not named and get("score") is None and get("predicate") is None:
                 footnotes.append((row_no, " ".join(_text(v) for v in row if v is not None), sh.label))
                 continue
             report.rows_read += 1
@@ -982,7 +1127,10 @@ def import_annex(path, year: int, *, out_dir=None, strict: bool = False, max_bad
             if raw is not None:
                 try:
                     score_value = parse_number(raw, scale="index")
-                    if not 0 <= score_value <= 100:
+                    if math.isnan(score_value):
+                        reject("score", f"score {_text(raw)!r} is not a number; expected a number such as 60,01 "
+                                        "or 60.01")
+                    elif not 0 <= score_value <= 100:
                         reject("score", f"score {score_value:g} (written {_text(raw)!r}) outside 0-100 "
                                         "(the IID scale since 2021)")
                 except ValueError as exc:
@@ -996,7 +1144,9 @@ def import_annex(path, year: int, *, out_dir=None, strict: bool = False, max_bad
                     reject("predicate", f"unknown predikat {_text(get('predicate'))!r}; expected one of "
                                         f"{', '.join(PREDICATES)}")
             if raw is None and not bad and predicate != "Tidak Dapat Dinilai":
-                reject("score" if "score" in hdr else "name", "score missing")
+                reject("score" if "score" in hdr else "name",
+                       "score missing: the row names a pemda but its score cell is empty (for a tie, give the "
+                       "score on each row)")
             # rank
             rank = None
             if get("rank") is not None:
@@ -1022,6 +1172,10 @@ def import_annex(path, year: int, *, out_dir=None, strict: bool = False, max_bad
             for lab, r, hdr in where:
                 rejects.add(lab, r, hdr["name"].header, f"duplicate pemda-year: {kode} {names.loc[kode, 'nama']} "
                             f"{year} appears {len(where)} times ({rows})", f"{_col_letter(hdr['name'].index)}{r}")
+    if merged_read:
+        report.warnings.append(f"{len(merged_read)} empty cell(s) inside a merged range read as the range's value "
+                               "(a tie written once for several rows): " + "; ".join(merged_read[:10])
+                               + (" ..." if len(merged_read) > 10 else ""))
     if footnotes:
         report.rows_skipped.extend((lab, r, t) for r, t, lab in footnotes)
         report.warnings.append(f"{len(footnotes)} row(s) without a score read as titles/footnotes and skipped: "
@@ -1133,7 +1287,10 @@ def _check_year_column(frame, year, label, header, rejects):
             y = parse_number(value, scale="raw")
         except ValueError:
             y = None
-        if y != year:
+        if y is None or math.isnan(y) or not float(y).is_integer():
+            rejects.add(label, row_no, col.header, f"{_text(value)!r} is not a year; expected {year} (the year "
+                        "imported)", f"{_col_letter(col.index)}{row_no}")
+        elif y != year:
             rejects.add(label, row_no, col.header, f"year {_text(value)!r} differs from the year imported "
                         f"({year}); import each year separately", f"{_col_letter(col.index)}{row_no}")
 
@@ -1153,7 +1310,7 @@ def _parse_date(value):
             return pd.NaT, f"date {value.isoformat()!r} has a year outside 1900-2100"
         return pd.Timestamp(value.year, value.month, value.day), None
     s = str(value).strip()
-    m = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$", s)
+    m = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$", s)
     parts = None
     if m:
         parts = (int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -1170,7 +1327,8 @@ def _parse_date(value):
             return pd.Timestamp(_dt.date(*parts)), None
         except ValueError:
             pass
-    return pd.NaT, f"{s!r} is not a date (expected e.g. 2024-03-01, 01/03/2024 or 1 Maret 2024)"
+    return pd.NaT, (f"{s!r} is not a date (expected e.g. 2024-03-01, 2024-03-01 00:00:00, 01/03/2024 or "
+                    "1 Maret 2024)")
 
 
 def _categorical(frame, role, allowed, aliases, label, header, rejects):
@@ -1335,6 +1493,10 @@ def import_innovations(path, year: int, *, out_dir=None, strict: bool = False, m
                     ts, err = cache[v]
                 except KeyError:
                     ts, err = cache[v] = _parse_date(v)
+                if not err and ts is not pd.NaT and ts.year > year:
+                    what = "trial" if role == "trial_date" else "implementation"
+                    err = (f"{what} date {ts.date().isoformat()} is after 31 Dec {year}, the end of the "
+                           f"assessment year imported; a {year} innovation is tried and implemented by then")
                 if err:
                     rejects.add(label, row_no, col.header, err, f"{_col_letter(col.index)}{row_no}")
                 values.append(ts)
@@ -1405,7 +1567,7 @@ def _spd_row_id(value, sub, fw: Framework) -> tuple[str | None, str | None]:
     listed = ", ".join(ids)
     if not m:
         return None, f"{_text(value)!r} is not an SPD indicator number; SPD rows are {listed}"
-    rid = m.group(1) + (m.group(2) or "")
+    rid = str(int(m.group(1))) + (m.group(2) or "")  # "01" is 1, "02a" is 2a
     if rid in ids:
         return rid, None
     subs = [r for r in ids if re.fullmatch(m.group(1) + r"[ab]", r)]
@@ -1465,7 +1627,7 @@ def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_s
             if role == "?":
                 mnum = _SPD_NUMBER_RE.match(key)
                 if mnum:
-                    role = f"spd_{mnum.group(1)}{mnum.group(2) or ''}"
+                    role = f"spd_{int(mnum.group(1))}{mnum.group(2) or ''}"
                 elif key in spd_names:
                     role = f"spd_{spd_names[key]}"
             cols.append(_Column(i, text, role))
@@ -1520,6 +1682,7 @@ def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_s
     kode = _match_pemda(frame, m, pemda, label, header, rejects, report)
     _check_year_column(frame, year, label, header, rejects)
     records = []
+    blanks = 0
     if is_long:
         ind_col, ans_col = header["indicator"], header["answer"]
         for row_no, r in frame.iterrows():
@@ -1527,7 +1690,8 @@ def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_s
             if err:
                 rejects.add(label, row_no, ind_col.header, err, f"{_col_letter(ind_col.index)}{row_no}")
                 continue
-            level, err, _ = readers[rid].read(r["answer"])
+            level, err, blank = readers[rid].read(r["answer"])
+            blanks += blank
             if err:
                 rejects.add(label, row_no, ans_col.header, err, f"{_col_letter(ans_col.index)}{row_no}")
                 continue
@@ -1551,7 +1715,6 @@ def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_s
                             f"{k.split('|')[1]} given on rows {', '.join(map(str, rows))}",
                             f"{_col_letter(ind_col.index)}{row_no}")
     else:
-        blanks = 0
         for row_no, r in frame.iterrows():
             for rid in fw.spd_row_ids:
                 level, err, blank = readers[rid].read(r[f"spd_{rid}"])
@@ -1562,8 +1725,6 @@ def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_s
                     continue
                 records.append((kode[row_no], year, int(re.match(r"\d+", rid).group()), rid.lstrip("0123456789"),
                                 level, math.nan, label, int(row_no)))
-        if blanks:
-            report.warnings.append(f"{blanks} empty SPD answer(s) read as level 0 (not filled)")
         table = pd.DataFrame(records, columns=SPD_COLUMNS)
         per_row = pd.Series(kode, index=frame.index)
         dups = per_row[per_row.duplicated(keep=False) & per_row.notna()]
@@ -1573,6 +1734,8 @@ def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_s
             for row_no in group.index:
                 rejects.add(label, row_no, pcol.header if pcol else "", f"duplicate pemda-year: {k} {year} appears "
                             f"on rows {rows}", f"{_col_letter(pcol.index)}{row_no}" if pcol else "")
+    if blanks:
+        report.warnings.append(f"{blanks} empty SPD answer(s) read as level 0 (not filled)")
     if len(table):
         keep = [(label, int(r)) not in rejects.keys for r in table["source_row"]]
         table = table[keep].reset_index(drop=True)
@@ -1603,7 +1766,8 @@ def read_imported(path) -> pd.DataFrame:
 
     ``kode_wilayah`` stays text (``"33.16"``, ``"33"``: pandas would read them as
     floats/integers), ``sub`` stays text, dates become datetime64, SID levels
-    Int64 and ``rank`` Int64.
+    Int64 and ``rank`` Int64.  The ``'`` put before formula-like text on write
+    (module docstring) is taken off.
 
     Parameters
     ----------
@@ -1620,7 +1784,7 @@ def read_imported(path) -> pd.DataFrame:
     dtypes = {c: t for c, t in text_cols.items() if c in head}
     if "indicator_no" in head:  # SPD: level is a number there
         dtypes.pop("level", None)
-    frame = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""])
+    frame = _unguard_formulas(pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""]))
     if "sub" in frame.columns:
         frame["sub"] = frame["sub"].fillna("")
     for col in ("trial_date", "implementation_date"):

@@ -57,6 +57,16 @@ FILES = {
     "annex_bad_number.csv": annex(['1,Kab. Blora,"6O,01",Sangat Inovatif', '2,Kab. Brebes,"50,00",Inovatif']),
     "annex_too_many_bad.csv": annex(['1,Kab. Blora,"60,01",Sangat Inovatif', '2,Kab. Brebes,"150,00",Inovatif',
                                      '3,Kota Semarang,"55,00",Inovatif']),
+    "annex_score_gap.csv": annex(['1,Kab. Blora,"60,01",Sangat Inovatif', '2,Kab. Pati,,',
+                                  '3,Kab. Rembang,"50,5",Inovatif', '4,Kab. Kudus,,']),
+    "annex_score_nan.csv": annex(['1,Kab. Blora,"60,01",Sangat Inovatif', '2,Kab. Brebes,nan,Inovatif']),
+    "innovations_date_garbage.csv": innovations([inno_row(1), inno_row(2, date="2024-03-01 garbage")]),
+    "innovations_date_after_year.csv": innovations([inno_row(1), inno_row(2, date="2025-01-15")]),
+    "innovations_level_thousands.csv": innovations([inno_row(1), inno_row(2, sid=["1.000"] + GOOD_SID[1:])]),
+    "innovations_year_not_a_year.csv": "pemda,tahun," + ",".join(SID) + "\n"
+    + "Kab. Blora,2024," + ",".join(map(str, GOOD_SID)) + "\n"
+    + "Kab. Blora,abc," + ",".join(map(str, GOOD_SID)) + "\n",
+    "spd_long_blank_level.csv": "pemda,indikator,level\nKab. Blora,1,3\nKab. Blora,2a,\n",
     "innovations_level_out_of_range.csv": innovations([inno_row(1), inno_row(2, sid=[4] + GOOD_SID[1:])]),
     "innovations_unknown_indicator.csv": innovations([inno_row(1) + [1]], sid_cols=SID + ["Indikator 40"]),
     "innovations_unknown_text.csv": innovations([inno_row(1), inno_row(2, sid=["Surat Edaran Sekda"] + GOOD_SID[1:])]),
