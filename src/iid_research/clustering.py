@@ -114,6 +114,7 @@ class ClusteringOutcome:
 
     @property
     def is_fitted(self) -> bool:
+        """True when clustering ran; False when only an explanation (message) is available."""
         return self.model is not None
 
 

@@ -71,6 +71,12 @@ class WarmKernelEngine(NBClientEngine):
     @classmethod
     def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
                                  start_timeout=60, execution_timeout=None, **kwargs):
+        """Execute ``nb_man``'s notebook in this process's warm kernel (started on first use).
+
+        The user namespace is cleared and figures closed first; a kernel that
+        died is replaced on the next call.  Arguments as papermill's
+        ``NBClientEngine.execute_managed_notebook``.
+        """
         cwd = kwargs.get("cwd")
         with _lock:
             km, kc = _kernel_manager(kernel_name, cwd, start_timeout)
