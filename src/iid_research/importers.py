@@ -537,6 +537,19 @@ def _read_rows(path: Path, report: ImportReport, sheet=None) -> list[_Sheet]:
 
 # --------------------------------------------------------------------------- header finding
 
+def _classify_header(row, named_headers: dict, indicator_role) -> list["_Column"]:
+    """Give each header cell a role: "pemda", a named column of ``named_headers``,
+    an indicator column (``indicator_role(key)``), or "?" when unknown."""
+    cols = []
+    for i, text, key in _header_cells(row):
+        if key in _PEMDA_HEADERS:
+            role = "pemda"
+        else:
+            role = next((r for r, words in named_headers.items() if key in words), None) or indicator_role(key)
+        cols.append(_Column(i, text, role))
+    return cols
+
+
 def _header_cells(row) -> list[tuple[int, str, str]]:
     """(index, text as written, normalised) of each non-empty cell of a row."""
     return [(i, _text(v).replace("\n", " "), _norm(_text(v))) for i, v in enumerate(row) if v is not None]
@@ -1399,26 +1412,15 @@ def import_innovations(path, year: int, *, out_dir=None, strict: bool = False, m
     sid_names = _sid_name_lookup()
     unknown_numbers: list[tuple[str, int]] = []
 
+    def indicator_role(key):
+        mnum = _SID_NUMBER_RE.match(key)
+        if mnum:
+            n = int(mnum.group(1))
+            return f"sid_{n}" if n in SID_INDICATORS else f"unknown_{n}"
+        return f"sid_{sid_names[key]}" if key in sid_names else "?"
+
     def classify(row):
-        cols = []
-        for i, text, key in _header_cells(row):
-            role = "?"
-            if key in _PEMDA_HEADERS:
-                role = "pemda"
-            else:
-                for r, words in _INNOVATION_HEADERS.items():
-                    if key in words:
-                        role = r
-                        break
-            if role == "?":
-                mnum = _SID_NUMBER_RE.match(key)
-                if mnum:
-                    n = int(mnum.group(1))
-                    role = f"sid_{n}" if n in SID_INDICATORS else f"unknown_{n}"
-                elif key in sid_names:
-                    role = f"sid_{sid_names[key]}"
-            cols.append(_Column(i, text, role))
-        return cols
+        return _classify_header(row, _INNOVATION_HEADERS, indicator_role)
 
     sh, start, cols = _pick_sheet(sheets, classify, 3, report,
                                   "a row naming the pemda column and the SID columns 16-35 "
@@ -1613,25 +1615,14 @@ def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_s
     sheets = _read_rows(path, report, sheet)
     spd_names = _spd_name_lookup(fw)
 
+    def indicator_role(key):
+        mnum = _SPD_NUMBER_RE.match(key)
+        if mnum:
+            return f"spd_{int(mnum.group(1))}{mnum.group(2) or ''}"
+        return f"spd_{spd_names[key]}" if key in spd_names else "?"
+
     def classify(row):
-        cols = []
-        for i, text, key in _header_cells(row):
-            role = "?"
-            if key in _PEMDA_HEADERS:
-                role = "pemda"
-            else:
-                for r, words in _SPD_LONG_HEADERS.items():
-                    if key in words:
-                        role = r
-                        break
-            if role == "?":
-                mnum = _SPD_NUMBER_RE.match(key)
-                if mnum:
-                    role = f"spd_{int(mnum.group(1))}{mnum.group(2) or ''}"
-                elif key in spd_names:
-                    role = f"spd_{spd_names[key]}"
-            cols.append(_Column(i, text, role))
-        return cols
+        return _classify_header(row, _SPD_LONG_HEADERS, indicator_role)
 
     sh, start, cols = _pick_sheet(sheets, classify, 2, report,
                                   "long: columns 'pemda', 'indikator', 'level' (or 'jawaban'); or wide: 'pemda' "
