@@ -143,3 +143,10 @@ def test_outputs_are_readable_by_others(tmp_path):
     finally:
         os.umask(old)
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+def test_processed_tables_are_byte_identical_across_runs(tmp_path):
+    first = data.write_processed(out_dir=tmp_path / "a")
+    second = data.write_processed(out_dir=tmp_path / "b")
+    for name in first:
+        assert first[name].read_bytes() == second[name].read_bytes(), name

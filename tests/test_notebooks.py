@@ -57,3 +57,24 @@ def test_pemda_report_in_english_for_a_province(tmp_path):
 def test_every_other_notebook_runs_with_defaults(path, tmp_path):
     out = report.run_notebook(path, {}, tmp_path)
     _assert_clean_html(out["html"])
+
+
+def _text_outputs(path):
+    nb = json.loads(path.read_text())
+    texts = []
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            for mime in ("text/markdown", "text/html", "text/plain"):
+                if mime in data:
+                    texts.append("".join(data[mime]) if isinstance(data[mime], list) else data[mime])
+    return texts
+
+
+@pytest.mark.slow
+def test_same_inputs_give_identical_report_numbers(tmp_path):
+    nb = config.NOTEBOOKS_DIR / "02_pemda_report.ipynb"
+    first = report.run_notebook(nb, {"kode_wilayah": "11", "year": "2024"}, tmp_path / "a")
+    second = report.run_notebook(nb, {"kode_wilayah": "11", "year": "2024"}, tmp_path / "b")
+    assert _text_outputs(first["ipynb"]) == _text_outputs(second["ipynb"])
+    assert len(_text_outputs(first["ipynb"])) > 10

@@ -31,6 +31,7 @@ overview = [
  ("code", "rp.heading(\"h_covariates\", lang)\nplots.plot_score_vs_covariate(views.scores_with_covariates(results), lang=lang, ax=plt.figure().gca())\nplt.show()"),
  ("code", "rp.heading(\"h_quality\", lang)\nrp.text(\"quality_caption\", lang)\nrp.show_table(views.quality_list(lang=lang), lang)"),
  ("code", "rp.heading(\"h_rules\", lang)\nfrom iid_research import frameworks\nrp.show_table(frameworks.framework_for_year(min(max(year, 2021), 2026)).describe(), lang)"),
+ ("code", "rp.heading(\"h_provenance\", lang)\nrp.text(\"provenance_intro\", lang)\nrp.show_table(views.provenance()[0], lang)"),
 ]
 pemda = [
  ("markdown", "# Pemda report\n\nReport on one pemda for policy readers, from real public data. Run with papermill; see the `parameters` cell."),
