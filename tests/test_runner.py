@@ -111,3 +111,16 @@ def test_killed_batch_leaves_previous_reports_intact(notebooks, tmp_path):
         # each report is either the complete old one or a complete new one, never a partial file
         assert content == before[name] or content.rstrip().endswith(b"</html>")
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp") and p.stat().st_size and p.suffix == ".html"]
+
+
+def test_warm_kernel_starts_each_notebook_with_a_clean_namespace(tmp_path):
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    first = _nb(folder / "first.ipynb", "secret = 42\nimport matplotlib.pyplot as plt\nplt.figure()")
+    second = _nb(folder / "second.ipynb",
+                 "import matplotlib.pyplot as plt\nassert 'secret' not in dir(), 'namespace leaked'\n"
+                 "assert plt.get_fignums() == [], 'figures leaked'\nprint('clean', label)")
+    results = run_batch([Job(first, {"label": "a"}), Job(second, {"label": "b"})], tmp_path / "out", n_jobs=1,
+                        progress=False)
+    assert [r.status for r in results] == ["built", "built"], results[1].error
+    assert "clean b" in results[1].html.read_text()

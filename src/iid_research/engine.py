@@ -21,9 +21,19 @@ import threading
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 
+# Clear the user namespace like ``%reset -f`` but without its full garbage collection, which
+# takes ~0.6 s once the shared tables are loaded: names the user defined are deleted, IPython's
+# own (``user_ns_hidden``) are kept, and every figure is closed.
 _RESET_CODE = (
-    "get_ipython().run_line_magic('reset', '-f')\n"
-    "import matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt\n"
+    "def _iid_reset():\n"
+    "    ip = get_ipython()\n"
+    "    hidden = ip.user_ns_hidden\n"
+    "    for name in [n for n in ip.user_ns if not n.startswith('_') and n not in hidden]:\n"
+    "        del ip.user_ns[name]\n"
+    "    import matplotlib.pyplot as plt\n"
+    "    plt.close('all')\n"
+    "_iid_reset()\n"
+    "del _iid_reset\n"
 )
 
 _lock = threading.Lock()
@@ -85,9 +95,12 @@ class WarmKernelEngine(NBClientEngine):
                 nb_man, km=km, timeout=execution_timeout, startup_timeout=start_timeout, kernel_name=kernel_name,
                 log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
             client.kc = kc  # reuse the connected client: no new channels per notebook
+            save = nb_man.save
+            nb_man.save = lambda **kwargs: None  # papermill saves after every cell; once at the end is enough
             try:
                 return client.execute(cleanup_kc=False)
             finally:
+                nb_man.save = save  # papermill's notebook_complete() writes the finished notebook
                 if not km.is_alive():
                     shutdown_kernels()
 
