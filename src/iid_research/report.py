@@ -27,7 +27,7 @@ import pandas as pd
 
 from . import config
 from ._io import atomic_path, write_text_atomic
-from .i18n import label_columns, t
+from .i18n import fmt_number, label_columns, localize_fields, t  # noqa: F401 (re-exported for notebooks)
 
 
 class NotebookParameterError(ValueError):
@@ -420,15 +420,19 @@ def banner(kind: str, lang: str = "id"):
     _display_html(banner_html(kind, lang))
 
 
-def table_html(frame: pd.DataFrame, lang: str = "id", *, floatfmt: str = "{:,.2f}", max_rows: int = 60) -> str:
-    """HTML of a table with translated headers, escaped cells and links for URLs."""
+def table_html(frame: pd.DataFrame, lang: str = "id", *, floatfmt="{:,.2f}", max_rows: int = 60) -> str:
+    """HTML of a table with translated headers, escaped cells and links for URLs.
+
+    ``floatfmt`` is a format string (``"{:,.2f}"``) or a callable float -> str,
+    e.g. :func:`local_floatfmt` for decimal commas in Indonesian reports.
+    """
     shown = label_columns(frame.head(max_rows), lang)
 
     def cell(v):
         if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
             return "–"
         if isinstance(v, float):
-            return html.escape(floatfmt.format(v))
+            return html.escape(floatfmt(v) if callable(floatfmt) else floatfmt.format(v))
         s = str(v)
         if s.startswith(("http://", "https://")):
             short = re.sub(r"^https?://(www\.)?", "", s)[:40]
@@ -440,6 +444,11 @@ def table_html(frame: pd.DataFrame, lang: str = "id", *, floatfmt: str = "{:,.2f
                    for row in shown.itertuples(index=False))
     more = "" if len(frame) <= max_rows else f"<p>… {len(frame) - max_rows} more</p>"
     return f'<div class="iid-table-wrap"><table class="iid"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>{more}'
+
+
+def local_floatfmt(lang: str = "id", spec: str = ",.2f"):
+    """A ``floatfmt`` for :func:`show_table` writing numbers in the report language (``1.234,50`` in "id")."""
+    return lambda v: fmt_number(v, lang, spec)
 
 
 def show_table(frame: pd.DataFrame, lang: str = "id", **kwargs):
