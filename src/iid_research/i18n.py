@@ -201,6 +201,8 @@ def fmt_number(value, lang: str = "id", spec: str = ".2f") -> str:
     '0.38'
     """
     text = format(value, spec)
+    if text.startswith("-") and not any(ch in "123456789" for ch in text):
+        text = text[1:]  # "-0.0" (a tiny negative rounded away) reads as zero
     if lang == "id":
         text = text.translate(str.maketrans({".": ",", ",": "."}))
     return text
