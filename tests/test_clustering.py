@@ -1,6 +1,7 @@
 """OPDClusterer, stability, archetypes, scorecards, plots and the notebook."""
 
 import importlib.util
+import re
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -321,3 +322,52 @@ def test_plan_steps_by_opd_attributes_upgrades(planted):
     assert own["steps_count"].sum() == 3 - raised_from > 0
     with pytest.raises(ValueError, match="lowers some levels"):
         cl.plan_steps_by_opd(innovations, new.assign(sid_16=0), kode_wilayah="90.02", year=2025)
+
+
+# --------------------------------------------------------------------------- reader-facing tables
+
+RAW_KEYS = ("opd_name_normalised", "raise_level", "add_innovation", "opd_key", "_share", "_mean_level",
+            "is_mandatory", "record_count", "iid_gain", "step_kind")
+REPRS = re.compile(r"\b(True|False|nan|NaN|None)\b")
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_report_tables_show_no_raw_keys(planted, planted_profiles, lang):
+    from iid_research.report import table_html
+
+    innovations, _ = planted
+    profiles, _ = planted_profiles
+    one = profiles[profiles["kode_wilayah"] == "90.00"].reset_index(drop=True)
+    model = cl.OPDClusterer(n_bootstrap=5, random_state=0).fit(one)
+    cards = cl.opd_scorecards(one, model, innovations, lang=lang, top_n=2, spd_scores={("90.00", 2025): 30.0})
+    gains = cl.sid_upgrade_gains(innovations, kode_wilayah="90.00", year=2025, spd_score=30.0)
+    names = pd.DataFrame({"opd_name": ["Kantor X"], "opd_name_normalised": ["kantor x"], "record_count": [1]})
+    tables = [cl.summary_table(model, lang), cl.cluster_type_report(one, model, lang), cl.unmapped_table(names, lang),
+              cl.scorecard_table(cards, lang, "profile"), cl.scorecard_table(cards, lang, "upgrades"),
+              cl.upgrade_table(cl.upgrade_menu(gains), lang)]
+    from iid_research.report import local_floatfmt
+    page = "".join(table_html(t, lang, floatfmt=local_floatfmt(lang, ",.3f")) for t in tables)
+    for key in RAW_KEYS:
+        assert key not in page, key
+    assert not REPRS.search(page), REPRS.search(page)
+    assert "<th></th>" not in page  # no index column
+    assert (("Ya" in page or "Tidak" in page) if lang == "id" else ("Yes" in page or "No" in page))
+    if lang == "id":  # decimal commas, IID/langkah, no English step words
+        assert "IID/langkah" in page and "IID/step" not in page and re.search(r"\d,\d{3}<", page)
+
+
+def test_figures_use_readable_labels_and_the_report_language(planted_profiles):
+    profiles, _ = planted_profiles
+    one = profiles[profiles["kode_wilayah"] == "90.00"].reset_index(drop=True)
+    model = cl.OPDClusterer(method="ward", n_bootstrap=0, random_state=0).fit(one)
+    _, ax = plt.subplots()
+    cl.plot_cluster_heatmap(model, lang="id", ax=ax)
+    cbar = ax.collections[0].colorbar
+    assert cbar.ax.get_ylabel().startswith("z-score")
+    ax = cl.plot_dendrogram_report(model, one, lang="id")
+    leaves = [t.get_text() for t in ax.get_xticklabels()]
+    assert set(leaves) <= set(cl.opd_labels(one, "id")) and not any("_" in x for x in leaves)
+    assert ax.get_title().endswith("SIMULASI") and cl.simulated_stamp("en") == "SIMULATED"
+    assert "0,38" in cl.notebook_text("stability", "id", ari=0.38, n=20)
+    assert "0.38" in cl.notebook_text("stability", "en", ari=0.38, n=20)
+    plt.close("all")

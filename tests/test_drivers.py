@@ -358,3 +358,55 @@ def test_rules_comparison_ranks_and_effects():
     assert (out["rank_2026"].to_numpy() == expected.to_numpy()).all()
     # 2026: a count score needs >= 5 urusan pelayanan dasar; the synthetic innovations cover at most 3
     assert (out["rules_effect"] <= 1e-12).all() and (out["rules_effect"] < 0).any()
+
+
+# --------------------------------------------------------------------------- report tables of notebook 03
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 10_000), lang=st.sampled_from(["id", "en"]))
+def test_counterfactual_table_parts_sum_to_the_rank_change(seed, lang):
+    _, _, _, comp, levels = synthetic(seed, n_pemda=10)
+    res = D.rank_shapley(comp, levels, 2022, 2023)
+    code = res.values.index[0]
+    row = res.values.loc[code]
+    var_shap = pd.DataFrame({"player": ["others", "rules", *res.players],
+                             "shapley_rank": [row["others"], row["rules"], *[row[p] for p in res.players]]})
+    change = int(row["rank_to"]) - int(row["rank_from"])
+    cf = res.counterfactual[res.counterfactual["kode_wilayah"] == code]
+    table = D.counterfactual_table(cf, var_shap, change=change, lang=lang)
+    total = table["player"] == D.TOTAL_LABEL[lang]
+    assert total.sum() == 1 and table.loc[total, "shapley_rank"].item() == change
+    assert np.isclose(table.loc[~total, "shapley_rank"].sum(), change, atol=1e-9)
+    from iid_research.plots_drivers import player_label
+    assert player_label("others", lang) in set(table["player"])  # "other pemda moved" is a row
+    assert not {"others", "rules"} & set(table["player"])  # labelled, not raw keys
+    rules_shown = player_label("rules", lang) in set(table["player"])
+    assert rules_shown == (abs(row["rules"]) > 1e-9)
+
+
+def test_counterfactual_table_shows_a_rules_change():
+    cf = pd.DataFrame({"kode_wilayah": "x", "player": ["a", "b"], "score_only_this": [1.0, 2.0],
+                       "rank_only_this": [3, 4], "rank_all_but_this": [5, 6]})
+    var_shap = pd.DataFrame({"player": ["others", "rules", "a", "b"], "shapley_rank": [2.0, -3.0, -1.5, 0.5]})
+    table = D.counterfactual_table(cf, var_shap, change=-2, lang="id")
+    assert list(table["player"]) == ["a", "b", "Perubahan pemda lain", "Perubahan aturan",
+                                     "Jumlah = perubahan peringkat"]
+    assert table["shapley_rank"].iloc[:-1].sum() == table["shapley_rank"].iloc[-1] == -2
+
+
+def test_source_caveat_for_pinned_values_without_source_or_provisional():
+    text = D.source_caveat("33.16", (2021, 2022), "id")
+    assert "peringkat 80" in text and "tidak memiliki halaman sumber" in text
+    assert "rank 80 has no source page" in D.source_caveat("33.16", (2021, 2022), "en")
+    assert D.source_caveat("33.16", (2022, 2023), "id") == ""
+    assert "54,77" in D.source_caveat("52.04", (2022,), "id")  # provisional, decimal comma
+
+
+def test_prose_numbers_use_the_report_language():
+    from iid_research.i18n import fmt_number
+    from iid_research.plots_drivers import notebook_text
+    assert fmt_number(1234.5, "id", ",.2f") == "1.234,50" and fmt_number(1234.5, "en", ",.2f") == "1,234.50"
+    md = notebook_text("summary", "id", score_from=54.09, rank_from=80, score_to=72.75, rank_to=16, rank_of=415,
+                       level="kabupaten").data
+    assert "54,09" in md and "72,75" in md and "72.75" not in md
+    assert "0,65" in notebook_text("t_gb", "id", r2=0.65).data and "0.65" in notebook_text("t_gb", "en", r2=0.65).data

@@ -78,3 +78,31 @@ def test_same_inputs_give_identical_report_numbers(tmp_path):
     second = report.run_notebook(nb, {"kode_wilayah": "11", "year": "2024"}, tmp_path / "b")
     assert _text_outputs(first["ipynb"]) == _text_outputs(second["ipynb"])
     assert len(_text_outputs(first["ipynb"])) > 10
+
+
+RAW_OPD_KEYS = ("opd_name_normalised", "raise_level", "add_innovation", "jenis_metode_share", "satpol_pp",
+                "perumahan_permukiman", "opd_key", "_mean_level")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_opd_clusters_report_has_readable_labels(tmp_path, lang):
+    out = report.run_notebook(config.NOTEBOOKS_DIR / "04_opd_clusters.ipynb", {"lang": lang}, tmp_path)
+    text = _assert_clean_html(out["html"])
+    for key in RAW_OPD_KEYS:
+        assert key not in text, key
+    assert not re.search(r">\s*(True|False|None|nan)\s*<", text)
+    assert "dataframe" not in text  # every table goes through report.show_table (no index column)
+    if lang == "id":
+        assert "SIMULATED" not in text and "SIMULASI" in text and "ARI 0," in text
+    else:
+        assert "SIMULATED" in text
+
+
+@pytest.mark.slow
+def test_rank_drivers_report_sums_parts_and_flags_unsourced_pins(tmp_path):
+    out = report.run_notebook(config.NOTEBOOKS_DIR / "03_rank_drivers.ipynb", {"lang": "id"}, tmp_path)
+    text = _assert_clean_html(out["html"])
+    assert "Catatan sumber" in text and "peringkat 80 tahun 2021 tidak memiliki halaman sumber" in text
+    assert "Perubahan pemda lain" in text and "Jumlah = perubahan peringkat" in text and "-64,00" in text
+    assert "54,09" in text and "72,75" in text and "72.75" not in text

@@ -25,6 +25,7 @@ cells = [
                   "row = sim.scores[(sim.scores.kode_wilayah == kode_wilayah) & (sim.scores.year == year_to)].iloc[0]\n"
                   "display(pdv.notebook_text('title', lang, nama=study.nama, year_from=year_from, year_to=year_to))\n"
                   "display(pdv.notebook_text('banner', lang, seed=sim.seed))\n"
+                  "pdv.show_source_caveat(kode_wilayah, year_from, year_to, lang)\n"
                   "display(pdv.notebook_text('summary', lang, score_from=study.score_from, rank_from=study.rank_from,"
                   " score_to=study.score_to, rank_to=study.rank_to, rank_of=int(row['rank_of']),"
                   " level=pdv.LEVEL_PLURAL[lang][row['level']]))"),

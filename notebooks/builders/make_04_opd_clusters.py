@@ -34,17 +34,17 @@ real_profiles, note = cl.real_profiles_for(kode_wilayah, lang=lang)
 display(Markdown(note))
 lan = load_innovations()
 display(Markdown(cl.notebook_text("unmapped", lang)))
-cl.label_columns(opd.unmapped_opd_names(lan.loc[lan["is_pemda"], "opd_name"]), lang)''',
+cl.show_table(cl.unmapped_table(opd.unmapped_opd_names(lan.loc[lan["is_pemda"], "opd_name"]), lang), lang)''',
     '''\
 real = cl.fit_or_explain(cl.OPDClusterer("kmedoids", k=k_value, n_bootstrap=20, random_state=0), real_profiles,
                          lang=lang)
 if real.is_fitted:
-    display(cl.label_columns(real.model.summary(lang=lang), lang))
+    cl.show_table(cl.summary_table(real.model, lang), lang)
 else:
     display(Markdown(real.message))''',
     '''\
 if real.is_fitted:
-    display(cl.cluster_type_table(real_profiles, real.model, lang=lang))
+    cl.show_table(cl.cluster_type_report(real_profiles, real.model, lang), lang)
     fig, axes = plt.subplots(1, 2, figsize=(13, 4.5))
     cl.plot_k_selection(real.model, lang=lang, ax=axes[0])
     cl.plot_cluster_pca(real.model, lang=lang, ax=axes[1])
@@ -60,7 +60,7 @@ profiles = opd.build_opd_profiles(innovations)
 outcome = cl.fit_or_explain(cl.OPDClusterer(method, k=k_value, n_bootstrap=20, random_state=0), profiles, lang=lang)
 model = outcome.model
 if model is not None:
-    display(cl.label_columns(model.summary(lang=lang), lang))
+    cl.show_table(cl.summary_table(model, lang), lang)
 else:
     display(Markdown(outcome.message))''',
     '''\
@@ -70,28 +70,28 @@ if model is not None:
     fig, axes = plt.subplots(1, 2, figsize=(13, 4.5))
     cl.plot_k_selection(model, lang=lang, ax=axes[0])
     cl.plot_cluster_pca(model, lang=lang, ax=axes[1])
-    axes[1].set_title(axes[1].get_title() + " — SIMULATED")
+    axes[1].set_title(axes[1].get_title() + " — " + cl.simulated_stamp(lang))
     fig.tight_layout()''',
     '''\
 if model is not None:
-    fig, axes = plt.subplots(1, 2, figsize=(15, 9), gridspec_kw={"width_ratios": [1.1, 1]})
-    cl.plot_cluster_heatmap(model, lang=lang, ax=axes[0])
-    if len(profiles) <= 3000:  # a dendrogram needs the n x n distances
-        cl.plot_dendrogram(model, lang=lang, labels=profiles["opd_key"], ax=axes[1])
-    fig.suptitle("SIMULATED")
-    fig.tight_layout()''',
+    ax = cl.plot_cluster_heatmap(model, lang=lang, ax=plt.figure(figsize=(11, 9)).gca())
+    ax.set_title(ax.get_title() + " — " + cl.simulated_stamp(lang))
+    plt.show()
+    cl.plot_dendrogram_report(model, profiles, lang=lang)
+    plt.show()''',
     '''\
 if model is not None and kode_wilayah != "all":
     display(Markdown(cl.notebook_text("scorecards", lang)))
-    cards = cl.opd_scorecards(profiles, model, innovations, spd_scores=cl.spd_score_lookup(sim.scores), lang=lang)
-    display(cl.label_columns(cards.drop(columns=["kode_wilayah", "year", "opd_key"]), lang))''',
+    cards = cl.opd_scorecards(profiles, model, innovations, spd_scores=cl.spd_score_lookup(sim.scores), top_n=2,
+                              lang=lang)
+    cl.show_table(cl.scorecard_table(cards, lang, "profile"), lang, digits=1)
+    cl.show_table(cl.scorecard_table(cards, lang, "upgrades"), lang, digits=3)''',
     '''\
 if len(innovations) and kode_wilayah != "all":
     display(Markdown(cl.notebook_text("upgrades", lang)))
     gains = cl.sid_upgrade_gains(innovations, kode_wilayah=kode_wilayah, year=year,
                                  spd_score=cl.spd_score_lookup(sim.scores).get((kode_wilayah, year), 0.0))
-    menu = cl.upgrade_menu(gains).drop(columns="indicator_name_en" if lang == "id" else "indicator_name_id")
-    display(cl.label_columns(menu.head(12), lang))''',
+    cl.show_table(cl.upgrade_table(cl.upgrade_menu(gains), lang), lang, digits=3)''',
 ]
 
 

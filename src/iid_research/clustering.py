@@ -49,6 +49,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.utils import check_random_state
 
+from .i18n import fmt_number
 from .frameworks import Framework, framework_for_year, load_framework
 from .opd import PROFILE_ID_COLUMNS, add_opd_keys, check_innovations, profile_feature_columns, \
     urusan_pelayanan_dasar
@@ -754,11 +755,17 @@ _FEATURE_LABELS = {
 }
 
 
-def feature_label(column: str, lang: str = "id") -> str:
+_LAN_JENIS_EN = {"metode": "method", "produk": "product", "proses": "process", "teknologi": "technology",
+                 "konseptual": "conceptual", "struktur_organisasi": "organisational structure",
+                 "hubungan": "partnership", "sumber_daya_manusia": "human resources", "lainnya": "other"}
+
+
+def feature_label(column: str, lang: str = "id", *, short: bool = False) -> str:
     """Readable label of a profile column in ``lang`` ({'id', 'en'}).
 
     SID columns use the indicator names of the 2026 framework, e.g.
     ``"sid_19_mean_level"`` -> "19 Alat Kerja (rata-rata level)".
+    With ``short=True`` SID columns read "SID 19 Alat Kerja" (for running text).
     Unknown columns are returned unchanged.
     """
     i = 0 if lang == "id" else 1
@@ -768,10 +775,14 @@ def feature_label(column: str, lang: str = "id") -> str:
         no = int(column.split("_")[1])
         fw = load_framework(2026)
         name = fw.sid.set_index("indicator_no").loc[no, "name_id" if i == 0 else "name_en"]
+        if short:
+            return f"SID {no} {name}"
         return f"{no} {name} ({'rata-rata level' if i == 0 else 'mean level'})"
     if column.startswith("jenis_") and column.endswith("_share"):
-        cat = column[len("jenis_"):-len("_share")].replace("_", " ")
-        return f"{'Porsi jenis' if i == 0 else 'Share of type'} {cat}"
+        cat = column[len("jenis_"):-len("_share")]
+        if i == 0:
+            return f"Porsi jenis {cat.replace('_', ' ')}"
+        return f"Share of type {_LAN_JENIS_EN.get(cat, cat.replace('_', ' '))}"
     return column
 
 
@@ -818,7 +829,7 @@ def strengths_weaknesses(profiles: pd.DataFrame, labels, *, features=None, top_n
         for row in arr:
             order = np.argsort(-row if positive else row, kind="stable")[:top_n]
             picked = [(feats[j], row[j]) for j in order if (row[j] >= 0.25 if positive else row[j] <= -0.25)]
-            out.append("; ".join(f"{feature_label(f, lang)} ({v:+.1f} sd)" for f, v in picked))
+            out.append("; ".join(f"{feature_label(f, lang, short=True)} ({fmt_number(v, lang, '+.1f')} sd)" for f, v in picked))
         return out
 
     out = profiles[[c for c in ("kode_wilayah", "year", "opd_key") if c in profiles.columns]].copy()
@@ -1060,6 +1071,7 @@ def opd_scorecards(profiles: pd.DataFrame, model: OPDClusterer, innovations: pd.
             menus = upgrade_menu(gains, by_opd=True)
             on = "pada" if lang == "id" else "on"
             inn_word = "inovasi" if lang == "id" else "innovation(s)"
+            step = "langkah" if lang == "id" else "step"
             for i in idx:
                 g = menus[menus["opd_key"] == card.at[i, "opd_key"]].head(top_n)
                 if g.empty:
@@ -1067,8 +1079,8 @@ def opd_scorecards(profiles: pd.DataFrame, model: OPDClusterer, innovations: pd.
                 card.at[i, "best_iid_gain_per_step"] = float(g["iid_gain_per_step"].iloc[0])
                 card.at[i, "best_upgrades"] = "; ".join(
                     (f"{word} {r.indicator_no} +1 level {on} {r.open_steps_count} {inn_word} "
-                     f"(+{r.iid_gain_per_step:.3f} IID/step)") if r.step_kind == "raise_level" else
-                    f"{new} ({r.steps_count_min} step, +{r.iid_gain_max:.3f} IID)"
+                     f"({fmt_number(r.iid_gain_per_step, lang, '+.3f')} IID/{step})") if r.step_kind == "raise_level"
+                    else f"{new} ({r.steps_count_min} {step}, {fmt_number(r.iid_gain_max, lang, '+.3f')} IID)"
                     for r in g.itertuples())
     card["maturity_mean_score"] = card["maturity_mean_score"].astype(float).round(1)
     return card.reset_index(drop=True)
@@ -1128,7 +1140,9 @@ _TEXT = {
     "pca": ("Proyeksi PCA 2-D", "2-D PCA projection"),
     "pc": ("Komponen utama", "Principal component"),
     "dendrogram": ("Dendrogram Ward", "Ward dendrogram"),
-    "distance": ("Jarak", "Distance"),
+    "distance": ("Jarak Ward (profil terstandar)", "Ward distance (standardised profiles)"),
+    "zscore": ("z-score (0 = rata-rata semua OPD)", "z-score (0 = mean of all OPDs)"),
+    "simulated": ("SIMULASI", "SIMULATED"),
     "opd": ("OPD", "OPD"),
 }
 
@@ -1200,8 +1214,11 @@ def plot_cluster_heatmap(model: OPDClusterer, *, lang: str = "id", features=None
     data.index = [feature_label(f, lang) for f in z.columns]
     kwargs.setdefault("cmap", "RdBu_r")
     kwargs.setdefault("center", 0)
-    kwargs.setdefault("annot", len(data.columns) <= 8)
+    if kwargs.get("annot", len(data.columns) <= 8) is True or ("annot" not in kwargs and len(data.columns) <= 8):
+        kwargs["annot"] = data.map(lambda v: fmt_number(v, lang, ".1f")).to_numpy()
+        kwargs["fmt"] = ""
     kwargs.setdefault("fmt", ".1f")
+    kwargs.setdefault("cbar_kws", {"label": _t("zscore", lang)})
     kwargs.setdefault("annot_kws", {"fontsize": 7})
     kwargs.setdefault("yticklabels", True)
     sns.heatmap(data, ax=ax, **kwargs)
@@ -1333,7 +1350,8 @@ def notebook_text(key: str, lang: str = "id", **values) -> str:
     """Markdown text of the OPD-cluster notebook in ``lang`` ({'id', 'en'}), formatted with ``values``."""
     if lang not in ("id", "en"):
         raise ValueError(f"lang must be 'id' or 'en', got {lang!r}")
-    return _NOTEBOOK_TEXT[key][0 if lang == "id" else 1].format(**values)
+    from .i18n import localize_fields
+    return _NOTEBOOK_TEXT[key][0 if lang == "id" else 1].format(**localize_fields(lang, values))
 
 
 def resolve_kode_wilayah(value: str) -> str:
@@ -1400,6 +1418,7 @@ _COLUMN_LABELS = {
     "iid_before": ("IID sekarang", "IID now"), "iid_after": ("IID sesudah", "IID after"),
     "is_mandatory": ("Wajib", "Mandatory"), "indicator_name_id": ("Nama indikator", "Indicator name"),
     "indicator_name_en": ("Nama indikator (en)", "Indicator name"),
+    "indicator_name": ("Nama indikator", "Indicator name"),
     "iid_gain_max": ("Tambahan IID maks", "Max IID gain"),
     "open_steps_count": ("Langkah terbuka", "Open steps"), "steps_count_min": ("Langkah min", "Min steps"),
     "fills_mandatory_gap": ("Mengisi indikator wajib kosong", "Fills an empty mandatory indicator"),
@@ -1454,3 +1473,120 @@ def spd_score_lookup(scores: pd.DataFrame) -> dict:
     if missing:
         raise ValueError(f"score table lacks column(s) {missing}")
     return {(k, int(y)): float(s) for k, y, s in zip(scores["kode_wilayah"], scores["year"], scores["spd_score"])}
+
+
+# --------------------------------------------------------------------------- report tables and figures
+# Reader-facing versions of the tables above: readable labels in the report language, no index, no raw keys.
+# Notebook cells call the ``show_*`` functions, which display through :func:`iid_research.report.show_table`.
+
+_STEP_KINDS = {"raise_level": ("Naikkan satu level", "Raise one level"),
+               "add_innovation": ("Tambah inovasi baru", "Add a new innovation")}
+_YES_NO = (("Ya", "Tidak"), ("Yes", "No"))
+
+
+def simulated_stamp(lang: str = "id") -> str:
+    """The word stamped on figures built from simulated data: "SIMULASI" or "SIMULATED"."""
+    return _t("simulated", lang)
+
+
+def opd_labels(profiles: pd.DataFrame, lang: str = "id") -> list[str]:
+    """Readable OPD label per profile row: the OPD-type label in ``lang``, or the OPD's own name when unmapped."""
+    label_col = "opd_label_id" if lang == "id" else "opd_label_en"
+    if label_col in profiles.columns:
+        labels = profiles[label_col].astype(str)
+    else:
+        labels = profiles.get("opd_key", pd.Series("", index=profiles.index)).astype(str)
+    if {"opd_name", "opd_type"} <= set(profiles.columns):
+        unmapped = profiles["opd_type"].eq("belum_terpetakan") & profiles["opd_name"].notna()
+        labels = labels.where(~unmapped, profiles["opd_name"].astype(str))
+    return labels.tolist()
+
+
+def distinguishing_text(model: OPDClusterer, lang: str = "id", top_n: int = 3) -> pd.Series:
+    """Per cluster: its ``top_n`` features with the largest |z|, readable, e.g. "Porsi inovasi digital +1,3"."""
+    out = {}
+    for c in model.cluster_zscores_.index:
+        z = model.cluster_zscores_.loc[c]
+        top = z.reindex(z.abs().sort_values(ascending=False).index)[:top_n]
+        out[c] = "; ".join(f"{feature_label(f, lang)} {fmt_number(v, lang, '+.1f')}" for f, v in top.items())
+    return pd.Series(out, name="distinguishing")
+
+
+def summary_table(model: OPDClusterer, lang: str = "id") -> pd.DataFrame:
+    """:meth:`OPDClusterer.summary` for a reader: readable distinguishing features, labelled columns."""
+    out = model.summary(lang=lang)
+    out["distinguishing"] = out["cluster"].map(distinguishing_text(model, lang)).fillna("")
+    return label_columns(out, lang)
+
+
+def unmapped_table(names: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
+    """:func:`iid_research.opd.unmapped_opd_names` for a reader: name and record count."""
+    return label_columns(names[["opd_name", "record_count"]], lang)
+
+
+def cluster_type_report(profiles: pd.DataFrame, model: OPDClusterer, lang: str = "id") -> pd.DataFrame:
+    """:func:`cluster_type_table` in long form that fits a page: per OPD type, its OPD count and clusters.
+
+    Returns
+    -------
+    DataFrame with columns [Tipe OPD, Jumlah OPD, Sebaran arketipe] (labels in ``lang``)
+        The spread reads e.g. "inovasi metode berkembang 4; inovasi proses berkembang 4; ...", largest first.
+    """
+    table = cluster_type_table(profiles, model, lang=lang)
+    i = 0 if lang == "id" else 1
+    spread = [ "; ".join(f"{name} {int(n)}" for name, n in row[row > 0].sort_values(ascending=False,
+                                                                                     kind="stable").items())
+              for _, row in table.iterrows()]
+    return pd.DataFrame({_COLUMN_LABELS["opd_type"][i]: table.index.astype(str),
+                         _COLUMN_LABELS["opd_count"][i]: table.sum(axis=1).astype(int).to_numpy(),
+                         ("Sebaran arketipe (jumlah OPD)" if i == 0 else "Archetypes (OPDs)"): spread})
+
+
+def scorecard_table(cards: pd.DataFrame, lang: str = "id", part: str = "profile") -> pd.DataFrame:
+    """:func:`opd_scorecards` for a reader, in two narrower parts that fit a page.
+
+    ``part="profile"``: OPD, archetype, innovations, maturity, strengths and
+    weaknesses; ``part="upgrades"``: OPD, archetype and its best SID upgrades.
+    """
+    parts = {"profile": ["opd_label", "archetype", "innovation_count", "maturity_mean_score", "strengths_vs_cluster",
+                         "weaknesses_vs_cluster", "strengths_vs_pemda", "weaknesses_vs_pemda"],
+             "upgrades": ["opd_label", "archetype", "best_upgrades", "best_iid_gain_per_step"]}
+    if part not in parts:
+        raise ValueError(f"part must be one of {list(parts)}, got {part!r}")
+    out = cards[[c for c in parts[part] if c in cards.columns]].copy()
+    for c in ("maturity_mean_score", "best_iid_gain_per_step"):
+        if c in out.columns:
+            out[c] = out[c].astype(float)
+    return label_columns(out, lang)
+
+
+def upgrade_table(menu: pd.DataFrame, lang: str = "id", top_n: int = 12) -> pd.DataFrame:
+    """:func:`upgrade_menu` for a reader: step in words, indicator name in ``lang``, Ya/Tidak, labelled columns."""
+    i = 0 if lang == "id" else 1
+    out = menu.head(top_n).copy()
+    out["step_kind"] = out["step_kind"].map(lambda k: _STEP_KINDS.get(k, (k, k))[i])
+    out["indicator_name"] = out["indicator_name_id" if lang == "id" else "indicator_name_en"]
+    out["is_mandatory"] = out["is_mandatory"].map(lambda b: _YES_NO[i][0] if bool(b) else _YES_NO[i][1])
+    cols = ["step_kind", "indicator_no", "indicator_name", "iid_gain_per_step", "iid_gain_max", "open_steps_count",
+            "innovation_count", "opd_count", "is_mandatory"]
+    return label_columns(out[cols], lang)
+
+
+def show_table(frame: pd.DataFrame, lang: str = "id", digits: int = 2) -> None:
+    """Display a reader-facing table (:func:`iid_research.report.show_table`), decimals in ``lang``'s notation."""
+    from .report import local_floatfmt, show_table as _show
+    _show(frame, lang, floatfmt=local_floatfmt(lang, f",.{digits}f"))
+
+
+def plot_dendrogram_report(model: OPDClusterer, profiles: pd.DataFrame, *, lang: str = "id", simulated: bool = True,
+                           max_opds: int = 3000):
+    """Ward dendrogram with readable OPD labels as its own figure (None when there are too many OPDs)."""
+    import matplotlib.pyplot as plt
+    if len(profiles) > max_opds:  # a dendrogram needs the n x n distances
+        return None
+    fig, ax = plt.subplots(figsize=(13, 5.5))
+    plot_dendrogram(model, lang=lang, labels=opd_labels(profiles, lang), ax=ax)
+    if simulated:
+        ax.set_title(f"{ax.get_title()} — {simulated_stamp(lang)}")
+    fig.tight_layout()
+    return ax

@@ -44,6 +44,7 @@ from scipy import optimize
 from sklearn.base import BaseEstimator, RegressorMixin
 
 from .frameworks import SID_INDICATORS, Framework, framework_for_year
+from .i18n import fmt_number
 from .indicator_data import COMPONENT_SID_COLUMNS, score_components
 from .scoring import SID_COLUMNS, assign_predicates, count_score, score_pemda
 
@@ -569,9 +570,9 @@ class PathPlan:
             head = ("" if self.reachable else
                     f"Target peringkat {self.target_rank} tidak dapat dicapai; peringkat terbaik yang dapat "
                     f"dicapai adalah {self.best_reachable_rank}. ")
-            return (head + f"Dari peringkat {self.current_rank} (IID {self.current_score:.2f}) ke peringkat "
-                    f"{self.planned_rank} (IID {self.planned_score:.2f}) dengan {int(self.steps['steps'].sum())} "
-                    f"langkah peningkatan (biaya {self.total_cost:g}).")
+            return (head + f"Dari peringkat {self.current_rank} (IID {fmt_number(self.current_score, 'id')}) ke "
+                    f"peringkat {self.planned_rank} (IID {fmt_number(self.planned_score, 'id')}) dengan "
+                    f"{int(self.steps['steps'].sum())} langkah peningkatan (biaya {fmt_number(self.total_cost, 'id', 'g')}).")
         if self.current_rank <= self.target_rank:
             return f"Current rank {self.current_rank} already meets the target {self.target_rank}."
         head = ("" if self.reachable else f"Target rank {self.target_rank} is unreachable; the best reachable "
@@ -841,6 +842,12 @@ def _finish_plan(code, year, target_rank, reachable, cur_iid, cur_rank, threshol
                     new_levels, answers)
 
 
+def _cost_column(cost: pd.Series) -> pd.Series:
+    """Whole-number costs as integers (a float 1.000 reads as one thousand in Indonesian)."""
+    c = cost.astype(float)
+    return c.round().astype(int) if len(c) and np.allclose(c, c.round()) else c.round(2)
+
+
 def plan_table(plan: PathPlan, lang: str = "id") -> pd.DataFrame:
     """The plan as a table a policy reader can act on (Bahasa Indonesia when ``lang="id"``).
 
@@ -860,7 +867,7 @@ def plan_table(plan: PathPlan, lang: str = "id") -> pd.DataFrame:
                 action.append(f"Naikkan indikator {r.indicator} satu level pada {r.steps} jawaban inovasi")
         return pd.DataFrame({"Tindakan": action, "Indikator": s["name_id"], "Langkah": s["steps"],
                              "Inovasi terdampak": s["innovations_affected"],
-                             "Tambahan IID": s["gain_iid"].round(3), "Biaya": s["cost"]})
+                             "Tambahan IID": s["gain_iid"].round(3), "Biaya": _cost_column(s["cost"])})
     action = []
     for r in s.itertuples(index=False):
         if r.lever == "new_innovations":
@@ -871,7 +878,7 @@ def plan_table(plan: PathPlan, lang: str = "id") -> pd.DataFrame:
             action.append(f"Raise indicator {r.indicator} by one level in {r.steps} innovation answers")
     return pd.DataFrame({"Action": action, "Indicator": s["name_en"], "Steps": s["steps"],
                          "Innovations affected": s["innovations_affected"], "IID gain": s["gain_iid"].round(3),
-                         "Cost": s["cost"]})
+                         "Cost": _cost_column(s["cost"])})
 
 
 # --------------------------------------------------------------------------- 5. rules versus data
@@ -1297,6 +1304,73 @@ class RankDriversStudy:
     is_simulated: bool
 
 
+def source_caveat(kode_wilayah: str, years, lang: str = "id") -> str:
+    """Markdown caveat when a published value the simulator is calibrated to lacks a source or is provisional.
+
+    Looks at the rows of :func:`iid_research.data.load_iid_results` for the
+    pemda in ``years`` (those pin the simulation); returns "" when every one
+    has a source page and is final.
+    """
+    from .data import load_iid_results
+    from .plots_drivers import NOTEBOOK_TEXT
+
+    res = load_iid_results()
+    rows = res[(res["kode_wilayah"] == kode_wilayah) & res["year"].isin([int(y) for y in years])]
+    items = []
+    for r in rows.sort_values("year").itertuples(index=False):
+        if not bool(r.has_source):
+            if pd.notna(r.rank):
+                items.append(NOTEBOOK_TEXT["caveat_no_source"][lang].format(year=int(r.year), rank=int(r.rank)))
+            else:
+                score = fmt_number(float(r.iid_score), lang) if pd.notna(r.iid_score) else "–"
+                items.append(NOTEBOOK_TEXT["caveat_no_source_score"][lang].format(year=int(r.year), score=score))
+        if bool(r.is_provisional):
+            score = fmt_number(float(r.iid_score), lang) if pd.notna(r.iid_score) else "–"
+            items.append(NOTEBOOK_TEXT["caveat_provisional"][lang].format(year=int(r.year), score=score))
+    if not items:
+        return ""
+    return NOTEBOOK_TEXT["caveat"][lang].format(items="; ".join(items))
+
+
+TOTAL_LABEL = {"id": "Jumlah = perubahan peringkat", "en": "Total = rank change"}
+
+
+def counterfactual_table(counterfactual: pd.DataFrame, var_shap: pd.DataFrame, *, change: int,
+                         lang: str = "id") -> pd.DataFrame:
+    """Counterfactual ranks and Shapley value per variable, plus every other part of the rank change.
+
+    The rows are the variables, "other pemda moved" (``others``), "rules
+    change" (``rules``, only when non-zero) and a total row; the Shapley
+    column of the part rows sums to ``change`` (rank_to - rank_from).
+
+    Parameters
+    ----------
+    counterfactual : DataFrame [kode_wilayah, player, score_only_this, rank_only_this, rank_all_but_this]
+        One pemda's rows of :attr:`RankShapleyResult.counterfactual`.
+    var_shap : DataFrame [player, shapley_rank]
+        Including the players ``others`` and ``rules``.
+    change : int
+    lang : {"id", "en"}
+
+    Returns
+    -------
+    DataFrame with columns [player, score_only_this, rank_only_this, rank_all_but_this, shapley_rank]
+        ``player`` holds display labels; counterfactual cells are NaN for the
+        non-variable parts and the total.
+    """
+    from .plots_drivers import player_label
+
+    cf = counterfactual.drop(columns=["kode_wilayah"], errors="ignore").merge(var_shap, on="player")
+    extra = var_shap[var_shap["player"].eq("others")
+                     | (var_shap["player"].eq("rules") & var_shap["shapley_rank"].abs().gt(1e-9))]
+    total = pd.DataFrame({"player": [TOTAL_LABEL[lang]], "shapley_rank": [float(change)]})
+    cf = pd.concat([cf, extra, total], ignore_index=True)
+    cf["player"] = [player_label(p, lang) for p in cf["player"]]
+    for col in ("rank_only_this", "rank_all_but_this"):
+        cf[col] = cf[col].astype("Int64")
+    return cf
+
+
 def study_rank_drivers(data, kode_wilayah: str, year_from: int, year_to: int, target_rank: int, *,
                        lang: str = "id", n_permutations: int = 400, random_state=0, costs=None,
                        cost_new_innovation: float = 3.0) -> RankDriversStudy:
@@ -1341,8 +1415,8 @@ def study_rank_drivers(data, kode_wilayah: str, year_from: int, year_to: int, ta
     var_shap = pd.DataFrame({"player": ["others", "rules", *rs.players],
                              "shapley_rank": [row["others"], row["rules"], *[row[p] for p in rs.players]]})
     from .plots_drivers import player_label
-    cf = rs.counterfactual.merge(var_shap, on="player")
-    cf["player"] = [player_label(p, lang) for p in cf["player"]]
+    cf = counterfactual_table(rs.counterfactual.loc[rs.counterfactual["kode_wilayah"] == kode_wilayah], var_shap,
+                              change=int(row["rank_to"]) - int(row["rank_from"]), lang=lang)
     if lang == "id":
         cf = cf.rename(columns={"player": "Variabel", "score_only_this": "Skor IID jika hanya variabel ini berubah",
                                 "rank_only_this": "Peringkat jika hanya variabel ini berubah",
@@ -1353,7 +1427,6 @@ def study_rank_drivers(data, kode_wilayah: str, year_from: int, year_to: int, ta
                                 "rank_only_this": "Rank if only this changed",
                                 "rank_all_but_this": "Rank if all but this changed",
                                 "shapley_rank": "Shapley value (ranks)"})
-    cf = cf.drop(columns=["kode_wilayah"])
     ind = indicator_rank_shapley(comp, levels, kode_wilayah, year_from, year_to, n_permutations=n_permutations,
                                  random_state=random_state)
     plan = path_to_target(data.spd, data.innovations, scores, kode_wilayah, year_to, target_rank, costs=costs,

@@ -216,3 +216,46 @@ def t(key: str, lang: str = "id", **fields) -> str:
 def label_columns(frame, lang: str = "id"):
     """Return a copy of ``frame`` with its column names translated by :func:`t`."""
     return frame.rename(columns={c: t(c, lang) for c in frame.columns})
+
+
+# --------------------------------------------------------------------------- numbers in prose
+
+def fmt_number(value, lang: str = "id", spec: str = ".2f") -> str:
+    """Format a number for prose in the report language.
+
+    Indonesian writes the decimal mark as a comma and groups thousands with
+    dots (``fmt_number(1234.5, "id", ",.2f")`` -> ``"1.234,50"``); English
+    keeps Python's notation.
+
+    >>> fmt_number(72.75, "id")
+    '72,75'
+    >>> fmt_number(0.38, "en")
+    '0.38'
+    """
+    text = format(value, spec)
+    if text.startswith("-") and not any(ch in "123456789" for ch in text):
+        text = text[1:]  # "-0.0" (a tiny negative rounded away) reads as zero
+    if lang == "id":
+        text = text.translate(str.maketrans({".": ",", ",": "."}))
+    return text
+
+
+class LocalNumber(float):
+    """A float that formats itself in the report language inside ``str.format`` (``{x:.2f}``)."""
+
+    lang = "id"
+
+    def __new__(cls, value, lang: str = "id"):
+        obj = super().__new__(cls, value)
+        obj.lang = lang
+        return obj
+
+    def __format__(self, spec: str) -> str:
+        return fmt_number(float(self), self.lang, spec or "g")
+
+
+def localize_fields(lang: str, fields: dict) -> dict:
+    """``fields`` with every float wrapped so ``{x:.2f}`` gives ``72,75`` when ``lang`` is "id"."""
+    if lang != "id":
+        return dict(fields)
+    return {k: LocalNumber(v, lang) if isinstance(v, float) else v for k, v in fields.items()}

@@ -111,10 +111,10 @@ def summary_sentences(kode_wilayah: str, year: int, lang: str = "id", seed: int 
     lines = []
     if len(drivers):
         year_from, year_to, _, _ = score_change(kode_wilayah, year, seed=seed)
-        from .report import format_number
+        from .i18n import fmt_number
 
-        parts = ", ".join(f"{r.label} ({'+' if r.contribution_points >= 0 else ''}"
-                          f"{format_number(r.contribution_points, lang)})" for r in drivers.itertuples())
+        parts = ", ".join(f"{r.label} ({fmt_number(r.contribution_points, lang, '+.2f')})"
+                          for r in drivers.itertuples())
         lines.append(t("insight_drivers", lang, year_from=year_from, year_to=year_to, parts=parts))
     if len(opds) >= 2:
         lead = ", ".join(opds["opd"].head(2))

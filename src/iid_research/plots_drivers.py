@@ -14,6 +14,7 @@ import pandas as pd
 import seaborn as sns
 
 from .drivers import SIMULATED_NOTE
+from .i18n import fmt_number, t
 
 VARIABLE_NAMES_EN = {
     "Institusi": "Institutions",
@@ -104,9 +105,9 @@ def plot_waterfall(data: pd.DataFrame, *, start: float, end: float | None = None
     y = np.arange(len(names))[::-1]
     ax.barh(y, widths, left=lefts, color=colors, edgecolor="white")
     for yi, l, w, v in zip(y[1:-1], lefts[1:-1], widths[1:-1], d[value]):
-        ax.text(l + w + 0.1, yi, f"{v:+.2f}", va="center", fontsize=8)
-    ax.text(start, y[0], f" {start:.2f}", va="center", fontsize=8)
-    ax.text(end, y[-1], f" {end:.2f}", va="center", fontsize=8)
+        ax.text(l + w + 0.1, yi, fmt_number(v, lang, "+.2f"), va="center", fontsize=8)
+    ax.text(start, y[0], " " + fmt_number(start, lang), va="center", fontsize=8)
+    ax.text(end, y[-1], " " + fmt_number(end, lang), va="center", fontsize=8)
     ax.set_yticks(y, names)
     ax.set_xlabel(txt["waterfall_x"])
     sns.despine(ax=ax)
@@ -208,6 +209,14 @@ NOTEBOOK_TEXT = {
                       "di antara {rank_of} {level}.",
                 "en": "IID score {score_from:.2f} (rank {rank_from}) → {score_to:.2f} (rank {rank_to}) among "
                       "{rank_of} {level}."},
+    "caveat": {"id": "**⚠ Catatan sumber:** {items}. Simulasi dikalibrasi ke angka ini; periksa sebelum dipakai.",
+               "en": "**⚠ Source caveat:** {items}. The simulation is calibrated to this figure; verify before use."},
+    "caveat_no_source": {"id": "peringkat {rank} tahun {year} tidak memiliki halaman sumber",
+                         "en": "the {year} rank {rank} has no source page"},
+    "caveat_no_source_score": {"id": "nilai {year} ({score}) tidak memiliki halaman sumber",
+                               "en": "the {year} value ({score}) has no source page"},
+    "caveat_provisional": {"id": "nilai {year} ({score}) adalah nilai sementara sebelum Kepmendagri",
+                           "en": "the {year} value ({score}) is provisional, published before the decree"},
     "h_waterfall": {"id": "## Dari mana perubahan skor berasal", "en": "## Where the score change comes from"},
     "t_waterfall": {"id": "Dekomposisi eksak: indikator SPD, kualitas SID per inovasi, kursi kosong (pembagi "
                           "MAX(10, n)) dan skor jumlah inovasi; jumlah bagian = perubahan skor.",
@@ -254,7 +263,9 @@ LEVEL_PLURAL = {"id": {"kabupaten": "kabupaten", "kota": "kota", "provinsi": "pr
 def notebook_text(key: str, lang: str = "id", **values):
     """Markdown of a notebook text block in the report language (IPython ``Markdown`` object)."""
     from IPython.display import Markdown
-    return Markdown(NOTEBOOK_TEXT[key][lang].format(**values))
+
+    from .i18n import localize_fields
+    return Markdown(NOTEBOOK_TEXT[key][lang].format(**localize_fields(lang, values)))
 
 
 TABLE_COLUMNS = {
@@ -288,12 +299,26 @@ def simulated_table(data: pd.DataFrame, lang: str = "id", *, simulated: bool = T
     for col in ("feature", "player"):
         if col in d.columns:
             d[col] = [player_label(v, lang) for v in d[col]]
+    for col in [c for c in d.columns if c == "level" or str(c).startswith("predicate_")]:
+        d[col] = [t(str(v), lang) if isinstance(v, str) else v for v in d[col]]  # "kabupaten" -> "Kabupaten"
     d = d.rename(columns=TABLE_COLUMNS[lang])
     d = d.rename(columns=lambda c: _pattern_header(c, lang))
-    styler = d.style.format(precision=digits).hide(axis="index")
+    sep = {"decimal": ",", "thousands": "."} if lang == "id" else {}  # Indonesian notation: 1.234,56
+    styler = d.style.format(precision=digits, na_rep="–", **sep).hide(axis="index")
     if simulated:
         styler = styler.set_caption(SIMULATED_NOTE.get(lang, SIMULATED_NOTE["en"]))
     return styler
+
+
+def show_source_caveat(kode_wilayah: str, year_from: int, year_to: int, lang: str = "id") -> str:
+    """Display :func:`iid_research.drivers.source_caveat` when there is one; return its text ("" if none)."""
+    from IPython.display import display
+
+    from .drivers import source_caveat
+    text = source_caveat(kode_wilayah, (year_from, year_to), lang)
+    if text:
+        display(Markdown(text))
+    return text
 
 
 def importance_label(lang: str = "id") -> str:

@@ -27,7 +27,7 @@ import pandas as pd
 
 from . import config
 from ._io import atomic_path, write_text_atomic
-from .i18n import label_columns, t  # noqa: F401  (t is used by notebook cells as rp.t)
+from .i18n import fmt_number, label_columns, localize_fields, t  # noqa: F401 (re-exported for notebooks as rp.*)
 
 
 class NotebookParameterError(ValueError):
@@ -438,16 +438,13 @@ def banner(kind: str, lang: str = "id"):
     _display_html(banner_html(kind, lang))
 
 
-def format_number(value: float, lang: str = "id", fmt: str = "{:,.2f}") -> str:
-    """Format a number for a report: Indonesian notation (1.234,56) for "id", English (1,234.56) for "en"."""
-    text = fmt.format(value)
-    if lang == "id":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
+def table_html(frame: pd.DataFrame, lang: str = "id", *, floatfmt="{:,.2f}", max_rows: int = 60) -> str:
+    """HTML of a table with translated headers, escaped cells and links for URLs.
 
-
-def table_html(frame: pd.DataFrame, lang: str = "id", *, floatfmt: str = "{:,.2f}", max_rows: int = 60) -> str:
-    """HTML of a table with translated headers, escaped cells and links for URLs."""
+    ``floatfmt`` is a format string (``"{:,.2f}"``), applied in the report
+    language (Indonesian: ``1.234,50``; see :func:`iid_research.i18n.fmt_number`),
+    or a callable float -> str.
+    """
     shown = label_columns(frame.head(max_rows), lang)
 
     def cell(v):
@@ -456,7 +453,7 @@ def table_html(frame: pd.DataFrame, lang: str = "id", *, floatfmt: str = "{:,.2f
         if isinstance(v, (bool,)) or type(v).__name__ == "bool_":
             return html.escape(t("yes" if v else "no", lang))
         if isinstance(v, float):
-            return html.escape(format_number(v, lang, floatfmt))
+            return html.escape(floatfmt(v) if callable(floatfmt) else fmt_number(v, lang, floatfmt[2:-1]))
         s = str(v)
         if s.startswith(("http://", "https://")):
             short = re.sub(r"^https?://(www\.)?", "", s)[:40]
@@ -468,6 +465,13 @@ def table_html(frame: pd.DataFrame, lang: str = "id", *, floatfmt: str = "{:,.2f
                    for row in shown.itertuples(index=False))
     more = "" if len(frame) <= max_rows else f"<p>… {len(frame) - max_rows} more</p>"
     return f'<div class="iid-table-wrap"><table class="iid"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>{more}'
+
+
+
+
+def local_floatfmt(lang: str = "id", spec: str = ",.2f"):
+    """A ``floatfmt`` for :func:`show_table` with another precision (``1.234,500`` in "id")."""
+    return lambda v: fmt_number(v, lang, spec)
 
 
 def show_table(frame: pd.DataFrame, lang: str = "id", **kwargs):
@@ -595,7 +599,7 @@ def pemda_summary_sentences(summary: dict, lang: str = "id") -> list[str]:
     if s["latest_year"] is not None and s["predicate"]:
         if s["iid_score"] is not None:
             lines.append(t("summary_score", lang, year=s["latest_year"], nama=s["nama"],
-                           score=format_number(s["iid_score"], lang), predicate=t(s["predicate"], lang)))
+                           score=fmt_number(s["iid_score"], lang), predicate=t(s["predicate"], lang)))
         else:
             lines.append(t("summary_predicate_only", lang, year=s["latest_year"], nama=s["nama"],
                            predicate=t(s["predicate"], lang)))
