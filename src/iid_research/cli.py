@@ -185,6 +185,27 @@ def data_build(output_dir):
         click.echo(f"{name}: {path}")
 
 
+@main.command()
+@click.option("--seed", type=int, default=None, help="Random seed (default: the simulator's default).")
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False), default=None,
+              help="Where to write the tables (default: data/processed/).")
+def simulate(seed, output_dir):
+    """Write SIMULATED indicator-level tables (SPD answers, innovations, scores) as CSV.
+
+    Every file name starts with "simulated_" and every row has is_simulated=True:
+    indicator-level IID answers are not public, so these are not facts about any region.
+    """
+    from ._io import write_csv_atomic
+    from .simulate import DEFAULT_SEED, simulate_iid
+
+    seed = DEFAULT_SEED if seed is None else seed
+    sim = simulate_iid(seed=seed)
+    out = Path(output_dir) if output_dir else config.PROCESSED_DIR
+    for name in ("spd", "innovations", "scores", "calibration"):
+        path = write_csv_atomic(getattr(sim, name), out / f"simulated_{name}_seed{seed}.csv")
+        click.echo(f"wrote {path} ({len(getattr(sim, name)):,} rows, SIMULATED)")
+
+
 def _attach_import():
     from .cli_import import import_command
 
