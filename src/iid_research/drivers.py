@@ -856,29 +856,28 @@ def plan_table(plan: PathPlan, lang: str = "id") -> pd.DataFrame:
     DataFrame with one row per lever: action, indicator, from, to, innovations affected, IID gain, cost.
     """
     s = plan.steps
-    if lang == "id":
-        action = []
-        for r in s.itertuples(index=False):
-            if r.lever == "new_innovations":
-                action.append(f"Laporkan {r.steps} inovasi tambahan")
-            elif r.aspect == "SPD":
-                action.append(f"Naikkan indikator SPD {r.indicator} dari level {r.level_from} ke {r.level_to}")
-            else:
-                action.append(f"Naikkan indikator {r.indicator} satu level pada {r.steps} jawaban inovasi")
-        return pd.DataFrame({"Tindakan": action, "Indikator": s["name_id"], "Langkah": s["steps"],
-                             "Inovasi terdampak": s["innovations_affected"],
-                             "Tambahan IID": s["gain_iid"].round(3), "Biaya": _cost_column(s["cost"])})
+    text = _PLAN_TEXT[lang]
     action = []
     for r in s.itertuples(index=False):
-        if r.lever == "new_innovations":
-            action.append(f"Report {r.steps} more innovations")
-        elif r.aspect == "SPD":
-            action.append(f"Raise SPD indicator {r.indicator} from level {r.level_from} to {r.level_to}")
-        else:
-            action.append(f"Raise indicator {r.indicator} by one level in {r.steps} innovation answers")
-    return pd.DataFrame({"Action": action, "Indicator": s["name_en"], "Steps": s["steps"],
-                         "Innovations affected": s["innovations_affected"], "IID gain": s["gain_iid"].round(3),
-                         "Cost": _cost_column(s["cost"])})
+        kind = "new" if r.lever == "new_innovations" else "spd" if r.aspect == "SPD" else "sid"
+        action.append(text[kind].format(steps=r.steps, indicator=r.indicator, level_from=getattr(r, "level_from", ""),
+                                        level_to=getattr(r, "level_to", "")))
+    head = text["columns"]
+    return pd.DataFrame({head[0]: action, head[1]: s["name_id" if lang == "id" else "name_en"], head[2]: s["steps"],
+                         head[3]: s["innovations_affected"], head[4]: s["gain_iid"].round(3),
+                         head[5]: _cost_column(s["cost"])})
+
+
+_PLAN_TEXT = {
+    "id": {"new": "Laporkan {steps} inovasi tambahan",
+           "spd": "Naikkan indikator SPD {indicator} dari level {level_from} ke {level_to}",
+           "sid": "Naikkan indikator {indicator} satu level pada {steps} jawaban inovasi",
+           "columns": ("Tindakan", "Indikator", "Langkah", "Inovasi terdampak", "Tambahan IID", "Biaya")},
+    "en": {"new": "Report {steps} more innovations",
+           "spd": "Raise SPD indicator {indicator} from level {level_from} to {level_to}",
+           "sid": "Raise indicator {indicator} by one level in {steps} innovation answers",
+           "columns": ("Action", "Indicator", "Steps", "Innovations affected", "IID gain", "Cost")},
+}
 
 
 # --------------------------------------------------------------------------- 5. rules versus data
