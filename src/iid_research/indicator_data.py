@@ -135,6 +135,17 @@ def _require_columns(frame: pd.DataFrame, required, source: str) -> None:
 
 # --------------------------------------------------------------------------- validation
 
+def _finish(out: pd.DataFrame, columns, schema, source: str, problems: list[str]) -> pd.DataFrame:
+    """Raise on coercion problems or unexpected columns, then validate with ``schema``."""
+    if problems:
+        raise DataValidationError(f"{source}: {len(problems)} problem(s):\n  " + "\n  ".join(problems))
+    cols = [c for c in (*columns, "is_simulated") if c in out.columns]
+    extra = [c for c in out.columns if c not in cols]
+    if extra:
+        raise DataValidationError(f"{source}: unexpected column(s) {extra}; expected {list(columns)}")
+    return _validate(schema, out[cols], source)
+
+
 def validate_spd(frame: pd.DataFrame, source: str = "SPD answers") -> pd.DataFrame:
     """Coerce and validate SPD answers in the long layout.
 
@@ -168,13 +179,7 @@ def validate_spd(frame: pd.DataFrame, source: str = "SPD answers") -> pd.DataFra
     _coerce_text(out, ["sub"], lower=True)
     _coerce_int(out, ["year", "indicator_no", "level"], source, problems)
     out["raw_value"] = pd.to_numeric(out["raw_value"], errors="coerce").astype(float)
-    if problems:
-        raise DataValidationError(f"{source}: {len(problems)} problem(s):\n  " + "\n  ".join(problems))
-    cols = [c for c in (*SPD_COLUMNS, "is_simulated") if c in out.columns]
-    extra = [c for c in out.columns if c not in cols]
-    if extra:
-        raise DataValidationError(f"{source}: unexpected column(s) {extra}; expected {list(SPD_COLUMNS)}")
-    return _validate(SPD_SCHEMA, out[cols], source)
+    return _finish(out, SPD_COLUMNS, SPD_SCHEMA, source, problems)
 
 
 def validate_innovations(frame: pd.DataFrame, source: str = "innovations") -> pd.DataFrame:
@@ -209,13 +214,7 @@ def validate_innovations(frame: pd.DataFrame, source: str = "innovations") -> pd
     out["jenis"] = out["jenis"].str.replace("non-digital", "non digital", regex=False)
     _coerce_int(out, ["year", *SID_COLUMNS], source, problems)
     _coerce_dates(out, ["trial_date", "implementation_date"], source, problems)
-    if problems:
-        raise DataValidationError(f"{source}: {len(problems)} problem(s):\n  " + "\n  ".join(problems))
-    cols = [c for c in (*INNOVATION_COLUMNS, "is_simulated") if c in out.columns]
-    extra = [c for c in out.columns if c not in cols]
-    if extra:
-        raise DataValidationError(f"{source}: unexpected column(s) {extra}; expected {list(INNOVATION_COLUMNS)}")
-    return _validate(INNOVATIONS_SCHEMA, out[cols], source)
+    return _finish(out, INNOVATION_COLUMNS, INNOVATIONS_SCHEMA, source, problems)
 
 
 # --------------------------------------------------------------------------- loaders
