@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 KERNEL := $(VENV)/share/jupyter/kernels/iid-research/kernel.json
 
-.PHONY: help env reports test test-fast lab data bench clean
+.PHONY: help env reports test test-fast lint notebooks lab data bench clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-12s %s\n", $$1, $$2}'
@@ -27,13 +27,21 @@ env: $(KERNEL) ## Create .venv, install the package with dev extras, register th
 reports: env ## Render the default reports into reports/ (index.html + one per pemda)
 	$(BIN)/iid-research reports
 
-test: env ## Run the whole test suite (notebooks included)
+test: env ## Lint (ruff) and run the whole test suite (notebooks and docstring examples included)
+	$(BIN)/ruff check src tests notebooks benchmarks
 	$(BIN)/python -m pytest
 
-test-fast: env ## Run the tests that do not execute notebooks
+test-fast: env ## Lint and run the tests that do not execute notebooks
+	$(BIN)/ruff check src tests notebooks benchmarks
 	$(BIN)/python -m pytest -m "not slow"
 
-lab: env ## Open JupyterLab on notebooks/ with the iid-research kernel
+lint: env ## ruff on the package, tests, notebooks and benchmarks
+	$(BIN)/ruff check src tests notebooks benchmarks
+
+notebooks: env ## Re-sync every notebooks/NN_name.ipynb from its jupytext source NN_name.py
+	$(BIN)/jupytext --sync notebooks/[0-9][0-9]_*.py
+
+lab: env ## Open JupyterLab on notebooks/ (the .py and .ipynb of each notebook stay paired through jupytext)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 data: env ## Verify raw data checksums and write tidy tables to data/processed/

@@ -14,7 +14,7 @@ years; OPD-years are the rows) instead of the planted generator.
 ``--no-trace`` times without tracemalloc (which slows Python allocations).
 ``--others`` also times ward, kmedoids (Gower) and hdbscan on 3,000 OPDs
 (methods that need an n x n matrix are limited to
-``iid_research.clustering.MAX_PAIRWISE_OPDS`` OPDs).
+``iid_research.analysis.clustering.MAX_PAIRWISE_OPDS`` OPDs).
 Peak memory: ``resource.getrusage(RUSAGE_SELF).ru_maxrss`` (whole process,
 includes the generator) and the tracemalloc peak of Python allocations of
 each step.
@@ -35,8 +35,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from planted import OPD_NAMES, planted_innovations  # noqa: E402
 
-from iid_research.clustering import OPDClusterer  # noqa: E402
-from iid_research.opd import build_opd_profiles, profile_feature_columns  # noqa: E402
+from iid_research.analysis.clustering import OPDClusterer  # noqa: E402
+from iid_research.analysis.opd import build_opd_profiles, profile_feature_columns  # noqa: E402
 
 
 def _rss_mb() -> float:

@@ -15,7 +15,9 @@ from __future__ import annotations
 import argparse
 import time
 
-from iid_research import drivers
+from iid_research.analysis.decomposition import decompose_score_change
+from iid_research.analysis.path import path_to_target
+from iid_research.analysis.shapley import indicator_rank_shapley, rank_shapley
 from iid_research.simulate import simulate_iid
 
 
@@ -43,11 +45,11 @@ def main(argv=None):
     levels = sim.scores.drop_duplicates("kode_wilayah").set_index("kode_wilayah")["level"]
     n_pemda = sim.scores["kode_wilayah"].nunique()
 
-    t_dec, dec = best_of(args.repeat, lambda: drivers.decompose_score_change(comp, args.year_from, args.year_to))
-    t_shap, shap = best_of(args.repeat, lambda: drivers.rank_shapley(comp, levels, args.year_from, args.year_to))
-    t_path, plan = best_of(args.repeat, lambda: drivers.path_to_target(
+    t_dec, dec = best_of(args.repeat, lambda: decompose_score_change(comp, args.year_from, args.year_to))
+    t_shap, shap = best_of(args.repeat, lambda: rank_shapley(comp, levels, args.year_from, args.year_to))
+    t_path, plan = best_of(args.repeat, lambda: path_to_target(
         sim.spd, sim.innovations, sim.scores, args.kode_wilayah, args.year_to, args.target_rank))
-    t_ind, ind = best_of(args.repeat, lambda: drivers.indicator_rank_shapley(
+    t_ind, ind = best_of(args.repeat, lambda: indicator_rank_shapley(
         comp, levels, args.kode_wilayah, args.year_from, args.year_to, n_permutations=400, random_state=0))
 
     rows = [

@@ -27,8 +27,8 @@ import pandas as pd
 
 from iid_research.data import load_regions
 from iid_research.frameworks import framework_for_year
-from iid_research import importers
 from iid_research.importers import import_innovations
+from iid_research.importers import sheets as importer_sheets
 
 
 def make_workbook(path: Path, rows: int, year: int, seed: int = 7) -> None:
@@ -69,7 +69,7 @@ def main() -> None:
                         help="force the importer's XLSX reader")
     args = parser.parse_args()
     if args.engine:
-        importers.XLSX_ENGINE = args.engine
+        importer_sheets.XLSX_ENGINE = args.engine
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "inovasi_50k.xlsx"
         t0 = time.perf_counter()
@@ -86,13 +86,13 @@ def main() -> None:
             t0 = time.perf_counter()
             frame = pd.read_excel(path, header=None, engine="openpyxl")
             print(f"read only, pandas.read_excel(openpyxl): {len(frame)} rows in {time.perf_counter() - t0:.1f} s")
-        if importers.XLSX_ENGINE == "calamine":
+        if importer_sheets.XLSX_ENGINE == "calamine":
             import python_calamine
 
             t0 = time.perf_counter()
             rows = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
             print(f"read only, python-calamine: {len(rows)} rows in {time.perf_counter() - t0:.1f} s")
-        print(f"XLSX reader used by the importer: {importers.XLSX_ENGINE}")
+        print(f"XLSX reader used by the importer: {importer_sheets.XLSX_ENGINE}")
 
         t0 = time.perf_counter()
         report = import_innovations(path, args.year, out_dir=Path(tmp) / "out", strict=True)

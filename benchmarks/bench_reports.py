@@ -5,7 +5,7 @@ Naive loop (what an analyst does by hand), sequential, per report::
     papermill notebooks/02_pemda_report.ipynb out.ipynb -r kode_wilayah X -p year Y -k iid-research
     jupyter nbconvert --to html --no-input out.ipynb
 
-Ours: ``iid_research.runner.run_batch`` (warm kernels, one per worker process).
+Ours: ``iid_research.render.runner.run_batch`` (warm kernels, one per worker process).
 Then a no-op rebuild of the whole default report set through the CLI, and the
 peak memory of the whole process tree (sum of RSS, sampled every 50 ms).
 
@@ -29,9 +29,10 @@ import threading
 import time
 from pathlib import Path
 
-from iid_research import batch, config
-from iid_research.report import kernel_name
-from iid_research.runner import run_batch
+from iid_research import config
+from iid_research.render import batch
+from iid_research.render.execute import kernel_name
+from iid_research.render.runner import run_batch
 
 BIN = Path(sys.executable).parent
 

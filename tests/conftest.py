@@ -7,7 +7,6 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-
 from planted import planted_innovations  # noqa: E402
 
 
@@ -30,7 +29,7 @@ def planted():
 
 @pytest.fixture(scope="session")
 def planted_profiles(planted):
-    from iid_research.opd import build_opd_profiles
+    from iid_research.analysis.opd import build_opd_profiles
 
     innovations, truth = planted
     profiles = build_opd_profiles(innovations)

@@ -53,7 +53,7 @@ def planted_innovations(n_pemda: int = 4, opds_per_pemda: int = 15, *, year: int
 
     Returns
     -------
-    innovations : DataFrame following the innovations contract (``is_simulated`` True)
+    innovations : DataFrame following the innovations contract (``source`` "simulated")
     truth : DataFrame with columns [kode_wilayah, year, opd_name, archetype]
     """
     if opds_per_pemda > len(OPD_NAMES):
@@ -99,5 +99,5 @@ def planted_innovations(n_pemda: int = 4, opds_per_pemda: int = 15, *, year: int
     })
     for j in range(20):
         frame[f"sid_{16 + j}"] = sid[:, j]
-    frame["is_simulated"] = True
+    frame["source"] = "simulated"
     return frame, truth

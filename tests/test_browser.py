@@ -7,11 +7,13 @@ import shutil
 
 import pytest
 
-from iid_research import batch, report
-from iid_research.runner import run_batch
+from iid_research.render import batch
+from iid_research.render import html as rhtml
+from iid_research.render import pdf as pdf_mod
+from iid_research.render.runner import run_batch
 
 selenium = pytest.importorskip("selenium", reason="selenium is not installed")
-CHROMIUM = report.find_chromium()
+CHROMIUM = pdf_mod.find_chromium()
 DRIVER = shutil.which("chromedriver")
 pytestmark = [
     pytest.mark.slow,
@@ -28,7 +30,7 @@ def site(tmp_path_factory):
             if j.meta.get("kind") == "overview" or j.parameters.get("kode_wilayah") in wanted]
     results = run_batch(jobs, out, n_jobs=2, progress=False)
     assert [r.status for r in results] == ["built"] * len(jobs)
-    report.write_index(batch.index_entries(results), out)
+    rhtml.write_index(batch.index_entries(results), out)
     return out, results
 
 
@@ -39,7 +41,7 @@ def browser():
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in report.CHROMIUM_FLAGS:
+    for flag in pdf_mod.CHROMIUM_FLAGS:
         options.add_argument(flag)
     options.add_argument("--window-size=420,900")  # a phone-sized window
     driver = webdriver.Chrome(service=Service(DRIVER), options=options)
@@ -59,9 +61,9 @@ def test_index_filters_and_links(site, browser, tmp_path):
 
     out, results = site
     browser.get((out / "index.html").as_uri())
-    rows = browser.find_elements(By.CSS_SELECTOR, "#reports tbody tr")
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.reports tbody tr")
     assert len(rows) == len(results)
-    visible = lambda: [r for r in browser.find_elements(By.CSS_SELECTOR, "#reports tbody tr") if r.is_displayed()]
+    visible = lambda: [r for r in browser.find_elements(By.CSS_SELECTOR, "table.reports tbody tr") if r.is_displayed()]
     provinces = [o.get_attribute("value") for o in Select(browser.find_element(By.ID, "f-province")).options][1:]
     assert provinces, "the province filter lists the provinces of the reports"
     Select(browser.find_element(By.ID, "f-province")).select_by_value(provinces[0])
@@ -93,5 +95,5 @@ def test_pemda_report_renders_images_and_no_errors(site, browser, tmp_path):
 
 def test_pdf_export(site, tmp_path):
     out, results = site
-    pdf = report.export_pdf(results[0].html, tmp_path / "report.pdf")
+    pdf = pdf_mod.export_pdf(results[0].html, tmp_path / "report.pdf")
     assert pdf.read_bytes()[:5] == b"%PDF-"

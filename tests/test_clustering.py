@@ -11,9 +11,14 @@ import pytest
 from sklearn.base import clone
 from sklearn.metrics import adjusted_rand_score
 
-from iid_research import clustering as cl
+from iid_research.analysis import clustering as cl
+from iid_research.analysis import upgrades as up
+from iid_research.analysis.opd import add_opd_keys, build_opd_profiles, select_pemda_year
+from iid_research.analysis.path import plan_steps_by_opd
+from iid_research.figures import clusters as figc
 from iid_research.frameworks import framework_for_year
-from iid_research.opd import build_opd_profiles, select_pemda_year
+from iid_research.notebook import opd_clusters as oc
+from iid_research.text import archetype_label, t
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -68,9 +73,9 @@ def test_fewer_opds_than_k_gives_a_clear_message(planted_profiles):
     few = profiles.head(3)
     with pytest.raises(cl.TooFewOPDsError, match=r"3 OPDs have innovations but k=4 clusters needs at least 5"):
         cl.OPDClusterer(k=4).fit(few)
-    outcome = cl.fit_or_explain(cl.OPDClusterer(k=4), few, lang="id")
-    assert not outcome.is_fitted and outcome.model is None
-    assert "3 OPD punya inovasi" in outcome.message and "k=4" in outcome.message
+    outcome, message = oc.fit_or_message(cl.OPDClusterer(k=4), few, lang="id")
+    assert not outcome.is_fitted and outcome.model is None and outcome.error.n_opds == 3
+    assert "3 OPD punya inovasi" in message and "k=4" in message
 
 
 def test_single_opd_gives_a_clear_message(planted_profiles):
@@ -80,16 +85,16 @@ def test_single_opd_gives_a_clear_message(planted_profiles):
         with pytest.raises(cl.TooFewOPDsError) as info:
             cl.OPDClusterer(method=method).fit(one)
         assert info.value.n_opds == 1
-    outcome = cl.fit_or_explain(cl.OPDClusterer(), one, lang="en")
-    assert outcome.message.startswith("kode_wilayah 90.00, year 2025: only 1 OPD has innovations")
-    assert "hanya 1 OPD" in cl.fit_or_explain(cl.OPDClusterer(), one, lang="id").message
+    _, message = oc.fit_or_message(cl.OPDClusterer(), one, lang="en")
+    assert message.startswith("kode_wilayah 90.00, year 2025: only 1 OPD has innovations")
+    assert "hanya 1 OPD" in oc.fit_or_message(cl.OPDClusterer(), one, lang="id")[1]
 
 
 def test_empty_pemda_gives_a_message_not_a_crash(planted):
     innovations, _ = planted
     profiles = build_opd_profiles(select_pemda_year(innovations, "33.16", 2025))
     assert profiles.empty
-    assert "0 OPD" in cl.fit_or_explain(cl.OPDClusterer(), profiles).message
+    assert "0 OPD" in oc.fit_or_message(cl.OPDClusterer(), profiles)[1]
 
 
 def test_bad_parameters_are_named(planted_profiles):
@@ -100,9 +105,9 @@ def test_bad_parameters_are_named(planted_profiles):
         cl.OPDClusterer(k=1).fit(profiles)
     with pytest.raises(ValueError, match=r"lacks feature column\(s\) \['nope'\]"):
         cl.OPDClusterer(features=["nope"]).fit(profiles)
-    assert cl.parse_k("auto") == "auto" and cl.parse_k("4") == 4
+    assert oc.parse_k("auto") == "auto" and oc.parse_k("4") == 4
     with pytest.raises(ValueError, match="whole number"):
-        cl.parse_k("many")
+        oc.parse_k("many")
 
 
 def test_distance_methods_refuse_too_many_opds(planted_profiles, monkeypatch):
@@ -132,7 +137,8 @@ def test_hdbscan_flags_noise():
     model = cl.OPDClusterer(method="hdbscan", n_bootstrap=3, random_state=0).fit(blobs)
     assert model.k_ == 2
     assert (model.labels_[-2:] == -1).all() and (model.labels_[:60] >= 0).all()
-    assert "tidak tergolong" in model.archetypes_["archetype_id"].tolist()
+    assert "noise" in model.archetypes_["archetype_level"].tolist()
+    assert "tidak tergolong" in [archetype_label(r, "id") for r in model.archetypes_.itertuples()]
 
 
 # --------------------------------------------------------------------------- Gower
@@ -162,23 +168,27 @@ def test_kmedoids_uses_categorical_columns():
 def test_archetypes_named_from_distinguishing_features(planted_profiles):
     profiles, truth = planted_profiles
     model = cl.OPDClusterer(n_bootstrap=0, random_state=0).fit(profiles)
-    names = model.archetypes_.set_index("cluster")
+    names_id, names_en = figc.archetype_names(model, "id"), figc.archetype_names(model, "en")
     labels = pd.Series(model.labels_)
     leaders = labels[truth == "digital_leaders"].mode()[0]
     starters = labels[truth == "early_starters"].mode()[0]
-    assert names.loc[leaders, "archetype_id"].startswith("pelopor")
-    assert names.loc[leaders, "archetype_en"].endswith("leaders")
-    assert names.loc[starters, "archetype_id"].startswith("baru mulai")
-    assert names.loc[starters, "archetype_en"].startswith("early starters")
-    assert names["archetype_id"].is_unique
+    assert model.archetypes_.set_index("cluster").loc[leaders, "archetype_level"] == "high"
+    assert names_id[leaders].startswith("pelopor")
+    assert names_en[leaders].endswith("leaders")
+    assert names_id[starters].startswith("baru mulai")
+    assert names_en[starters].startswith("early starters")
+    assert names_id.is_unique
 
 
 def test_name_archetypes_digital_and_dormant():
     z = pd.DataFrame({"maturity_mean_score": [1.2, -1.0, 0.0], "jenis_digital_share": [1.5, 0.0, 0.0],
                       "innovation_count": [0.5, -2.0, 0.1]}, index=[0, 1, 2])
     out = cl.name_archetypes(z, pd.Series([5, 4, 3]), dormant=pd.Series([False, True, False]))
-    assert out["archetype_id"].tolist() == ["pelopor layanan digital", "dorman", "berkembang"]
-    assert out["archetype_en"].tolist() == ["digital service leaders", "dormant", "developing"]
+    assert out["archetype_level"].tolist() == ["high", "dormant", "mid"]
+    assert out["archetype_focus"].tolist() == ["jenis_digital_share", "", ""]
+    assert [archetype_label(r, "id") for r in out.itertuples()] == ["pelopor layanan digital", "dorman", "berkembang"]
+    assert [archetype_label(r, "en") for r in out.itertuples()] == ["digital service leaders", "dormant",
+                                                                    "developing"]
 
 
 # --------------------------------------------------------------------------- scorecards
@@ -188,7 +198,7 @@ def test_upgrade_gain_matches_the_official_formula(planted):
     pemda = select_pemda_year(innovations, "90.01", 2025)
     n = len(pemda)
     fw = framework_for_year(2025)
-    gains = cl.sid_upgrade_gains(innovations, kode_wilayah="90.01", year=2025, spd_score=40.0)
+    gains = up.sid_upgrade_gains(innovations, kode_wilayah="90.01", year=2025, spd_score=40.0)
     raise35 = gains[(gains["step_kind"] == "raise_level") & (gains["indicator_no"] == 35)]
     # one level on indicator 35 (weight 4): SID + 4 / MAX(10, n); IID = SID / 250 * 100
     assert raise35["iid_gain"].iloc[0] == pytest.approx(4 / max(fw.divisor_floor, n) / fw.max_total * 100)
@@ -206,14 +216,14 @@ def test_upgrade_gain_below_the_divisor_floor():
                           "tematik": [""], "trial_date": [pd.NaT], "implementation_date": [pd.NaT]})
     for c in [f"sid_{i}" for i in range(16, 36)]:
         frame[c] = 1
-    gains = cl.sid_upgrade_gains(frame, kode_wilayah="33.16", year=2025)
+    gains = up.sid_upgrade_gains(frame, kode_wilayah="33.16", year=2025)
     row16 = gains[gains["indicator_no"] == 16].iloc[0]
     assert row16["iid_gain"] == pytest.approx(3 / 10 / 250 * 100)  # 1 innovation: divisor MAX(10, 1) = 10
     add = gains[gains["step_kind"] == "add_innovation"].iloc[0]
     # the new innovation copies the median (all level 1: 37 points, 20 steps) and adds 0.38 count score
     assert add["steps_count"] == 20
     assert add["iid_gain"] == pytest.approx((37 / 10 + 0.38) / 250 * 100)
-    menu = cl.upgrade_menu(gains)
+    menu = up.upgrade_menu(gains)
     assert menu.iloc[0]["indicator_no"] == 35 and menu.iloc[0]["open_steps_count"] == 1
 
 
@@ -222,25 +232,29 @@ def test_scorecards_one_row_per_opd(planted, planted_profiles):
     profiles, _ = planted_profiles
     one = profiles[profiles["kode_wilayah"] == "90.00"].reset_index(drop=True)
     model = cl.OPDClusterer(n_bootstrap=0, random_state=0).fit(one)
-    cards = cl.opd_scorecards(one, model, innovations, lang="id", spd_scores={("90.00", 2025): 30.0})
+    cards = up.opd_scorecards(one, model, innovations, spd_scores={("90.00", 2025): 30.0})
     assert len(cards) == len(one) and cards["opd_key"].is_unique
-    assert cards["best_upgrades"].str.contains("indikator").all()
+    assert all(len(u) > 0 and u[0]["iid_gain_per_step"] > 0 for u in cards["best_upgrades"])
+    assert oc.scorecard_table(cards, "id", "upgrades")["best_upgrades"].str.contains("indikator").all()
     assert (cards["best_iid_gain_per_step"] > 0).all()
-    assert cards["archetype"].notna().all()
+    assert cards["archetype_level"].notna().all()
 
 
 def test_strengths_and_weaknesses_against_cluster_and_pemda():
     prof = pd.DataFrame({"kode_wilayah": ["A"] * 4, "year": 2025, "opd_key": list("pqrs"),
                          "jenis_digital_share": [1.0, 0.0, 0.0, 0.0], "replicated_share": [0.0, 0.5, 0.5, 1.0]})
-    sw = cl.strengths_weaknesses(prof, [0, 0, 1, 1], lang="en", top_n=1).set_index("opd_key")
+    sw = cl.strengths_weaknesses(prof, [0, 0, 1, 1], top_n=1).set_index("opd_key")
     # p: digital 1 vs pemda mean 0.25, sd 0.433 -> +1.7 sd; replicated 0 vs 0.5, sd 0.354 -> -1.4 sd
-    assert sw.loc["p", "strengths_vs_pemda"] == "Share digital (+1.7 sd)"
-    assert sw.loc["p", "weaknesses_vs_pemda"] == "Share replicated (-1.4 sd)"
+    (feature, gap), = sw.loc["p", "strengths_vs_pemda"]
+    assert feature == "jenis_digital_share" and gap == pytest.approx(0.75 / np.sqrt(0.1875))
+    assert oc.gaps_text(sw.loc["p", "strengths_vs_pemda"], "en") == "Share digital (+1.7 sd)"
+    assert oc.gaps_text(sw.loc["p", "weaknesses_vs_pemda"], "en") == "Share replicated (-1.4 sd)"
     # against its cluster {p, q}: digital mean 0.5 -> +1.2 sd
-    assert sw.loc["p", "strengths_vs_cluster"] == "Share digital (+1.2 sd)"
+    assert oc.gaps_text(sw.loc["p", "strengths_vs_cluster"], "en") == "Share digital (+1.2 sd)"
+    assert oc.gaps_text(sw.loc["p", "strengths_vs_cluster"], "id") == "Porsi inovasi digital (+1,2 sd)"
     # r: replicated 0.5 vs its cluster {r, s} mean 0.75 -> -0.7 sd; no strength
-    assert sw.loc["r", "strengths_vs_cluster"] == ""
-    assert sw.loc["r", "weaknesses_vs_cluster"] == "Share replicated (-0.7 sd)"
+    assert sw.loc["r", "strengths_vs_cluster"] == []
+    assert oc.gaps_text(sw.loc["r", "weaknesses_vs_cluster"], "en") == "Share replicated (-0.7 sd)"
 
 
 # --------------------------------------------------------------------------- plots
@@ -248,16 +262,16 @@ def test_strengths_and_weaknesses_against_cluster_and_pemda():
 def test_plots_return_axes_and_draw_the_data(planted_profiles):
     profiles, _ = planted_profiles
     model = cl.OPDClusterer(method="ward", n_bootstrap=0, random_state=0).fit(profiles)
-    ax = cl.plot_k_selection(model, lang="en")
+    ax = figc.plot_k_selection(model, lang="en")
     assert list(ax.lines[0].get_xdata()) == list(model.silhouette_scores_.index)
     _, ax = plt.subplots()
-    assert cl.plot_cluster_heatmap(model, ax=ax) is ax
+    assert figc.plot_cluster_heatmap(model, ax=ax) is ax
     assert len(ax.get_xticklabels()) == model.k_ and len(ax.get_yticklabels()) == len(model.feature_columns_)
     _, ax = plt.subplots()
-    cl.plot_cluster_pca(model, ax=ax)
+    figc.plot_cluster_pca(model, ax=ax)
     assert ax.collections[0].get_offsets().shape == (len(profiles), 2)
     _, ax = plt.subplots()
-    cl.plot_dendrogram(model, ax=ax)
+    figc.plot_dendrogram(model, ax=ax)
     assert ax.get_title() == "Dendrogram Ward"
 
 
@@ -296,12 +310,14 @@ def test_notebook_has_one_parameters_cell_and_no_outputs():
 
 
 def test_notebook_helpers():
-    assert cl.resolve_kode_wilayah("Kab. Blora") == "33.16" and cl.resolve_kode_wilayah("ALL") == "all"
-    assert cl.pemda_label("33.16", "en") == "Kabupaten Blora (33.16)"
-    assert "SIMULASI" in cl.notebook_text("sim_banner", "id") and "SIMULATED" in cl.notebook_text("sim_banner", "en")
+    from iid_research.text import label_columns
+
+    assert oc.resolve_kode_wilayah("Kab. Blora") == "33.16" and oc.resolve_kode_wilayah("ALL") == "all"
+    assert oc.pemda_label("33.16", "en") == "Kabupaten Blora (33.16)"
+    assert "SIMULASI" in t("nb04_sim_banner", "id") and "SIMULATED" in t("nb04_sim_banner", "en")
     with pytest.raises(ValueError, match="lang must be"):
-        cl.notebook_text("title", "fr")
-    renamed = cl.label_columns(pd.DataFrame(columns=["cluster", "archetype", "other"]), "id")
+        t("nb04_title", "fr")
+    renamed = label_columns(pd.DataFrame(columns=["cluster", "archetype", "other"]), "id")
     assert list(renamed.columns) == ["Klaster", "Arketipe", "other"]
 
 
@@ -314,14 +330,15 @@ def test_plan_steps_by_opd_attributes_upgrades(planted):
     raised_from = int(pemda.loc[first, "sid_35"])
     new.loc[first, "sid_35"] = 3
     new = pd.concat([new, pd.DataFrame([[1] * 20], columns=cols)], ignore_index=True)
-    steps = cl.plan_steps_by_opd(innovations, new, kode_wilayah="90.02", year=2025)
+    keys = add_opd_keys(pemda)["opd_key"]
+    steps = plan_steps_by_opd(innovations, new, kode_wilayah="90.02", year=2025, opd_keys=keys)
     added = steps[steps["opd_key"] == "(baru/new)"]
     assert len(added) == 20 and added["steps_count"].sum() == 20
     own = steps[steps["opd_key"] != "(baru/new)"]
     assert own["innovation_id"].tolist() == [pemda.loc[first, "innovation_id"]]
     assert own["steps_count"].sum() == 3 - raised_from > 0
     with pytest.raises(ValueError, match="lowers some levels"):
-        cl.plan_steps_by_opd(innovations, new.assign(sid_16=0), kode_wilayah="90.02", year=2025)
+        plan_steps_by_opd(innovations, new.assign(sid_16=0), kode_wilayah="90.02", year=2025, opd_keys=keys)
 
 
 # --------------------------------------------------------------------------- reader-facing tables
@@ -333,19 +350,18 @@ REPRS = re.compile(r"\b(True|False|nan|NaN|None)\b")
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_report_tables_show_no_raw_keys(planted, planted_profiles, lang):
-    from iid_research.report import table_html
+    from iid_research.notebook.display import local_floatfmt, table_html
 
     innovations, _ = planted
     profiles, _ = planted_profiles
     one = profiles[profiles["kode_wilayah"] == "90.00"].reset_index(drop=True)
     model = cl.OPDClusterer(n_bootstrap=5, random_state=0).fit(one)
-    cards = cl.opd_scorecards(one, model, innovations, lang=lang, top_n=2, spd_scores={("90.00", 2025): 30.0})
-    gains = cl.sid_upgrade_gains(innovations, kode_wilayah="90.00", year=2025, spd_score=30.0)
+    cards = up.opd_scorecards(one, model, innovations, top_n=2, spd_scores={("90.00", 2025): 30.0})
+    gains = up.sid_upgrade_gains(innovations, kode_wilayah="90.00", year=2025, spd_score=30.0)
     names = pd.DataFrame({"opd_name": ["Kantor X"], "opd_name_normalised": ["kantor x"], "record_count": [1]})
-    tables = [cl.summary_table(model, lang), cl.cluster_type_report(one, model, lang), cl.unmapped_table(names, lang),
-              cl.scorecard_table(cards, lang, "profile"), cl.scorecard_table(cards, lang, "upgrades"),
-              cl.upgrade_table(cl.upgrade_menu(gains), lang)]
-    from iid_research.report import local_floatfmt
+    tables = [oc.summary_table(model, lang), oc.cluster_type_report(one, model, lang), oc.unmapped_table(names, lang),
+              oc.scorecard_table(cards, lang, "profile"), oc.scorecard_table(cards, lang, "upgrades"),
+              oc.upgrade_table(up.upgrade_menu(gains), lang)]
     page = "".join(table_html(t, lang, floatfmt=local_floatfmt(lang, ",.3f")) for t in tables)
     for key in RAW_KEYS:
         assert key not in page, key
@@ -361,13 +377,13 @@ def test_figures_use_readable_labels_and_the_report_language(planted_profiles):
     one = profiles[profiles["kode_wilayah"] == "90.00"].reset_index(drop=True)
     model = cl.OPDClusterer(method="ward", n_bootstrap=0, random_state=0).fit(one)
     _, ax = plt.subplots()
-    cl.plot_cluster_heatmap(model, lang="id", ax=ax)
+    figc.plot_cluster_heatmap(model, lang="id", ax=ax)
     cbar = ax.collections[0].colorbar
     assert cbar.ax.get_ylabel().startswith("z-score")
-    ax = cl.plot_dendrogram_report(model, one, lang="id")
+    ax = oc.plot_dendrogram_report(model, one, lang="id")
     leaves = [t.get_text() for t in ax.get_xticklabels()]
-    assert set(leaves) <= set(cl.opd_labels(one, "id")) and not any("_" in x for x in leaves)
-    assert ax.get_title().endswith("SIMULASI") and cl.simulated_stamp("en") == "SIMULATED"
-    assert "0,38" in cl.notebook_text("stability", "id", ari=0.38, n=20)
-    assert "0.38" in cl.notebook_text("stability", "en", ari=0.38, n=20)
+    assert set(leaves) <= set(oc.opd_labels(one, "id")) and not any("_" in x for x in leaves)
+    assert ax.get_title().endswith("SIMULASI") and t("simulated_stamp", "en") == "SIMULATED"
+    assert "0,38" in t("nb04_stability", "id", ari=0.38, n=20)
+    assert "0.38" in t("nb04_stability", "en", ari=0.38, n=20)
     plt.close("all")

@@ -136,6 +136,7 @@ def test_region_matcher_is_never_stale(raw_copy):
 def test_outputs_are_readable_by_others(tmp_path):
     import os
     import stat
+
     from iid_research._io import write_text_atomic
     old = os.umask(0o022)
     try:

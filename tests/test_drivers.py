@@ -10,10 +10,32 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iid_research import drivers as D
-from iid_research import indicator_data as idd
+from iid_research.analysis.decomposition import (
+    decompose_score_change,
+    decomposition_long,
+    rules_comparison,
+    rules_vs_data,
+)
+from iid_research.analysis.panel import (
+    PanelFixedEffects,
+    RankChangeDrivers,
+    driver_panel,
+    predicate_transitions,
+    rank_change_features,
+)
+from iid_research.analysis.path import path_to_target
+from iid_research.analysis.shapley import coalition_masks, indicator_rank_shapley, rank_shapley, shapley_values
 from iid_research.frameworks import load_framework
-from iid_research.scoring import SID_COLUMNS, rank_within_cluster, score_pemda
+from iid_research.notebook.rank_drivers import counterfactual_table, plan_summary, plan_table, source_caveat
+from iid_research.scoring import (
+    COMPONENT_SID_COLUMNS,
+    SID_COLUMNS,
+    pemda_components,
+    rank_within_cluster,
+    score_components,
+    score_pemda,
+)
+from iid_research.text import t
 
 FW = load_framework(2023)
 FW26 = load_framework(2026)
@@ -37,8 +59,8 @@ def synthetic(seed, n_pemda=12, years=(2022, 2023), n_max=30, level="kabupaten")
     spd = pd.DataFrame(spd_rows, columns=["kode_wilayah", "year", "indicator_no", "sub", "level"])
     inn = pd.DataFrame(inn_rows, columns=["kode_wilayah", "year", "urusan", *SID_COLUMNS])
     index = pd.MultiIndex.from_product([codes, list(years)], names=["kode_wilayah", "year"])
-    comp = idd.pemda_components(spd, inn, FW, index=index)
-    scores = idd.score_components(comp, FW).reset_index()
+    comp = pemda_components(spd, inn, FW, index=index)
+    scores = score_components(comp, FW).reset_index()
     scores["level"] = level
     levels = pd.Series(level, index=codes)
     return spd, inn, scores, comp, levels
@@ -50,7 +72,7 @@ def synthetic(seed, n_pemda=12, years=(2022, 2023), n_max=30, level="kabupaten")
 @given(seed=st.integers(0, 10_000), n_max=st.sampled_from([3, 12, 40]))
 def test_decomposition_sums_exactly_and_matches_official_scores(seed, n_max):
     spd, inn, scores, comp, _ = synthetic(seed, n_pemda=6, n_max=n_max)
-    dec = D.decompose_score_change(comp, 2022, 2023)
+    dec = decompose_score_change(comp, 2022, 2023)
     assert dec["residual"].abs().max() < 1e-9
     parts = dec.drop(columns=["iid_from", "iid_to", "change", "residual"]).sum(axis=1)
     assert np.allclose(parts, dec["change"], atol=1e-9, rtol=0)
@@ -70,25 +92,41 @@ def test_decomposition_sums_exactly_and_matches_official_scores(seed, n_max):
 
 def test_decomposition_separates_the_rules_effect():
     _, _, _, comp, _ = synthetic(3, n_pemda=5, n_max=8)
-    dec = D.decompose_score_change(comp, 2022, 2023, framework_from=FW, framework_to=FW26)
+    dec = decompose_score_change(comp, 2022, 2023, framework_from=FW, framework_to=FW26)
     assert dec["residual"].abs().max() < 1e-9
-    a = comp.xs(2022, level="year")
-    expected = idd.score_components(a, FW26)["iid_score"] - idd.score_components(a, FW)["iid_score"]
-    assert np.allclose(dec["rules"], expected.loc[dec.index])
+    a = comp.xs(2022, level="year").loc[dec.index]
+    b = comp.xs(2023, level="year").loc[dec.index]
+
+    def iid(x, fw):
+        return score_components(x, fw)["iid_score"]
+
+    # the two-factor Shapley rules effect, by hand: ½[(a, F26) − (a, F23) + (b, F26) − (b, F23)]
+    expected = ((iid(a, FW26) - iid(a, FW)) + (iid(b, FW26) - iid(b, FW))) / 2
+    assert np.allclose(dec["rules"], expected)
     assert (dec["rules"] != 0).any()  # 2026: floor 12 and the urusan condition change scores
+
+
+def test_decomposition_and_rules_vs_data_give_one_rules_effect():
+    """Audit defect 6: the two gave different rules effects for the same pair (−2.467 vs −2.713)."""
+    _, _, _, comp, _ = synthetic(11, n_pemda=8, n_max=20)
+    dec = decompose_score_change(comp, 2022, 2023, framework_from=FW, framework_to=FW26)
+    split = rules_vs_data(comp, 2022, 2023, FW, FW26)
+    assert np.allclose(dec["rules"], split.loc[dec.index, "rules_effect"], atol=1e-12)
+    parts = dec.drop(columns=["iid_from", "iid_to", "change", "rules", "residual"]).sum(axis=1)
+    assert np.allclose(parts, split.loc[dec.index, "data_effect"], atol=1e-9)
 
 
 def test_empty_seats_effect_of_reporting_more_innovations():
     """Same per-innovation quality, n from 5 to 10: the whole quality change is the empty-seats effect."""
     _, _, _, comp, _ = synthetic(1, n_pemda=1, n_max=5)
     a = comp.xs(2022, level="year").iloc[[0]].copy()
-    a[list(idd.COMPONENT_SID_COLUMNS)] = 10
+    a[list(COMPONENT_SID_COLUMNS)] = 10
     a["n_innovations"] = 5
     b = a.copy()
-    b[list(idd.COMPONENT_SID_COLUMNS)] = 20
+    b[list(COMPONENT_SID_COLUMNS)] = 20
     b["n_innovations"] = 10
     both = pd.concat([a.assign(year=2022), b.assign(year=2023)]).set_index("year", append=True)
-    dec = D.decompose_score_change(both, 2022, 2023)
+    dec = decompose_score_change(both, 2022, 2023)
     row = dec.iloc[0]
     assert np.allclose(row[list(SID_COLUMNS)], 0)  # mean points per innovation unchanged
     q_a = 10 * FW.sid_weights.sum() / 10
@@ -106,9 +144,9 @@ def test_shapley_efficiency_symmetry_and_dummy(p, seed):
     a = rng.normal(size=p)
     a[1] = a[0]          # players 0 and 1 are interchangeable
     a[-1] = 0.0 if p > 2 else a[-1]  # last player is a dummy (p > 2)
-    masks = D.coalition_masks(p)
+    masks = coalition_masks(p)
     values = np.sin(masks @ a) * 7 + (masks @ a) ** 2  # any function of the coalition's sum
-    phi = D.shapley_values(values)
+    phi = shapley_values(values)
     assert phi.sum() == pytest.approx(values[-1] - values[0], abs=1e-9)
     assert phi[0] == pytest.approx(phi[1], abs=1e-9)
     if p > 2:
@@ -126,14 +164,14 @@ def test_shapley_matches_the_permutation_definition():
             expected[j] += values[mask | (1 << j)] - values[mask]
             mask |= 1 << j
     expected /= math.factorial(p)
-    assert np.allclose(D.shapley_values(values), expected)
+    assert np.allclose(shapley_values(values), expected)
 
 
 @settings(max_examples=15, deadline=None)
 @given(seed=st.integers(0, 10_000))
 def test_rank_shapley_is_efficient_and_uses_official_ranks(seed):
     _, _, scores, comp, levels = synthetic(seed, n_pemda=15)
-    res = D.rank_shapley(comp, levels, 2022, 2023)
+    res = rank_shapley(comp, levels, 2022, 2023)
     v = res.values
     total = v["others"] + v["rules"] + v[res.players].sum(axis=1)
     assert np.allclose(total, v["change"], atol=1e-9)
@@ -153,7 +191,7 @@ def test_rank_shapley_symmetric_variables_get_equal_values():
     b.loc[code, "spd_1"] = 2    # Institusi +2 points (weight 1)
     b.loc[code, "spd_12"] = 1   # Sumber Daya Manusia +2 points (weight 2)
     both = pd.concat([a.assign(year=2022), b.assign(year=2023)]).set_index("year", append=True)
-    res = D.rank_shapley(both, levels, 2022, 2023, kode_wilayah=code)
+    res = rank_shapley(both, levels, 2022, 2023, kode_wilayah=code)
     row = res.values.loc[code]
     assert row["Institusi"] == pytest.approx(row["Sumber Daya Manusia"])
     assert row["Institusi"] < 0  # moved up
@@ -164,7 +202,7 @@ def test_rank_shapley_symmetric_variables_get_equal_values():
 
 def test_indicator_shapley_sums_exactly_and_reports_an_error_bound():
     _, _, _, comp, levels = synthetic(4, n_pemda=25)
-    res = D.indicator_rank_shapley(comp, levels, levels.index[2], 2022, 2023, n_permutations=60, random_state=1)
+    res = indicator_rank_shapley(comp, levels, levels.index[2], 2022, 2023, n_permutations=60, random_state=1)
     assert res.values["shapley_rank"].sum() == pytest.approx(res.rank_to - res.rank_from, abs=1e-9)
     assert np.isfinite(res.max_ci95_halfwidth) and res.max_ci95_halfwidth >= 0
     assert res.n_permutations == 60
@@ -178,7 +216,7 @@ def test_indicator_shapley_single_lever_gets_everything():
     b = a.copy()
     b.loc[code, "spd_12"] = 3
     both = pd.concat([a.assign(year=2022), b.assign(year=2023)]).set_index("year", append=True)
-    res = D.indicator_rank_shapley(both, levels, code, 2022, 2023, n_permutations=10, random_state=0)
+    res = indicator_rank_shapley(both, levels, code, 2022, 2023, n_permutations=10, random_state=0)
     vals = res.values.set_index("player")["shapley_rank"]
     assert vals["spd_12"] == res.rank_to - res.rank_from
     assert (vals.drop("spd_12") == 0).all()
@@ -197,7 +235,7 @@ def test_fixed_effects_recover_a_planted_coefficient(seed, planted):
     tau = rng.normal(0, 3, t)[times]
     X = rng.normal(size=(g * t, k)) + alpha[:, None] * 0.3  # regressors correlated with the pemda effect
     y = 2.5 * X[:, planted] + alpha + tau + rng.normal(0, 0.5, g * t)
-    fe = D.PanelFixedEffects(n_bootstrap=60, random_state=seed).fit(
+    fe = PanelFixedEffects(n_bootstrap=60, random_state=seed).fit(
         pd.DataFrame(X, columns=list("abcd")), y, groups=groups, times=times)
     lo, hi = fe.coef_ci_
     # the estimate is close to the planted 2.5 and sits inside a tight bootstrap interval
@@ -219,9 +257,9 @@ def test_rank_change_model_finds_the_planted_variable():
     noise = ["spd_1", "spd_9", "spd_11a"]
     b[noise] = np.clip(a[noise] + rng.integers(-1, 2, (len(b), 3)), 0, 3)
     both = pd.concat([a.assign(year=2022), b.assign(year=2023)]).set_index("year", append=True)
-    panel = D.driver_panel(both, levels)
-    X, y = D.rank_change_features(panel, 2022, 2023)
-    model = D.RankChangeDrivers(n_bootstrap=3, max_iter=60, random_state=0).fit(X, y)
+    panel = driver_panel(both, levels)
+    X, y = rank_change_features(panel, 2022, 2023)
+    model = RankChangeDrivers(n_bootstrap=3, max_iter=60, random_state=0).fit(X, y)
     assert model.importances_["feature"].iloc[0] == "Ekosistem Inovasi dan Kajian"
     pdp = model.partial_dependence("Ekosistem Inovasi dan Kajian")
     assert pdp["rank_gain"].iloc[-1] > pdp["rank_gain"].iloc[0]  # more ecosystem points, more rank gain
@@ -232,7 +270,7 @@ def test_predicate_transitions_rows_are_distributions():
     preds = ["Sangat Inovatif", "Inovatif", "Kurang Inovatif"]
     scores = pd.DataFrame({"kode_wilayah": np.tile([f"{i}" for i in range(100)], 2), "year": np.repeat([1, 2], 100),
                            "predicate": rng.choice(preds, 200)})
-    tr = D.predicate_transitions(scores, 1, 2, n_bootstrap=50, random_state=0)
+    tr = predicate_transitions(scores, 1, 2, n_bootstrap=50, random_state=0)
     sums = tr.groupby("predicate_from")["share"].sum()
     assert np.allclose(sums.loc[preds], 1.0)
     ok = tr.dropna()
@@ -256,7 +294,7 @@ def test_applying_the_plan_reaches_the_target_rank(seed, target):
     year = 2023
     ranked = scores[scores.year == year].assign(rank=lambda f: rank_within_cluster(f)).sort_values("rank")
     code = ranked["kode_wilayah"].iloc[-1]  # the last-ranked pemda
-    plan = D.path_to_target(spd, inn, scores, code, year, target, cost_new_innovation=2.0)
+    plan = path_to_target(spd, inn, scores, code, year, target, cost_new_innovation=2.0)
     # independent check: rescore the upgraded answers and re-rank the whole cluster
     new = score_pemda(plan.new_spd_levels, plan.new_sid_answers, FW)["iid_score"]
     rank = _rerank(scores, code, year, new)
@@ -265,7 +303,7 @@ def test_applying_the_plan_reaches_the_target_rank(seed, target):
         assert rank <= target
     else:
         assert rank == plan.best_reachable_rank > target
-    greedy = D.path_to_target(spd, inn, scores, code, year, target, cost_new_innovation=2.0, method="greedy")
+    greedy = path_to_target(spd, inn, scores, code, year, target, cost_new_innovation=2.0, method="greedy")
     assert greedy.planned_rank <= (target if greedy.reachable else greedy.best_reachable_rank)
     assert plan.total_cost <= greedy.total_cost + 1e-9  # the exact plan is never dearer
 
@@ -275,7 +313,7 @@ def test_plan_costs_steer_the_choice():
     ranked = scores[scores.year == 2023].assign(rank=lambda f: rank_within_cluster(f)).sort_values("rank")
     code = ranked["kode_wilayah"].iloc[-3]
     costs = {r: 100.0 for r in FW.spd_row_ids}  # SPD upgrades made prohibitively expensive
-    plan = D.path_to_target(spd, inn, scores, code, 2023, 5, costs=costs, cost_new_innovation=1.0)
+    plan = path_to_target(spd, inn, scores, code, 2023, 5, costs=costs, cost_new_innovation=1.0)
     if plan.reachable and plan.current_rank > 5:
         assert (plan.steps["aspect"] == "SID").all()
         assert plan.planned_rank <= 5
@@ -288,11 +326,11 @@ def test_unreachable_target_gives_the_best_rank():
     leaders = scores[(scores.year == year)]["kode_wilayah"].iloc[:4]
     scores.loc[(scores.year == year) & scores.kode_wilayah.isin(leaders), "iid_score"] = 99.9
     code = scores[(scores.year == year) & ~scores.kode_wilayah.isin(leaders)]["kode_wilayah"].iloc[0]
-    plan = D.path_to_target(spd, inn, scores, code, year, 2, max_new_innovations=5)
+    plan = path_to_target(spd, inn, scores, code, year, 2, max_new_innovations=5)
     assert not plan.reachable
     assert plan.best_reachable_rank == plan.planned_rank == 5
-    assert "tidak dapat dicapai" in plan.summary("id") and "unreachable" in plan.summary("en")
-    table = D.plan_table(plan, "id")
+    assert "tidak dapat dicapai" in plan_summary(plan, "id") and "unreachable" in plan_summary(plan, "en")
+    table = plan_table(plan, "id")
     assert "Tindakan" in table.columns and len(table) == len(plan.steps)
 
 
@@ -300,9 +338,9 @@ def test_unreachable_target_gives_the_best_rank():
 
 def test_rules_vs_data_split_is_exact():
     _, _, _, comp, _ = synthetic(9, n_pemda=8, n_max=15)
-    out = D.rules_vs_data(comp, 2022, 2023, FW, FW26)
+    out = rules_vs_data(comp, 2022, 2023, FW, FW26)
     assert np.allclose(out["data_effect"] + out["rules_effect"], out["change"], atol=1e-12)
-    same = D.rules_vs_data(comp, 2022, 2022, FW, FW26)
+    same = rules_vs_data(comp, 2022, 2022, FW, FW26)
     assert np.allclose(same["data_effect"], 0) and np.allclose(same["rules_effect"], same["change"])
     assert set(out["predicate_to"]) <= {"Sangat Inovatif", "Inovatif", "Kurang Inovatif", "Tidak Dapat Dinilai"}
 
@@ -312,15 +350,15 @@ def test_rules_vs_data_split_is_exact():
 def test_plots_return_axes_and_say_simulated():
     import matplotlib.pyplot as plt
 
-    from iid_research import plots_drivers as P
+    from iid_research.figures import drivers as P
     _, _, _, comp, levels = synthetic(1, n_pemda=6)
-    dec = D.decompose_score_change(comp, 2022, 2023)
+    dec = decompose_score_change(comp, 2022, 2023)
     code = dec.index[0]
-    long = D.decomposition_long(dec, code, FW, lang="en")
+    long = decomposition_long(dec, code, FW).assign(label=lambda d: d["component"])
     ax = P.plot_waterfall(long, start=dec.loc[code, "iid_from"], lang="en")
     texts = [t.get_text() for t in ax.texts]
     assert any("SIMULATED" in t for t in texts)
-    res = D.rank_shapley(comp, levels, 2022, 2023)
+    res = rank_shapley(comp, levels, 2022, 2023)
     row = res.values.loc[code]
     data = pd.DataFrame({"player": res.players, "shapley_rank": [row[p] for p in res.players]})
     ax2 = P.plot_shapley_bars(data, lang="id", ax=plt.figure().gca())
@@ -352,7 +390,7 @@ def test_rules_comparison_ranks_and_effects():
     from types import SimpleNamespace
     _, _, scores, comp, _ = synthetic(13, n_pemda=12, n_max=14)
     data = SimpleNamespace(scores=scores, components=lambda: comp)
-    out = D.rules_comparison(data, 2023)
+    out = rules_comparison(data, 2023)
     assert np.allclose(out["rules_effect"], out["iid_2026"] - out["iid_2023"])
     expected = out["iid_2026"].round(2).rank(method="min", ascending=False).astype(int)
     assert (out["rank_2026"].to_numpy() == expected.to_numpy()).all()
@@ -366,18 +404,18 @@ def test_rules_comparison_ranks_and_effects():
 @given(seed=st.integers(0, 10_000), lang=st.sampled_from(["id", "en"]))
 def test_counterfactual_table_parts_sum_to_the_rank_change(seed, lang):
     _, _, _, comp, levels = synthetic(seed, n_pemda=10)
-    res = D.rank_shapley(comp, levels, 2022, 2023)
+    res = rank_shapley(comp, levels, 2022, 2023)
     code = res.values.index[0]
     row = res.values.loc[code]
     var_shap = pd.DataFrame({"player": ["others", "rules", *res.players],
                              "shapley_rank": [row["others"], row["rules"], *[row[p] for p in res.players]]})
     change = int(row["rank_to"]) - int(row["rank_from"])
     cf = res.counterfactual[res.counterfactual["kode_wilayah"] == code]
-    table = D.counterfactual_table(cf, var_shap, change=change, lang=lang)
-    total = table["player"] == D.TOTAL_LABEL[lang]
+    table = counterfactual_table(cf, var_shap, change=change, lang=lang)
+    total = table["player"] == t("total_rank_change", lang)
     assert total.sum() == 1 and table.loc[total, "shapley_rank"].item() == change
     assert np.isclose(table.loc[~total, "shapley_rank"].sum(), change, atol=1e-9)
-    from iid_research.plots_drivers import player_label
+    from iid_research.text import player_label
     assert player_label("others", lang) in set(table["player"])  # "other pemda moved" is a row
     assert not {"others", "rules"} & set(table["player"])  # labelled, not raw keys
     rules_shown = player_label("rules", lang) in set(table["player"])
@@ -388,25 +426,24 @@ def test_counterfactual_table_shows_a_rules_change():
     cf = pd.DataFrame({"kode_wilayah": "x", "player": ["a", "b"], "score_only_this": [1.0, 2.0],
                        "rank_only_this": [3, 4], "rank_all_but_this": [5, 6]})
     var_shap = pd.DataFrame({"player": ["others", "rules", "a", "b"], "shapley_rank": [2.0, -3.0, -1.5, 0.5]})
-    table = D.counterfactual_table(cf, var_shap, change=-2, lang="id")
-    assert list(table["player"]) == ["a", "b", "Perubahan pemda lain", "Perubahan aturan",
+    table = counterfactual_table(cf, var_shap, change=-2, lang="id")
+    assert list(table["player"]) == ["a", "b", "Perubahan skor pemda lain", "Perubahan aturan penilaian",
                                      "Jumlah = perubahan peringkat"]
     assert table["shapley_rank"].iloc[:-1].sum() == table["shapley_rank"].iloc[-1] == -2
 
 
 def test_source_caveat_for_pinned_values_without_source_or_provisional():
-    text = D.source_caveat("33.16", (2021, 2022), "id")
+    text = source_caveat("33.16", (2021, 2022), "id")
     assert "peringkat 80" in text and "tidak memiliki halaman sumber" in text
-    assert "rank 80 has no source page" in D.source_caveat("33.16", (2021, 2022), "en")
-    assert D.source_caveat("33.16", (2022, 2023), "id") == ""
-    assert "54,77" in D.source_caveat("52.04", (2022,), "id")  # provisional, decimal comma
+    assert "rank 80 has no source page" in source_caveat("33.16", (2021, 2022), "en")
+    assert source_caveat("33.16", (2022, 2023), "id") == ""
+    assert "54,77" in source_caveat("52.04", (2022,), "id")  # provisional, decimal comma
 
 
 def test_prose_numbers_use_the_report_language():
-    from iid_research.i18n import fmt_number
-    from iid_research.plots_drivers import notebook_text
+    from iid_research.text import fmt_number
     assert fmt_number(1234.5, "id", ",.2f") == "1.234,50" and fmt_number(1234.5, "en", ",.2f") == "1,234.50"
-    md = notebook_text("summary", "id", score_from=54.09, rank_from=80, score_to=72.75, rank_to=16, rank_of=415,
-                       level="kabupaten").data
+    md = t("nb03_summary", "id", score_from=54.09, rank_from=80, score_to=72.75, rank_to=16, rank_of=415,
+           level="kabupaten")
     assert "54,09" in md and "72,75" in md and "72.75" not in md
-    assert "0,65" in notebook_text("t_gb", "id", r2=0.65).data and "0.65" in notebook_text("t_gb", "en", r2=0.65).data
+    assert "0,65" in t("nb03_t_gb", "id", r2=0.65) and "0.65" in t("nb03_t_gb", "en", r2=0.65)

@@ -1,8 +1,8 @@
 """pyproject.toml is the one list of dependencies; environment.yml must mirror it."""
 
 import re
-import tomllib
 
+import tomllib
 import yaml
 
 from iid_research import config

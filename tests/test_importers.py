@@ -12,8 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from iid_research import importers
-from iid_research.cli_import import import_command
+from iid_research.cli import import_command
 from iid_research.importers import DataImportError, import_annex, import_file, import_innovations, import_spd
+from iid_research.importers import sheets as importer_sheets
+from iid_research.importers.cells import LevelReader, parse_date
 
 BAD = Path(__file__).parent / "bad_inputs"
 
@@ -109,7 +111,7 @@ def _realistic_annex(path: Path) -> None:
 def test_realistic_annex_xlsx(tmp_path, monkeypatch, engine):
     if engine == "calamine":
         pytest.importorskip("python_calamine")
-    monkeypatch.setattr(importers, "XLSX_ENGINE", engine)
+    monkeypatch.setattr(importer_sheets, "XLSX_ENGINE", engine)
     src = tmp_path / "lampiran_iid_2024.xlsx"
     _realistic_annex(src)
     report = import_annex(src, 2024, out_dir=tmp_path / "out", strict=True)
@@ -236,7 +238,7 @@ def _tied_annex(path: Path) -> None:
 def test_annex_merged_tie_cells_read_for_each_row(tmp_path, monkeypatch, engine):
     if engine == "calamine":
         pytest.importorskip("python_calamine")
-    monkeypatch.setattr(importers, "XLSX_ENGINE", engine)
+    monkeypatch.setattr(importer_sheets, "XLSX_ENGINE", engine)
     src = tmp_path / "ties.xlsx"
     _tied_annex(src)
     rep = import_annex(src, 2024, write=False, strict=True)
@@ -274,7 +276,7 @@ def _innovation_header():
 def test_innovations_xlsx_levels_and_parameter_texts(tmp_path, monkeypatch, engine):
     if engine == "calamine":
         pytest.importorskip("python_calamine")
-    monkeypatch.setattr(importers, "XLSX_ENGINE", engine)
+    monkeypatch.setattr(importer_sheets, "XLSX_ENGINE", engine)
     src = tmp_path / "inovasi_blora.xlsx"
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -355,11 +357,11 @@ def test_innovations_cp1252_with_pemda_option(tmp_path):
 
 
 def test_dates_and_level_texts_read_strictly():
-    assert importers._parse_date("2024-03-01 00:00:00") == (pd.Timestamp(2024, 3, 1), None)
-    assert importers._parse_date("2024-03-01T13:45") == (pd.Timestamp(2024, 3, 1), None)
-    ts, err = importers._parse_date("2024-03-01 garbage")
+    assert parse_date("2024-03-01 00:00:00") == (pd.Timestamp(2024, 3, 1), None)
+    assert parse_date("2024-03-01T13:45") == (pd.Timestamp(2024, 3, 1), None)
+    ts, err = parse_date("2024-03-01 garbage")
     assert ts is pd.NaT and "is not a date (expected e.g. 2024-03-01" in err
-    reader = importers._LevelReader("indicator 16", ("a", "b", "c"), 2023)
+    reader = LevelReader("indicator 16", ("a", "b", "c"), 2023)
     assert [reader.read(v)[0] for v in ("1", "1.0", "1,0", 1, 1.0, "Level 2")] == [1, 1, 1, 1, 1, 2]
     for text in ("1.000", "2,000"):
         level, err, _ = reader.read(text)
@@ -504,7 +506,7 @@ def test_killed_import_leaves_previous_output(tmp_path):
     first = import_annex(src, 2024, out_dir=out).output_path
     before = first.read_bytes()
     marker = tmp_path / "marker"
-    env = {**os.environ, "PYTHONPATH": str(Path(importers.__file__).parents[1])}
+    env = {**os.environ, "PYTHONPATH": str(Path(importers.__file__).parents[2])}
     child = subprocess.Popen([sys.executable, "-c", _KILLED_CHILD, str(src), str(out), str(marker)], env=env)
     try:
         for _ in range(600):  # wait until the child is half-way through writing

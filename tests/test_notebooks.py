@@ -6,7 +6,8 @@ import re
 import nbformat
 import pytest
 
-from iid_research import config, report
+from iid_research import config
+from iid_research.render import execute, parameters
 
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
 
@@ -14,11 +15,11 @@ NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_one_parameters_cell_and_no_outputs(path):
     nb = nbformat.read(path, as_version=4)
-    assert len(report.parameter_cells(nb)) == 1
+    assert len(parameters.parameter_cells(nb)) == 1
     for cell in nb.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None
-    declared = report.declared_parameters(path)
+    declared = parameters.declared_parameters(path)
     assert "lang" in declared
     assert all(spec["help"] for spec in declared.values()), "every parameter needs a comment"
 
@@ -33,7 +34,7 @@ def _assert_clean_html(page):
 
 @pytest.mark.slow
 def test_pemda_report_runs_on_real_data(tmp_path):
-    out = report.run_notebook(config.NOTEBOOKS_DIR / "02_pemda_report.ipynb",
+    out = execute.run_notebook(config.NOTEBOOKS_DIR / "02_pemda_report.ipynb",
                               {"kode_wilayah": "33.16", "year": "2023", "lang": "id"}, tmp_path)
     assert out["html"].name == "02_pemda_report_33.16_2023_id.html"
     text = _assert_clean_html(out["html"])
@@ -46,7 +47,7 @@ def test_pemda_report_runs_on_real_data(tmp_path):
 
 @pytest.mark.slow
 def test_pemda_report_in_english_for_a_province(tmp_path):
-    out = report.run_notebook(config.NOTEBOOKS_DIR / "02_pemda_report.ipynb",
+    out = execute.run_notebook(config.NOTEBOOKS_DIR / "02_pemda_report.ipynb",
                               {"kode_wilayah": "11", "year": "2024", "lang": "en"}, tmp_path)
     text = _assert_clean_html(out["html"])
     assert "Regional Innovation Index report: Provinsi Aceh" in text and "55.87" in text
@@ -55,7 +56,7 @@ def test_pemda_report_in_english_for_a_province(tmp_path):
 @pytest.mark.slow
 @pytest.mark.parametrize("path", [p for p in NOTEBOOKS if not p.name.startswith("02_")], ids=lambda p: p.name)
 def test_every_other_notebook_runs_with_defaults(path, tmp_path):
-    out = report.run_notebook(path, {}, tmp_path)
+    out = execute.run_notebook(path, {}, tmp_path)
     _assert_clean_html(out["html"])
 
 
@@ -74,8 +75,8 @@ def _text_outputs(path):
 @pytest.mark.slow
 def test_same_inputs_give_identical_report_numbers(tmp_path):
     nb = config.NOTEBOOKS_DIR / "02_pemda_report.ipynb"
-    first = report.run_notebook(nb, {"kode_wilayah": "11", "year": "2024"}, tmp_path / "a")
-    second = report.run_notebook(nb, {"kode_wilayah": "11", "year": "2024"}, tmp_path / "b")
+    first = execute.run_notebook(nb, {"kode_wilayah": "11", "year": "2024"}, tmp_path / "a")
+    second = execute.run_notebook(nb, {"kode_wilayah": "11", "year": "2024"}, tmp_path / "b")
     assert _text_outputs(first["ipynb"]) == _text_outputs(second["ipynb"])
     assert len(_text_outputs(first["ipynb"])) > 10
 
@@ -87,12 +88,12 @@ RAW_OPD_KEYS = ("opd_name_normalised", "raise_level", "add_innovation", "jenis_m
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_opd_clusters_report_has_readable_labels(tmp_path, lang):
-    out = report.run_notebook(config.NOTEBOOKS_DIR / "04_opd_clusters.ipynb", {"lang": lang}, tmp_path)
+    out = execute.run_notebook(config.NOTEBOOKS_DIR / "04_opd_clusters.ipynb", {"lang": lang}, tmp_path)
     text = _assert_clean_html(out["html"])
     for key in RAW_OPD_KEYS:
         assert key not in text, key
     assert not re.search(r">\s*(True|False|None|nan)\s*<", text)
-    assert "dataframe" not in text  # every table goes through report.show_table (no index column)
+    assert "dataframe" not in text  # every table goes through display.show_table (no index column)
     if lang == "id":
         assert "SIMULATED" not in text and "SIMULASI" in text and "ARI 0," in text
     else:
@@ -101,8 +102,8 @@ def test_opd_clusters_report_has_readable_labels(tmp_path, lang):
 
 @pytest.mark.slow
 def test_rank_drivers_report_sums_parts_and_flags_unsourced_pins(tmp_path):
-    out = report.run_notebook(config.NOTEBOOKS_DIR / "03_rank_drivers.ipynb", {"lang": "id"}, tmp_path)
+    out = execute.run_notebook(config.NOTEBOOKS_DIR / "03_rank_drivers.ipynb", {"lang": "id"}, tmp_path)
     text = _assert_clean_html(out["html"])
     assert "Catatan sumber" in text and "peringkat 80 tahun 2021 tidak memiliki halaman sumber" in text
-    assert "Perubahan pemda lain" in text and "Jumlah = perubahan peringkat" in text and "-64,00" in text
+    assert "Perubahan skor pemda lain" in text and "Jumlah = perubahan peringkat" in text and "-64,00" in text
     assert "54,09" in text and "72,75" in text and "72.75" not in text

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from iid_research import opd
+from iid_research.analysis import opd
 from iid_research.data import load_innovations
 from iid_research.frameworks import framework_for_year
 from iid_research.scoring import SID_COLUMNS
@@ -115,18 +115,6 @@ def _innovations(**overrides):
     return frame
 
 
-def test_check_innovations_normalises_enums_and_rejects_unknown():
-    out = opd.check_innovations(_innovations())
-    assert out["tahapan"].tolist() == ["penerapan", "uji coba", "inisiatif"]
-    assert out["jenis"].tolist() == ["digital", "non digital", "digital"]
-    with pytest.raises(ValueError, match=r"column 'inisiator' has unknown value\(s\) \['bupati'\]"):
-        opd.check_innovations(_innovations(inisiator=["bupati", "opd", "opd"]))
-    with pytest.raises(ValueError, match=r"lacks column\(s\) \['sid_35'\]"):
-        opd.check_innovations(_innovations().drop(columns="sid_35"))
-    with pytest.raises(ValueError, match=r"outside 0-3 in column\(s\) \['sid_20'\]"):
-        opd.check_innovations(_innovations(sid_20=[0, 4, 1]))
-
-
 def test_profiles_values_by_hand():
     prof = opd.build_opd_profiles(_innovations()).set_index("opd_key")
     # Dinas Kesehatan and its puskesmas fold into one OPD; Bappeda is another
@@ -174,7 +162,7 @@ def test_profiles_keep_unmapped_opds_apart():
 def test_profiles_of_planted_data_have_40_features(planted_profiles):
     profiles, _ = planted_profiles
     assert len(opd.profile_feature_columns(profiles)) == 40
-    assert profiles["is_simulated"].all()
+    assert (profiles["source"] == "simulated").all()
     shares = profiles[[c for c in profiles.columns if c.startswith("tahapan_")]].sum(axis=1)
     np.testing.assert_allclose(shares, 1.0)
 

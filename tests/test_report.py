@@ -1,10 +1,12 @@
-import json
 
 import nbformat
 import pandas as pd
 import pytest
 
-from iid_research import batch, config, report, runner
+from iid_research import config
+from iid_research.notebook import display, pemda
+from iid_research.render import batch, parameters, runner
+from iid_research.render import html as rhtml
 
 
 def _notebook(path, param_source=None, body="x = 1"):
@@ -22,56 +24,56 @@ def _notebook(path, param_source=None, body="x = 1"):
 
 def test_notebook_without_parameters_cell_is_an_error(tmp_path):
     path = _notebook(tmp_path / "plain.ipynb")
-    with pytest.raises(report.NotebookParameterError, match="exactly one code cell tagged 'parameters', found 0"):
-        report.check_parameters(path, {"year": 2022})
+    with pytest.raises(parameters.NotebookParameterError, match="exactly one code cell tagged 'parameters', found 0"):
+        parameters.check_parameters(path, {"year": 2022})
 
 
 def test_undeclared_parameter_is_an_error_listing_declared(tmp_path):
     path = _notebook(tmp_path / "p.ipynb", 'year: int = 2022  # year\nlang: str = "id"  # language')
-    with pytest.raises(report.NotebookParameterError, match=r"\['region'\] not declared.*\['year', 'lang'\]"):
-        report.check_parameters(path, {"region": "Blora"})
+    with pytest.raises(parameters.NotebookParameterError, match=r"\['region'\] not declared.*\['year', 'lang'\]"):
+        parameters.check_parameters(path, {"region": "Blora"})
 
 
 def test_parameters_are_typed_by_declaration(tmp_path):
     path = _notebook(tmp_path / "p.ipynb", 'kode_wilayah: str = "33.16"  # code\nyear: int = 2022  # year\n'
                                            'share: float = 0.5  # share\nflag: bool = False  # flag')
-    params = report.check_parameters(path, {"kode_wilayah": "33.10", "year": "2024", "flag": "true"})
+    params = parameters.check_parameters(path, {"kode_wilayah": "33.10", "year": "2024", "flag": "true"})
     assert params == {"kode_wilayah": "33.10", "year": 2024, "share": 0.5, "flag": True}
-    with pytest.raises(report.NotebookParameterError, match="expects int"):
-        report.check_parameters(path, {"year": "twenty"})
+    with pytest.raises(parameters.NotebookParameterError, match="expects int"):
+        parameters.check_parameters(path, {"year": "twenty"})
 
 
 def test_unparseable_parameter_line_is_an_error(tmp_path):
     path = _notebook(tmp_path / "p.ipynb", 'year: int = 2022  # year\nregion: str = "x"  # code (33.16 = Blora)')
-    with pytest.raises(report.NotebookParameterError, match="could not read parameter"):
-        report.declared_parameters(path)
+    with pytest.raises(parameters.NotebookParameterError, match="could not read parameter"):
+        parameters.declared_parameters(path)
 
 
 def test_output_stem_comes_from_parameters():
-    stem = report.output_stem("notebooks/02_pemda_report.ipynb", {"kode_wilayah": "33.16", "year": 2023, "lang": "en"})
+    stem = parameters.output_stem("notebooks/02_pemda_report.ipynb", {"kode_wilayah": "33.16", "year": 2023, "lang": "en"})
     assert stem == "02_pemda_report_33.16_2023_en"
 
 
 def test_table_html_escapes_data_text():
     frame = pd.DataFrame({"nama": ["<script>alert(1)</script>"], "iid_score": [60.5]})
-    markup = report.table_html(frame, "en")
+    markup = display.table_html(frame, "en")
     assert "<script>" not in markup and "&lt;script&gt;" in markup
     assert "IID score" in markup and "60.50" in markup
 
 
 def test_summary_sentences_for_blora_2023():
-    from iid_research.views import pemda_summary
-    lines = report.pemda_summary_sentences(pemda_summary("33.16", 2023), "id")
+    from iid_research.analysis.published import pemda_summary
+    lines = pemda.pemda_summary_sentences(pemda_summary("33.16", 2023), "id")
     assert "Peringkat 12 di klaster kabupaten." in lines
     assert any("dari 16 (2022) menjadi 12 (2023): naik 4 posisi" in x for x in lines)
-    lines_en = report.pemda_summary_sentences(pemda_summary("33.16", 2022), "en")
+    lines_en = pemda.pemda_summary_sentences(pemda_summary("33.16", 2022), "en")
     assert "Rank 16 of 415 kabupaten." in lines_en and any("up 64 places" in x for x in lines_en)
 
 
 def test_index_links_every_entry_and_escapes(tmp_path):
     page = tmp_path / "a.html"
     page.write_text("x")
-    index = report.write_index([{"html": page, "title": "Kab <b>X</b>", "kind": "pemda", "province": "Aceh",
+    index = rhtml.write_index([{"html": page, "title": "Kab <b>X</b>", "kind": "pemda", "province": "Aceh",
                                  "level": "kabupaten", "predicate": "Inovatif", "year": 2022},
                                 {"html": None, "title": "broken", "status": "failed"}], tmp_path)
     text = index.read_text()
@@ -81,7 +83,7 @@ def test_index_links_every_entry_and_escapes(tmp_path):
 
 def test_default_run_list_covers_every_pemda_with_results():
     jobs = batch.default_run_list()
-    from iid_research.views import pemda_with_results
+    from iid_research.analysis.published import pemda_with_results
     pemda = [j for j in jobs if j.meta.get("kind") == "pemda"]
     assert len(pemda) == len(pemda_with_results())
     blora = [j for j in pemda if j.parameters["kode_wilayah"] == "33.16"][0]
@@ -113,10 +115,10 @@ def test_build_key_changes_with_inputs(tmp_path):
 
 @pytest.mark.parametrize("lang, word", [("id", "DATA SIMULASI"), ("en", "SIMULATED DATA")])
 def test_simulated_banner_is_translated(lang, word):
-    markup = report.banner_html("simulated", lang)
+    markup = display.banner_html("simulated", lang)
     assert word in markup and "_label" not in markup and "iid-simulated" in markup
     with pytest.raises(ValueError):
-        report.banner_html("guess", lang)
+        display.banner_html("guess", lang)
 
 
 @pytest.mark.parametrize("params, message", [
@@ -128,12 +130,12 @@ def test_simulated_banner_is_translated(lang, word):
     ({"lang": None}, "expects str"),
 ])
 def test_known_parameters_are_checked_before_running(params, message):
-    with pytest.raises(report.NotebookParameterError, match=message):
-        report.check_parameters(config.NOTEBOOKS_DIR / "02_pemda_report.ipynb", params)
+    with pytest.raises(parameters.NotebookParameterError, match=message):
+        parameters.check_parameters(config.NOTEBOOKS_DIR / "02_pemda_report.ipynb", params)
 
 
 def test_kode_wilayah_may_be_given_as_a_name():
-    params = report.check_parameters(config.NOTEBOOKS_DIR / "02_pemda_report.ipynb", {"kode_wilayah": "Kab. Blora"})
+    params = parameters.check_parameters(config.NOTEBOOKS_DIR / "02_pemda_report.ipynb", {"kode_wilayah": "Kab. Blora"})
     assert params["kode_wilayah"] == "33.16"
 
 
@@ -173,6 +175,6 @@ def test_simulate_command_writes_labelled_tables(tmp_path):
     files = sorted(p.name for p in tmp_path.glob("simulated_*.csv"))
     assert files == [f"simulated_{n}_seed20240101.csv" for n in ("calibration", "innovations", "scores", "spd")]
     scores = pd.read_csv(tmp_path / "simulated_scores_seed20240101.csv", dtype={"kode_wilayah": str})
-    assert scores["is_simulated"].all() and "SIMULATED" in result.output
+    assert (scores["source"] == "simulated").all() and "SIMULATED" in result.output
     blora = scores[(scores.kode_wilayah == "33.16") & (scores.year == 2022)].iloc[0]
     assert blora["rank"] == 16  # the simulator reproduces the published rank

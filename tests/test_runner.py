@@ -9,8 +9,9 @@ import time
 import nbformat
 import pytest
 
-from iid_research import config, runner
-from iid_research.runner import Job, run_batch
+from iid_research import config
+from iid_research.render import runner
+from iid_research.render.runner import Job, run_batch
 
 pytestmark = pytest.mark.slow
 

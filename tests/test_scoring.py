@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 
 from iid_research import data, frameworks, scoring
+from iid_research.analysis.quality import data_quality_issues
 
 
 @pytest.fixture(scope="module")
@@ -90,10 +91,10 @@ def test_vectorised_sid_matches_scalar(fw23, rng):
 def test_spd_long_to_wide(fw26):
     spd = pd.DataFrame({"kode_wilayah": ["33.16"] * 3, "year": [2026] * 3, "indicator_no": [1, 2, 2],
                         "sub": ["", "a", "b"], "level": [3, 1, 2]})
-    wide = scoring.spd_long_to_wide(spd, fw26)
+    wide = scoring.spd_levels_wide(spd, fw26)
     assert wide.loc[("33.16", 2026), ["spd_1", "spd_2a", "spd_2b", "spd_3"]].tolist() == [3, 1, 2, 0]
     with pytest.raises(ValueError, match="duplicate"):
-        scoring.spd_long_to_wide(pd.concat([spd, spd.iloc[:1]]), fw26)
+        scoring.spd_levels_wide(pd.concat([spd, spd.iloc[:1]]), fw26)
 
 
 @pytest.mark.parametrize("score, year, expected", [
@@ -118,7 +119,7 @@ def test_predicate_agrees_with_every_published_pair_except_listed_contradictions
     checked = scoring.check_published_predicates(results)
     assert len(checked) >= 50
     bad = checked[~checked["is_consistent"]]
-    issues = scoring.data_quality_issues(results)
+    issues = data_quality_issues(results)
     listed = issues[issues["issue"] == "predicate_contradicts_threshold"]
     assert set(zip(bad["kode_wilayah"], bad["year"])) == set(zip(listed["kode_wilayah"], listed["year"]))
     # Kota Serang 2022: 60.56 published as "Inovatif" although 60.01 is the Sangat Inovatif bound
@@ -127,7 +128,7 @@ def test_predicate_agrees_with_every_published_pair_except_listed_contradictions
 
 
 def test_quality_list_flags_unsourced_and_provisional_rows():
-    issues = scoring.data_quality_issues(data.load_iid_results())
+    issues = data_quality_issues(data.load_iid_results())
     by_issue = issues.groupby("issue")["kode_wilayah"].apply(set).to_dict()
     assert "33.16" in by_issue["no_source"]             # Blora 2021 rank 80 has no stored source
     assert {"52.04", "64.02"} <= by_issue["provisional"]  # Sumbawa 2022, Kutai Kartanegara 2023
@@ -195,4 +196,4 @@ def test_impossible_scores_are_refused(fw23):
         scoring.assign_predicates([150], 2023)
     spd = pd.DataFrame({"kode_wilayah": ["33.16"], "year": [2023], "indicator_no": [2.7], "sub": ["a"], "level": [1]})
     with pytest.raises(ValueError, match="whole numbers"):
-        scoring.spd_long_to_wide(spd, fw23)
+        scoring.spd_levels_wide(spd, fw23)

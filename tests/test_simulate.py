@@ -6,10 +6,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from iid_research import indicator_data as idd
+from iid_research import contracts
 from iid_research.data import DataValidationError, load_iid_results, load_predicate_counts
 from iid_research.frameworks import framework_for_year
-from iid_research.scoring import SID_COLUMNS, score_pemda
+from iid_research.scoring import SID_COLUMNS, pemda_components, score_components, score_pemda
 from iid_research.simulate import simulate_iid
 
 
@@ -72,9 +72,9 @@ def test_national_structure(sim):
 
 
 def test_tables_follow_the_data_contract_and_are_marked_simulated(sim):
-    assert sim.spd["is_simulated"].all() and sim.innovations["is_simulated"].all() and sim.scores["is_simulated"].all()
-    idd.validate_spd(sim.spd.head(500), "sim.spd")
-    idd.validate_innovations(sim.innovations.head(500), "sim.innovations")
+    assert all((frame["source"] == "simulated").all() for frame in (sim.spd, sim.innovations, sim.scores))
+    contracts.validate_spd(sim.spd.head(500), "sim.spd")
+    contracts.validate_innovations(sim.innovations.head(500), "sim.innovations")
     assert set(sim.innovations["urusan"]) >= {"Kesehatan", "Pendidikan", "Sosial"}
 
 
@@ -131,8 +131,8 @@ def test_innovation_loader_csv_and_xlsx_roundtrip(tmp_path):
     frame = _innovation_rows()
     frame.to_csv(tmp_path / "inn.csv", index=False)
     frame.to_excel(tmp_path / "inn.xlsx", index=False)
-    a = idd.load_innovation_answers(tmp_path / "inn.csv")
-    b = idd.load_innovation_answers(tmp_path / "inn.xlsx")
+    a = contracts.load_innovation_answers(tmp_path / "inn.csv")
+    b = contracts.load_innovation_answers(tmp_path / "inn.xlsx")
     pd.testing.assert_frame_equal(a, b)
     assert a["tahapan"].tolist() == ["penerapan"] * 3 and a["sid_20"].tolist() == [0, 1, 2]
 
@@ -143,7 +143,7 @@ def test_innovation_loader_names_file_row_and_column(tmp_path):
     frame.loc[2, "tahapan"] = "selesai"
     frame.to_csv(tmp_path / "bad.csv", index=False)
     with pytest.raises(DataValidationError) as err:
-        idd.load_innovation_answers(tmp_path / "bad.csv")
+        contracts.load_innovation_answers(tmp_path / "bad.csv")
     msg = str(err.value)
     assert "bad.csv" in msg and "row 3, column 'sid_20'" in msg and "row 4, column 'tahapan'" in msg
 
@@ -153,27 +153,27 @@ def test_spd_loader_rejects_text_levels_with_location(tmp_path):
                         "sub": ["", "a"], "level": ["2", "tinggi"]})
     spd.to_csv(tmp_path / "spd.csv", index=False)
     with pytest.raises(DataValidationError, match=r"spd.csv: row 3, column 'level': expected a whole number"):
-        idd.load_spd_answers(tmp_path / "spd.csv")
+        contracts.load_spd_answers(tmp_path / "spd.csv")
     spd.loc[1, "level"] = "3"
     spd.to_csv(tmp_path / "spd.csv", index=False)
-    ok = idd.load_spd_answers(tmp_path / "spd.csv")
+    ok = contracts.load_spd_answers(tmp_path / "spd.csv")
     assert ok["level"].tolist() == [2, 3] and ok["sub"].tolist() == ["", "a"]
 
 
 def test_components_score_like_the_official_function():
     fw = framework_for_year(2023)
-    inn = idd.validate_innovations(_innovation_rows(4))
-    spd = idd.validate_spd(pd.DataFrame({"kode_wilayah": ["33.16"] * 2, "year": [2023] * 2, "indicator_no": [1, 12],
+    inn = contracts.validate_innovations(_innovation_rows(4))
+    spd = contracts.validate_spd(pd.DataFrame({"kode_wilayah": ["33.16"] * 2, "year": [2023] * 2, "indicator_no": [1, 12],
                                          "sub": ["", ""], "level": [3, 2]}))
-    comp = idd.pemda_components(spd, inn, fw)
-    got = idd.score_components(comp, fw).iloc[0]
+    comp = pemda_components(spd, inn, fw)
+    got = score_components(comp, fw).iloc[0]
     official = score_pemda({"1": 3, "12": 2}, inn[list(SID_COLUMNS)], fw)
     assert got["iid_score"] == pytest.approx(official["iid_score"], abs=1e-12)
     assert got["quality_score"] == pytest.approx(official["quality_score"])  # n=4 < 10: 6 empty seats
 
 
 def test_templates_load_back(tmp_path):
-    paths = idd.write_templates(tmp_path)
-    assert idd.load_spd_answers(paths["spd_answers.xlsx"])["level"].tolist() == [3]
-    inn = idd.load_innovation_answers(paths["innovation_answers.csv"])
+    paths = contracts.write_templates(tmp_path)
+    assert contracts.load_spd_answers(paths["spd_answers.xlsx"])["level"].tolist() == [3]
+    inn = contracts.load_innovation_answers(paths["innovation_answers.csv"])
     assert inn["tahapan"].tolist() == ["penerapan"] and inn["implementation_date"].notna().all()

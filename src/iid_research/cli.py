@@ -19,6 +19,7 @@ from pathlib import Path
 import click
 
 from . import config
+from .importers.output import KINDS
 
 
 def _resolve_notebook(name: str) -> Path:
@@ -51,14 +52,16 @@ def main():
 @click.option("--pdf", is_flag=True, help="Also print the report to PDF with headless Chromium.")
 def run(notebook, parameters, output_dir, timeout, pdf):
     """Execute NOTEBOOK with papermill and render an HTML report without code."""
-    from .report import NotebookParameterError, PDFExportUnavailable, export_pdf, run_notebook
+    from .render.execute import run_notebook
+    from .render.parameters import NotebookParameterError
+    from .render.pdf import PDFExportUnavailable, export_pdf
 
     path = _resolve_notebook(notebook)
     names = [name for name, _ in parameters]
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
         raise click.UsageError(f"parameter(s) {repeated} given more than once")
-    from .engine import shutdown_kernels
+    from .render.engine import shutdown_kernels
 
     try:
         out = run_notebook(path, dict(parameters), output_dir, timeout=timeout, engine="iid-warm")
@@ -82,7 +85,7 @@ def run(notebook, parameters, output_dir, timeout, pdf):
 @click.argument("html_files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 def pdf(html_files):
     """Print rendered HTML reports to PDF with Debian's Chromium (headless)."""
-    from .report import PDFExportUnavailable, export_pdf
+    from .render.pdf import PDFExportUnavailable, export_pdf
 
     for page in html_files:
         try:
@@ -110,9 +113,9 @@ def _batch_options(func):
 
 
 def _run_and_report(jobs, output_dir, n_jobs, force, timeout, retries, cold, scheduler, dask_local):
-    from .batch import index_entries
-    from .report import write_index
-    from .runner import run_batch, summary_table
+    from .render.batch import index_entries
+    from .render.html import write_index
+    from .render.runner import run_batch, summary_table
 
     start = time.perf_counter()
     results = run_batch(jobs, output_dir, n_jobs=n_jobs, timeout=timeout, retries=retries, force=force,
@@ -142,7 +145,7 @@ def reports(lang, limit, **options):
     The overview, the analysis notebooks, and one pemda report per pemda with
     published results (latest year), in each language asked for.
     """
-    from .batch import default_run_list
+    from .render.batch import default_run_list
 
     _run_and_report(default_run_list(langs=lang, limit=limit), **options)
 
@@ -151,8 +154,8 @@ def reports(lang, limit, **options):
 @click.argument("run_list", type=click.Path(exists=True, dir_okay=False))
 @_batch_options
 def batch(run_list, **options):
-    """Render the notebooks × parameter sets of a YAML RUN_LIST (see iid_research.batch)."""
-    from .batch import RunListError, load_run_list
+    """Render the notebooks × parameter sets of a YAML RUN_LIST (see iid_research.render.batch)."""
+    from .render.batch import RunListError, load_run_list
 
     try:
         jobs = load_run_list(run_list)
@@ -192,7 +195,7 @@ def data_build(output_dir):
 def simulate(seed, output_dir):
     """Write SIMULATED indicator-level tables (SPD answers, innovations, scores) as CSV.
 
-    Every file name starts with "simulated_" and every row has is_simulated=True:
+    Every file name starts with "simulated_" and every row has source "simulated":
     indicator-level IID answers are not public, so these are not facts about any region.
     """
     from ._io import write_csv_atomic
@@ -206,13 +209,56 @@ def simulate(seed, output_dir):
         click.echo(f"wrote {path} ({len(getattr(sim, name)):,} rows, SIMULATED)")
 
 
-def _attach_import():
-    from .cli_import import import_command
+# --------------------------------------------------------------------------- import
+# Exit status: 0 when the table was written (or validated with --dry-run), 1 when the import was refused
+# (the reason and every rejected row are printed to stderr; nothing is written), 2 on a usage error.
 
-    main.add_command(import_command, name="import")
+@main.command("import")
+@click.argument("kind", type=click.Choice(KINDS, case_sensitive=False))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--year", type=int, required=True, help="Assessment year of the data (must have framework rules).")
+@click.option("--strict", is_flag=True, help="Refuse the file if any row is bad.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default data/processed/).")
+@click.option("--max-bad-share", type=click.FloatRange(0, 1), default=0.05, show_default=True,
+              help="Refuse the file when more than this share of data rows is bad.")
+@click.option("--pemda", default=None,
+              help="innovations/spd: the pemda of every row (name or code) when the file has no pemda column.")
+@click.option("--sheet", default=None, help="Read only this sheet of a workbook.")
+@click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
+@click.option("--errors-csv", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the full list of rejected rows [file, row, column, reason, cell] to this CSV.")
+@click.option("--show", type=int, default=50, show_default=True, help="How many rejected rows to print.")
+def import_command(kind, file, year, strict, out_dir, max_bad_share, pemda, sheet, dry_run, errors_csv, show):
+    r"""Import a spreadsheet: KIND is annex, innovations or spd; FILE is XLSX or CSV.
 
+    \b
+    annex        ranking annex of the Kepmendagri IID decree (converted from PDF)
+    innovations  innovation list, one row per innovation, SID answers 16-35
+    spd          SPD answers (indicators 1-15), long or wide
 
-_attach_import()
+    Prints rows read, matched and rejected.  Every rejected row is named with
+    its file, row number, column and reason.
+    """
+    from ._io import write_csv_atomic
+    from .importers import DataImportError, import_file
+
+    kwargs = dict(out_dir=out_dir, strict=strict, max_bad_share=max_bad_share, write=not dry_run, sheet=sheet)
+    if kind.lower() != "annex":
+        kwargs["pemda"] = pemda
+    elif pemda is not None:
+        raise click.UsageError("--pemda applies to innovations and spd files only")
+    try:
+        report = import_file(kind.lower(), file, year, **kwargs)
+        failed = False
+    except DataImportError as exc:
+        report = exc.report
+        failed = True
+    if errors_csv is not None and len(report.rejected):
+        write_csv_atomic(report.rejected, errors_csv)
+    click.echo(report.summary(limit=show), err=failed)
+    if failed:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

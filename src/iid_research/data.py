@@ -30,11 +30,9 @@ import pandera.pandas as pa
 
 from . import config
 from ._io import sha256_file
+from .frameworks import PREDICATES, index_scale_first_year, normalise_predicate
 from .numbers import parse_number
 from .regions import LEVELS, RegionMatcher, RegionMatchError
-
-PREDICATES = ("Sangat Inovatif", "Inovatif", "Kurang Inovatif", "Tidak Dapat Dinilai")
-"""The four predikat, best first (Permendagri 104/2018; IID guideline 2023)."""
 
 # DKI Jakarta's kabupaten/kota administrasi are not autonomous pemda (not ranked).
 _NON_AUTONOMOUS = {"31.01", "31.71", "31.72", "31.73", "31.74", "31.75"}
@@ -130,7 +128,27 @@ def _read_csv_cached(file: str, sha256: str) -> pd.DataFrame:
     return pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8")
 
 
-def _validate(schema: pa.DataFrameSchema, frame: pd.DataFrame, source: str) -> pd.DataFrame:
+def validate_schema(schema: pa.DataFrameSchema, frame: pd.DataFrame, source: str) -> pd.DataFrame:
+    """Validate ``frame`` with a pandera schema, lazily: every failure is reported at once.
+
+    Parameters
+    ----------
+    schema : pandera DataFrameSchema
+    frame : DataFrame
+    source : str
+        File or table name used in the message.
+
+    Returns
+    -------
+    DataFrame
+        The validated (and dtype-coerced) frame.
+
+    Raises
+    ------
+    DataValidationError
+        Listing up to 50 failures as "row N, column 'c': failed <check> (value v)", rows
+        numbered as in a spreadsheet whose header is row 1.
+    """
     try:
         return schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
@@ -215,7 +233,7 @@ def load_regions(path=None) -> pd.DataFrame:
     })
     frame["is_autonomous"] = ~frame["kode_wilayah"].isin(_NON_AUTONOMOUS)
     frame["nama"] = frame["nama"].astype(str)
-    return _validate(REGIONS_SCHEMA, frame, "regions_kemendagri_2025_population_area.csv")
+    return validate_schema(REGIONS_SCHEMA, frame, "regions_kemendagri_2025_population_area.csv")
 
 
 @functools.lru_cache(maxsize=4)
@@ -271,10 +289,10 @@ IID_RESULTS_SCHEMA = pa.DataFrameSchema(
         "note": pa.Column(str, nullable=True),
     },
     checks=[
-        pa.Check(lambda d: ~(d["iid_score"].notna() & (d["year"] < 2021)),
-                 error="0-100 score given for a year before 2021 (those years use the raw scale)"),
-        pa.Check(lambda d: ~(d["raw_score"].notna() & (d["year"] >= 2021)),
-                 error="raw-scale score given for 2021 or later"),
+        pa.Check(lambda d: ~(d["iid_score"].notna() & (d["year"] < index_scale_first_year())),
+                 error="0-100 score given for a year before the 0-100 scale (those years use the raw scale)"),
+        pa.Check(lambda d: ~(d["raw_score"].notna() & (d["year"] >= index_scale_first_year())),
+                 error="raw-scale score given for a year on the 0-100 scale"),
         pa.Check(lambda d: d["rank"].isna() | d["rank_of"].isna() | (d["rank"] <= d["rank_of"]),
                  error="rank larger than rank_of"),
     ],
@@ -282,17 +300,6 @@ IID_RESULTS_SCHEMA = pa.DataFrameSchema(
     strict=True,
     name="iid_results",
 )
-
-
-def _normalise_predicate(text: str):
-    if text is None or str(text).strip() == "":
-        return None
-    key = " ".join(str(text).split()).lower()
-    aliases = {p.lower(): p for p in PREDICATES}
-    aliases.update({"disclaimer": "Tidak Dapat Dinilai", "tidak inovatif": "Kurang Inovatif"})
-    if key not in aliases:
-        raise ValueError(f"unknown predikat {text!r}; expected one of {PREDICATES}")
-    return aliases[key]
 
 
 @_read_frame_cached
@@ -340,7 +347,7 @@ def load_iid_results(path=None) -> pd.DataFrame:
         is_raw = row["score_scale"].startswith("raw")
         try:
             value = parse_number(row["iid_score"], scale="raw" if is_raw else "index")
-            predicate = _normalise_predicate(row["predicate"])
+            predicate = normalise_predicate(row["predicate"])
         except ValueError as exc:
             errors.append(f"row {line}: {exc}")
             continue
@@ -367,13 +374,13 @@ def load_iid_results(path=None) -> pd.DataFrame:
     for col in ("rank", "rank_of"):
         frame[col] = frame[col].astype("Float64").round().astype("Int64")
     frame["year"] = frame["year"].astype(int)
-    frame = _validate(IID_RESULTS_SCHEMA, frame, name)
+    frame = validate_schema(IID_RESULTS_SCHEMA, frame, name)
     return frame.sort_values(["year", "level", "kode_wilayah"], kind="stable").reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- innovations
 
-INNOVATIONS_SCHEMA = pa.DataFrameSchema(
+LAN_INNOVATIONS_SCHEMA = pa.DataFrameSchema(
     {
         "innovation_id": pa.Column(str, unique=True),
         "nama_inovasi": pa.Column(str),
@@ -392,7 +399,7 @@ INNOVATIONS_SCHEMA = pa.DataFrameSchema(
     checks=[pa.Check(lambda d: ~(d["is_pemda"] & d["kode_wilayah"].isna()),
                      error="pemda innovation without kode_wilayah")],
     strict=True,
-    name="innovations",
+    name="lan_innovations",
 )
 
 
@@ -456,7 +463,7 @@ def load_innovations(path=None) -> pd.DataFrame:
         "teknik_validasi": raw["teknik_validasi"].replace("", None),
         "source": "LAN innovation portal via github.com/edison8301/inovasi-lan (2018)",
     })
-    return _validate(INNOVATIONS_SCHEMA, frame, name)
+    return validate_schema(LAN_INNOVATIONS_SCHEMA, frame, name)
 
 
 # --------------------------------------------------------------------------- covariates
@@ -532,7 +539,7 @@ def load_covariates(path=None) -> pd.DataFrame:
     frame["population_density_per_km2"] = (frame["population_2025"].astype(float) / frame["area_km2"])
     frame["grdp_per_capita_thousand_idr"] = frame["grdp_per_capita_thousand_idr"].astype(float)
     frame["idsd_score"] = frame["idsd_score"].astype(float)
-    return _validate(COVARIATES_SCHEMA, frame, "covariates")
+    return validate_schema(COVARIATES_SCHEMA, frame, "covariates")
 
 
 # --------------------------------------------------------------------------- awards, counts
@@ -578,7 +585,7 @@ def load_awards(path=None) -> pd.DataFrame:
         "source_url": raw["source_url"],
     })
     frame = frame.drop_duplicates(["year", "category", "kode_wilayah"]).reset_index(drop=True)
-    return _validate(AWARDS_SCHEMA, frame, name)
+    return validate_schema(AWARDS_SCHEMA, frame, name)
 
 
 PREDICATE_COUNTS_SCHEMA = pa.DataFrameSchema(
@@ -625,7 +632,7 @@ def load_predicate_counts(path=None) -> pd.DataFrame:
         "note": raw["note"].replace("", None),
         "source_url": raw["source_url"],
     })
-    return _validate(PREDICATE_COUNTS_SCHEMA, frame, "iid_predicate_counts_2018_2025.csv")
+    return validate_schema(PREDICATE_COUNTS_SCHEMA, frame, "iid_predicate_counts_2018_2025.csv")
 
 
 def write_processed(path=None, out_dir=None) -> dict[str, Path]:

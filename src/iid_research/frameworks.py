@@ -11,6 +11,14 @@ The rules live in ``src/iid_research/rules/`` as CSV files, not in code:
     flag, the three parameter texts and the score of each level).
 ``assessment_years.csv``
     per assessment year: which framework applies and the predikat thresholds.
+``predicates.csv``
+    the four predikat, best first, with the other names they appear under.
+``urusan.csv``
+    the urusan pemerintahan of UU 23/2014 (Pasal 12, and the fungsi penunjang
+    of Pasal 232) with their kind (``pelayanan_dasar`` ...) and known spellings.
+``settings.csv``
+    constants of the method that are not per year: the first year on the
+    0-100 scale, the published precision.
 
 ``rules/README.md`` records where sources disagree and which reading is used.
 Every choice stays changeable: :meth:`Framework.replace` gives a modified copy
@@ -30,14 +38,11 @@ import pandas as pd
 
 from . import config
 
-SID_INDICATORS = tuple(range(16, 36))
-"""Indicator numbers of the SID aspect (per-innovation), guideline numbering 16-35."""
-
 LEVELS = (0, 1, 2, 3)
 """Parameter levels: 0 = not filled / not proven, 1-3 = parameter reached."""
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, eq=False)
 class Framework:
     """The scoring rules of one framework year.
 
@@ -102,11 +107,31 @@ class Framework:
         return self.sid.set_index("indicator_no")["weight"]
 
     @property
+    def sid_indicators(self) -> tuple[int, ...]:
+        """SID indicator numbers in guideline order (16-35 in 2023 and 2026)."""
+        return tuple(int(i) for i in self.sid["indicator_no"])
+
+    @property
+    def sid_columns(self) -> tuple[str, ...]:
+        """Contract column names of the SID answers, ``sid_<number>``."""
+        return tuple(f"sid_{i}" for i in self.sid_indicators)
+
+    @property
     def variables(self) -> list[str]:
         """The 8 variables in guideline order (3 SPD, 5 SID)."""
         return list(dict.fromkeys(self.indicators["variable"]))
 
-    def replace(self, **changes) -> "Framework":
+    def same_rules(self, other: Framework) -> bool:
+        """Whether two frameworks score every answer alike (same constants and indicator rows)."""
+        if self is other:
+            return True
+        scalars = ("divisor_floor", "count_score_per_innovation", "count_score_cap_n",
+                   "count_score_min_urusan_yandas", "max_spd", "max_sid_per_innovation", "max_count_score",
+                   "max_total")
+        return all(getattr(self, k) == getattr(other, k) for k in scalars) and \
+            self.indicators[["row_id", "weight"]].equals(other.indicators[["row_id", "weight"]])
+
+    def replace(self, **changes) -> Framework:
         """Return a copy with some rules changed, e.g. ``fw.replace(divisor_floor=14)``."""
         return dataclasses.replace(self, **changes)
 
@@ -115,7 +140,8 @@ class Framework:
         return pd.DataFrame([{
             "framework": self.year, "divisor_floor": self.divisor_floor,
             "count_score_rule": (f"{self.count_score_per_innovation} × MIN(n, {self.count_score_cap_n})"
-                                 + (f" if ≥{self.count_score_min_urusan_yandas} of 6 urusan pelayanan dasar"
+                                 + (f" if ≥{self.count_score_min_urusan_yandas} of "
+                                    f"{len(urusan_pelayanan_dasar_names())} urusan pelayanan dasar"
                                     if self.count_score_min_urusan_yandas else "")),
             "max_spd": self.max_spd, "max_sid_per_innovation": self.max_sid_per_innovation,
             "max_count_score": self.max_count_score, "max_total": self.max_total,
@@ -256,3 +282,122 @@ def framework_for_year(year: int, rules_dir=None) -> Framework:
         If the year has no rules; the message names the years that have them.
     """
     return load_framework(predicate_thresholds(year, rules_dir).framework, rules_dir)
+
+
+def framework_years(rules_dir=None) -> list[int]:
+    """Framework years defined in ``frameworks.csv``, oldest first."""
+    table = pd.read_csv(_rules_dir(rules_dir) / "frameworks.csv", usecols=["framework"])
+    return sorted(int(y) for y in table["framework"])
+
+
+def latest_framework(rules_dir=None) -> Framework:
+    """The newest framework defined in the rules (2026 today)."""
+    return load_framework(framework_years(rules_dir)[-1], rules_dir)
+
+
+# --------------------------------------------------------------------------- settings, predikat, urusan
+
+@functools.lru_cache(maxsize=8)
+def _settings_table(rules_dir: str) -> dict[str, str]:
+    table = pd.read_csv(Path(rules_dir) / "settings.csv", dtype=str, keep_default_na=False)
+    return dict(zip(table["name"], table["value"]))
+
+
+def setting(name: str, rules_dir=None) -> str:
+    """A constant of the method from ``rules/settings.csv`` (as text).
+
+    Raises
+    ------
+    KeyError
+        If the setting is not defined (the message lists those that are).
+    """
+    table = _settings_table(str(_rules_dir(rules_dir)))
+    if name not in table:
+        raise KeyError(f"no setting {name!r} in {_rules_dir(rules_dir) / 'settings.csv'}; defined: {sorted(table)}")
+    return table[name]
+
+
+def index_scale_first_year(rules_dir=None) -> int:
+    """First assessment year published on the 0-100 scale (2021); earlier years use the raw additive scale."""
+    return int(setting("index_scale_first_year", rules_dir))
+
+
+def _predicate_table() -> pd.DataFrame:
+    table = pd.read_csv(config.RULES_DIR / "predicates.csv", dtype=str, keep_default_na=False)
+    return table.assign(order=table["order"].astype(int)).sort_values("order").reset_index(drop=True)
+
+
+PREDICATES = tuple(_predicate_table()["predicate"])
+"""The four predikat, best first (``rules/predicates.csv``; Permendagri 104/2018; IID guideline 2023)."""
+
+
+@functools.lru_cache(maxsize=1)
+def _predicate_aliases() -> dict[str, str]:
+    out = {}
+    for row in _predicate_table().itertuples(index=False):
+        for name in [row.predicate, *[a for a in row.aliases.split(";") if a.strip()]]:
+            out[" ".join(name.split()).lower()] = row.predicate
+    return out
+
+
+def normalise_predicate(text):
+    """The predikat a text names (case and spacing ignored, aliases such as "Disclaimer" known), or None if empty.
+
+    >>> normalise_predicate("  sangat   inovatif ")
+    'Sangat Inovatif'
+    >>> normalise_predicate("Disclaimer")
+    'Tidak Dapat Dinilai'
+
+    Raises
+    ------
+    ValueError
+        If the text names no predikat (the message lists the four).
+    """
+    if text is None or (isinstance(text, float) and np.isnan(text)) or str(text).strip() == "":
+        return None
+    key = " ".join(str(text).split()).lower()
+    found = _predicate_aliases().get(key)
+    if found is None:
+        raise ValueError(f"unknown predikat {text!r}; expected one of {PREDICATES}")
+    return found
+
+
+@functools.lru_cache(maxsize=8)
+def _urusan_cached(rules_dir: str) -> pd.DataFrame:
+    table = pd.read_csv(Path(rules_dir) / "urusan.csv", dtype=str, keep_default_na=False)
+    kinds = {"pelayanan_dasar", "non_pelayanan_dasar", "pilihan", "penunjang"}
+    bad = sorted(set(table["kind"]) - kinds)
+    if bad:
+        raise ValueError(f"{Path(rules_dir) / 'urusan.csv'}: unknown kind(s) {bad}; expected {sorted(kinds)}")
+    return table
+
+
+def load_urusan(rules_dir=None) -> pd.DataFrame:
+    """The urusan pemerintahan of UU 23/2014 as kept in ``rules/urusan.csv``.
+
+    Returns
+    -------
+    DataFrame with columns [urusan, kind, legal_basis, aliases, source]
+        38 rows: 6 urusan wajib pelayanan dasar (Pasal 12(1)), 18 wajib non
+        pelayanan dasar (12(2)), 8 pilihan (12(3)) and 6 fungsi penunjang
+        (Pasal 232(1)), the list the IID application offers.  ``aliases`` are
+        known spellings separated by ``;``.
+    """
+    return _urusan_cached(str(_rules_dir(rules_dir))).copy()
+
+
+def urusan_pelayanan_dasar_names(rules_dir=None) -> tuple[str, ...]:
+    """The six urusan wajib pelayanan dasar (UU 23/2014 Pasal 12(1)), official spelling."""
+    table = _urusan_cached(str(_rules_dir(rules_dir)))
+    return tuple(table.loc[table["kind"] == "pelayanan_dasar", "urusan"])
+
+
+def _sid_union() -> tuple[int, ...]:
+    numbers: set[int] = set()
+    for year in framework_years():
+        numbers |= set(load_framework(year).sid_indicators)
+    return tuple(sorted(numbers))
+
+
+SID_INDICATORS = _sid_union()
+"""SID indicator numbers of every framework in the package rules (16-35), in order: the contract's columns."""

@@ -17,28 +17,33 @@ The divisor floor, count rule, maxima and predikat thresholds come from
 from __future__ import annotations
 
 import dataclasses
+import functools
+import re
+import unicodedata
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
-from .data import PREDICATES
-from .frameworks import SID_INDICATORS, Framework, predicate_thresholds
+from .frameworks import (
+    PREDICATES,
+    SID_INDICATORS,
+    Framework,
+    assessment_years,
+    load_urusan,
+    predicate_thresholds,
+    urusan_pelayanan_dasar_names,
+)
 
 SID_COLUMNS = tuple(f"sid_{i}" for i in SID_INDICATORS)
 """Column names of the per-innovation SID answers: ``sid_16`` ... ``sid_35`` (level 0-3)."""
 
-URUSAN_PELAYANAN_DASAR = (
-    "Pendidikan",
-    "Kesehatan",
-    "Pekerjaan Umum dan Penataan Ruang",
-    "Perumahan Rakyat dan Kawasan Permukiman",
-    "Ketenteraman, Ketertiban Umum, dan Perlindungan Masyarakat",
-    "Sosial",
-)
-"""The six urusan wajib pelayanan dasar (UU 23/2014 Pasal 12(1)); the 2026 count
-score needs the innovations to cover at least 5 of them."""
+COMPONENT_SID_COLUMNS = tuple(f"sid_sum_{i}" for i in SID_INDICATORS)
+"""Per pemda-year: Σ over innovations of the level of indicator i (weight-free)."""
 
+URUSAN_PELAYANAN_DASAR = urusan_pelayanan_dasar_names()
+"""The six urusan wajib pelayanan dasar (UU 23/2014 Pasal 12(1); ``rules/urusan.csv``); the 2026 count
+score needs the innovations to cover at least 5 of them."""
 
 def _check_levels(values: np.ndarray, where: str) -> np.ndarray:
     arr = np.asarray(values, dtype=float)
@@ -73,6 +78,129 @@ def _indicator_keys(levels: Mapping) -> dict[int, float]:
             raise ValueError(f"SID indicator {number} is given twice (keys {key!r} and another)")
         out[number] = value
     return out
+
+
+# --------------------------------------------------------------------------- urusan (one tolerant matcher)
+
+_URUSAN_SPELLINGS = (("ketentraman", "ketenteraman"), ("perlindungan", "pelindungan"),
+                     ("pemukiman", "permukiman"), ("adminitrasi", "administrasi"), ("olah raga", "olahraga"))
+
+
+def normalise_urusan(text) -> str:
+    """Key used to compare urusan texts: case, accents, punctuation, "&"/"dan" and known spellings ignored.
+
+    >>> normalise_urusan("Pekerjaan Umum & Penataan Ruang") == normalise_urusan("pekerjaan umum dan penataan ruang")
+    True
+    >>> a = normalise_urusan("Ketentraman, Ketertiban Umum dan Perlindungan Masyarakat")
+    >>> a == normalise_urusan("Ketenteraman, Ketertiban Umum, dan Pelindungan Masyarakat")
+    True
+    """
+    if text is None or (isinstance(text, float) and np.isnan(text)) or text is pd.NA:
+        return ""
+    s = unicodedata.normalize("NFKC", str(text)).lower().replace("&", " dan ")
+    for old, new in _URUSAN_SPELLINGS:
+        s = s.replace(old, new)
+    s = re.sub(r"[^0-9a-z]+", " ", s)
+    return "".join(w for w in s.split() if w not in ("dan", "serta", "urusan"))
+
+
+@functools.lru_cache(maxsize=4)
+def _urusan_keys(rules_dir: str | None) -> dict[str, tuple[str, str]]:
+    table = load_urusan(rules_dir)
+    keys: dict[str, tuple[str, str]] = {}
+    for row in table.itertuples(index=False):
+        for name in [row.urusan, *[a for a in row.aliases.split(";") if a.strip()]]:
+            keys.setdefault(normalise_urusan(name), (row.urusan, row.kind))
+    return keys
+
+
+def match_urusan(urusan, rules_dir=None) -> pd.DataFrame:
+    """Match urusan texts to the urusan pemerintahan of UU 23/2014 (``rules/urusan.csv``).
+
+    The one matcher of the package: scoring (the 2026 count-score condition),
+    validation, importers, the planner and the OPD profiles all call it.
+    Comparison ignores case, spacing, punctuation, "&" for "dan" and the
+    spellings "Ketentraman"/"Ketenteraman", "Perlindungan"/"Pelindungan";
+    abbreviations in the table ("PUPR", "Trantibumlinmas", "Perkim") are known.
+
+    Parameters
+    ----------
+    urusan : sequence of str
+        Urusan as written (one per innovation); empty cells allowed.
+    rules_dir : path-like, optional
+
+    Returns
+    -------
+    DataFrame with columns [urusan_text, urusan, kind, is_pelayanan_dasar, is_known, is_blank]
+        Aligned with the input (same index when a Series is given).  ``urusan``
+        is the official name (NA when unknown or blank), ``kind`` one of
+        ``pelayanan_dasar``, ``non_pelayanan_dasar``, ``pilihan``, ``penunjang``.
+
+    Examples
+    --------
+    >>> match_urusan(["kesehatan", "Ketentraman, Ketertiban Umum, dan Perlindungan Masyarakat", "Urusan X"])[
+    ...     ["urusan", "is_pelayanan_dasar", "is_known"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['Kesehatan', True, True],
+     ['Ketenteraman, Ketertiban Umum, dan Perlindungan Masyarakat', True, True],
+     [<NA>, False, False]]
+    """
+    series = urusan if isinstance(urusan, pd.Series) else pd.Series(list(urusan), dtype=object)
+    keys = _urusan_keys(None if rules_dir is None else str(rules_dir))
+    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
+    norm = [normalise_urusan(u) for u in uniques]
+    found = [keys.get(k) if k else None for k in norm] + [None]
+    blank = np.array([k == "" for k in norm] + [True])
+    name = np.array([f[0] if f else None for f in found], dtype=object)[codes]
+    kind = np.array([f[1] if f else None for f in found], dtype=object)[codes]
+    out = pd.DataFrame({"urusan_text": series.to_numpy(dtype=object),
+                        "urusan": pd.array(name, dtype="string"), "kind": pd.array(kind, dtype="string")},
+                       index=series.index)
+    out["is_pelayanan_dasar"] = (out["kind"] == "pelayanan_dasar").fillna(False).astype(bool)
+    out["is_known"] = out["urusan"].notna().to_numpy()
+    out["is_blank"] = blank[codes]
+    return out
+
+
+def urusan_pelayanan_dasar(urusan, rules_dir=None) -> pd.Series:
+    """Which urusan wajib pelayanan dasar each text names (official name), NA for the others.
+
+    See :func:`match_urusan` for the matching rules.
+    """
+    m = match_urusan(urusan, rules_dir)
+    return m["urusan"].where(m["is_pelayanan_dasar"]).rename("urusan_pelayanan_dasar")
+
+
+def count_urusan_pelayanan_dasar(urusan, rules_dir=None) -> int:
+    """How many different urusan wajib pelayanan dasar the innovations cover (0-6).
+
+    The 2026 count score needs ≥ 5 (Lampiran I butir XI.B of the 2026 guideline).
+
+    >>> count_urusan_pelayanan_dasar(["kesehatan", "Kesehatan", "PENDIDIKAN", "Pekerjaan Umum & Penataan Ruang"])
+    3
+    """
+    return int(urusan_pelayanan_dasar(urusan, rules_dir).dropna().nunique())
+
+
+def unknown_urusan(urusan, rules_dir=None) -> pd.DataFrame:
+    """The urusan texts that name no urusan pemerintahan (to report as warnings with their rows).
+
+    Returns
+    -------
+    DataFrame with columns [position, urusan_text, suggestion]
+        ``position`` is the 0-based row of the input; ``suggestion`` the
+        closest official name (difflib) or "".
+    """
+    import difflib
+
+    m = match_urusan(urusan, rules_dir)
+    bad = m[~m["is_known"] & ~m["is_blank"]]
+    names = list(load_urusan(rules_dir)["urusan"])
+    lowered = {n.lower(): n for n in names}
+    sugg = [(difflib.get_close_matches(str(t).lower(), list(lowered), n=1, cutoff=0.6) or [""])[0]
+            for t in bad["urusan_text"]]
+    return pd.DataFrame({"position": np.flatnonzero((~m["is_known"] & ~m["is_blank"]).to_numpy()),
+                         "urusan_text": bad["urusan_text"].to_numpy(),
+                         "suggestion": [lowered.get(x, "") for x in sugg]})
 
 
 # --------------------------------------------------------------------------- SID
@@ -130,11 +258,12 @@ def score_sid_innovations(answers: pd.DataFrame, framework: Framework) -> pd.Ser
     ValueError
         If a column is missing or a level is outside 0-3 (the message names the column).
     """
-    missing = [c for c in SID_COLUMNS if c not in answers.columns]
+    cols = framework.sid_columns
+    missing = [c for c in cols if c not in answers.columns]
     if missing:
         raise ValueError(f"SID answers lack column(s) {missing}")
-    mat = answers[list(SID_COLUMNS)].to_numpy(dtype=float)
-    bad_cols = [c for c, ok in zip(SID_COLUMNS, np.isin(mat, (0, 1, 2, 3)).all(axis=0)) if not ok]
+    mat = answers[list(cols)].to_numpy(dtype=float)
+    bad_cols = [c for c, ok in zip(cols, np.isin(mat, (0, 1, 2, 3)).all(axis=0)) if not ok]
     if bad_cols:
         raise ValueError(f"SID answers: levels outside 0-3 in column(s) {bad_cols}")
     return pd.Series(mat @ framework.sid_weights.to_numpy(), index=answers.index, name="sid_innovation_score")
@@ -211,6 +340,39 @@ class SIDResult:
     empty_seats: int
 
 
+def sid_from_sums(sum_innovation_scores, n_innovations, framework: Framework, n_urusan_yandas=None) -> dict:
+    """SID parts from Σ_j SID_innovation_j and n, vectorised over pemda (or over what-if variants).
+
+    ``quality = Σ / MAX(floor, n)``, ``count = count_score(n)`` and
+    ``sid = quality + count`` (PPT Sosialisasi IID 2023; Lampiran I butir XI.B
+    of the 2026 guideline).  :func:`compute_sid` is the scalar form of one pemda.
+
+    Parameters
+    ----------
+    sum_innovation_scores : float or array
+        Σ over the innovations of their SID scores (points, 0-111 each).
+    n_innovations : int or array
+        Innovations reported (n).
+    framework : Framework
+    n_urusan_yandas : int or array, optional
+        Urusan pelayanan dasar covered; needed under the 2026 rules.
+
+    Returns
+    -------
+    dict of arrays (or floats) with keys divisor, quality_score, count_score, sid_score, empty_seats
+    """
+    total = np.asarray(sum_innovation_scores, dtype=float)
+    n = np.asarray(n_innovations)
+    divisor = sid_divisor(n, framework)
+    quality = total / divisor
+    count = np.asarray(count_score(n, framework, n_urusan_yandas), dtype=float)
+    out = {"divisor": divisor, "quality_score": quality, "count_score": count, "sid_score": quality + count,
+           "empty_seats": np.maximum(0, framework.divisor_floor - n)}
+    if all(np.ndim(v) == 0 for v in out.values()):
+        return {k: (int(v) if k in ("divisor", "empty_seats") else float(v)) for k, v in out.items()}
+    return out
+
+
 def compute_sid(innovation_scores, framework: Framework, *, n_urusan_yandas=None) -> SIDResult:
     """SID of one pemda from its innovations' scores.
 
@@ -225,6 +387,11 @@ def compute_sid(innovation_scores, framework: Framework, *, n_urusan_yandas=None
     Returns
     -------
     SIDResult
+
+    Raises
+    ------
+    ValueError
+        If a score is outside 0-111 or the framework needs ``n_urusan_yandas``.
     """
     scores = np.asarray(list(innovation_scores), dtype=float)
     bad = ~np.isfinite(scores) | (scores < 0) | (scores > framework.max_sid_per_innovation + 1e-9)
@@ -232,12 +399,10 @@ def compute_sid(innovation_scores, framework: Framework, *, n_urusan_yandas=None
         raise ValueError(f"innovation SID scores must be within 0-{framework.max_sid_per_innovation:g}; "
                          f"found {scores[bad][:5].tolist()}")
     n = len(scores)
-    divisor = int(sid_divisor(n, framework))
     total = float(scores.sum())
-    quality = total / divisor
-    count = count_score(n, framework, n_urusan_yandas)
-    return SIDResult(n, total, divisor, quality, float(count), quality + float(count),
-                     max(0, framework.divisor_floor - n))
+    parts = sid_from_sums(total, n, framework, n_urusan_yandas)
+    return SIDResult(n, total, parts["divisor"], parts["quality_score"], parts["count_score"],
+                     parts["sid_score"], parts["empty_seats"])
 
 
 # --------------------------------------------------------------------------- SPD
@@ -273,12 +438,15 @@ def score_spd(levels, framework: Framework) -> float:
     return float(vec @ weights.to_numpy())
 
 
-def spd_long_to_wide(spd: pd.DataFrame, framework: Framework) -> pd.DataFrame:
+def spd_levels_wide(spd: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     """Pivot long SPD answers to one row per pemda-year and one column per SPD row.
 
     Parameters
     ----------
     spd : DataFrame with columns [kode_wilayah, year, indicator_no, sub, level]
+        The SPD contract (:data:`iid_research.contracts.SPD_COLUMNS`); ``sub`` may be empty.
+    framework : Framework
+        Gives the SPD row ids.
 
     Returns
     -------
@@ -287,7 +455,9 @@ def spd_long_to_wide(spd: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     Raises
     ------
     ValueError
-        On unknown indicator rows, levels outside 0-3 or duplicate answers.
+        On indicator numbers that are not whole numbers, unknown rows, levels
+        outside 0-3, or two answers to the same row of the same pemda-year
+        (never added up: a row has one level).
     """
     numbers = pd.to_numeric(spd["indicator_no"], errors="coerce")
     if numbers.isna().any() or (numbers != np.floor(numbers)).any():
@@ -298,11 +468,13 @@ def spd_long_to_wide(spd: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     if unknown:
         raise ValueError(f"unknown SPD row(s) {unknown} for framework {framework.year}")
     _check_levels(spd["level"].to_numpy(), "SPD answers")
-    frame = spd.assign(row_id=rows)
+    frame = pd.DataFrame({"kode_wilayah": spd["kode_wilayah"].to_numpy(), "year": spd["year"].to_numpy(),
+                          "row_id": rows.to_numpy(), "level": spd["level"].to_numpy()})
     dup = frame.duplicated(["kode_wilayah", "year", "row_id"])
     if dup.any():
         first = frame[dup].iloc[0]
-        raise ValueError(f"duplicate SPD answer for {first['kode_wilayah']} {first['year']} row {first['row_id']}")
+        raise ValueError(f"duplicate SPD answer for {first['kode_wilayah']} {first['year']} row {first['row_id']} "
+                         f"({int(dup.sum())} duplicate row(s)); each SPD row has one level")
     wide = frame.pivot(index=["kode_wilayah", "year"], columns="row_id", values="level")
     wide = wide.reindex(columns=framework.spd_row_ids).fillna(0)
     wide.columns = [f"spd_{c}" for c in wide.columns]
@@ -439,6 +611,39 @@ def cluster_sizes(frame: pd.DataFrame, *, score: str = "iid_score", cluster: str
     return frame[score].notna().groupby([frame[k] for k in keys]).transform("sum").astype("Int64")
 
 
+def rank_among(scores, others, *, exclude=None) -> np.ndarray:
+    """Competition rank of score(s) among other pemda, at the published precision.
+
+    rank = 1 + number of others whose score, rounded half-up to 2 decimals
+    (:func:`round_published`), is strictly higher than the rounded score:
+    the rule of :func:`rank_within_cluster`, for what-if scores.
+
+    Parameters
+    ----------
+    scores : float or array of float
+        IID scores (0-100) to rank.
+    others : array of float
+        The other pemda's IID scores (any order; NaN ignored).
+    exclude : float or array of float, optional
+        A score in ``others`` not to count (the pemda's own score when
+        ``others`` is the whole cluster); broadcast against ``scores``.
+
+    Returns
+    -------
+    ndarray of int, shape of ``scores``
+
+    >>> rank_among([60.005, 60.0], [60.01, 59.0])
+    array([1, 2])
+    """
+    x = round_published(scores)
+    pool = round_published(np.asarray(others, dtype=float))
+    pool = np.sort(pool[np.isfinite(pool)])
+    greater = len(pool) - np.searchsorted(pool, x, side="right")
+    if exclude is not None:
+        greater = greater - (round_published(exclude) > x)
+    return (1 + greater).astype(int)
+
+
 # --------------------------------------------------------------------------- checks against reality
 
 def check_published_predicates(results: pd.DataFrame, rules_dir=None) -> pd.DataFrame:
@@ -453,9 +658,11 @@ def check_published_predicates(results: pd.DataFrame, rules_dir=None) -> pd.Data
     -------
     DataFrame with columns [kode_wilayah, nama, year, iid_score, predicate,
     expected_predicate, is_consistent, source_url]
-        One row per pair from 2021 onward with both a score and a predikat.
+        One row per pair with both a score and a predikat in a year that has rules
+        (``rules/assessment_years.csv``).
     """
-    pairs = results[(results["year"] >= 2021) & results["iid_score"].notna() & results["predicate"].notna()]
+    years = assessment_years(rules_dir)
+    pairs = results[results["year"].isin(years) & results["iid_score"].notna() & results["predicate"].notna()]
     expected = [predicate_for(s, y, rules_dir) for s, y in zip(pairs["iid_score"], pairs["year"])]
     out = pairs[["kode_wilayah", "nama", "year", "iid_score", "predicate", "source_url"]].copy()
     out.insert(5, "expected_predicate", expected)
@@ -463,38 +670,121 @@ def check_published_predicates(results: pd.DataFrame, rules_dir=None) -> pd.Data
     return out.reset_index(drop=True)
 
 
-def data_quality_issues(results: pd.DataFrame, rules_dir=None, lang: str = "en") -> pd.DataFrame:
-    """List the published results that need care before use.
+# --------------------------------------------------------------------------- many pemda at once (vectorised)
 
-    Checks: a predikat that contradicts its year's thresholds; a value with
-    no source page; a provisional (pre-decree) value.
+def pemda_components(spd: pd.DataFrame, innovations: pd.DataFrame, framework: Framework, *,
+                     index: pd.MultiIndex | None = None) -> pd.DataFrame:
+    """Reduce answers to what scoring needs, per pemda and year (the sufficient statistics).
 
     Parameters
     ----------
-    results : DataFrame
-        As returned by :func:`iid_research.data.load_iid_results`.
-    rules_dir : path-like, optional
-    lang : {"en", "id"}, default="en"
-        Language of the ``detail`` text.
+    spd : DataFrame with columns [kode_wilayah, year, indicator_no, sub, level]
+        SPD answers (contract :data:`iid_research.contracts.SPD_COLUMNS`).
+    innovations : DataFrame with columns [kode_wilayah, year, urusan, sid_16 ... sid_35]
+        One row per innovation.
+    framework : Framework
+        Gives the SPD row ids.
+    index : MultiIndex of (kode_wilayah, year), optional
+        Pemda-years to include; those without any answer get zeros (a pemda
+        that reported nothing scores 0, "Tidak Dapat Dinilai").  Default: the
+        union of pemda-years present in either table.
 
     Returns
     -------
-    DataFrame with columns [kode_wilayah, nama, year, issue, detail, source_url]
-        ``issue`` is one of "predicate_contradicts_threshold", "no_source", "provisional".
-    """
-    from .i18n import t
+    DataFrame indexed by (kode_wilayah, year) with columns
+    [spd_1, spd_2a, ... (SPD levels 0-3), sid_sum_16 ... sid_sum_35 (level sums over
+    innovations), n_innovations, n_urusan_yandas]
+        ``n_urusan_yandas`` counts the urusan pelayanan dasar covered, matched by
+        :func:`match_urusan` (case, spelling and "&" tolerant).
 
-    rows = []
-    checked = check_published_predicates(results, rules_dir)
-    for r in checked[~checked["is_consistent"]].itertuples(index=False):
-        th = predicate_thresholds(r.year, rules_dir)
-        rows.append((r.kode_wilayah, r.nama, r.year, "predicate_contradicts_threshold",
-                     t("dq_contradiction", lang, score=f"{r.iid_score:.2f}", predicate=r.predicate, year=r.year,
-                       sangat=th.sangat_inovatif_min, inovatif=th.inovatif_min, expected=r.expected_predicate),
-                     r.source_url))
-    for r in results[~results["has_source"]].itertuples(index=False):
-        rows.append((r.kode_wilayah, r.nama, r.year, "no_source", t("dq_no_source", lang, rank=r.rank), None))
-    for r in results[results["is_provisional"]].itertuples(index=False):
-        rows.append((r.kode_wilayah, r.nama, r.year, "provisional", t("dq_provisional", lang, score=r.iid_score),
-                     r.source_url))
-    return pd.DataFrame(rows, columns=["kode_wilayah", "nama", "year", "issue", "detail", "source_url"])
+    Raises
+    ------
+    ValueError
+        As :func:`spd_levels_wide` (unknown rows, levels outside 0-3, duplicate answers).
+    """
+    wide = spd_levels_wide(spd, framework)
+    inn = innovations
+    keys = ["kode_wilayah", "year"]
+    sums = inn.groupby(keys)[list(framework.sid_columns)].sum()
+    sums.columns = [f"sid_sum_{i}" for i in framework.sid_indicators]
+    n = inn.groupby(keys).size().rename("n_innovations")
+    yd = urusan_pelayanan_dasar(inn["urusan"]) if len(inn) else pd.Series([], dtype="string")
+    yandas = (inn.assign(_yd=yd.to_numpy()).dropna(subset=["_yd"]).groupby(keys)["_yd"].nunique()
+              .rename("n_urusan_yandas"))
+    if index is None:
+        index = wide.index.union(sums.index)
+    out = pd.concat([wide.reindex(index), sums.reindex(index), n.reindex(index),
+                     yandas.reindex(index)], axis=1).fillna(0)
+    out.index = out.index.set_names(keys)
+    for c in out.columns:
+        out[c] = out[c].astype("int64")
+    return out
+
+
+def spd_points(components: pd.DataFrame, framework: Framework) -> pd.DataFrame:
+    """SPD points per row (bobot × level), same index, columns ``spd_<row>``."""
+    cols = [f"spd_{r}" for r in framework.spd_row_ids]
+    return components[cols] * framework.spd_weights.to_numpy()
+
+
+def score_parts(components: pd.DataFrame, framework: Framework) -> dict:
+    """The score parts of every row of ``components`` as arrays (points, not IID).
+
+    With SPD_r = w_r L_r, S_i = w_i Σ_j L_ij, n innovations and floor F::
+
+        phi = n / MAX(F, n)          (seat fill)
+        m_i = S_i / n                (mean points per innovation of indicator i; 0 when n = 0)
+        quality = phi · Σ_i m_i = Σ_i S_i / MAX(F, n)
+        C = count_score(n)
+
+    Returns
+    -------
+    dict with keys spd (N × rows), S and m (N × 20), n, phi, C, yandas (N,)
+        ``Σ spd + phi·Σ m + C`` equals the total of :func:`score_components`.
+    """
+    spd = components[[f"spd_{r}" for r in framework.spd_row_ids]].to_numpy(float) * framework.spd_weights.to_numpy()
+    n = components["n_innovations"].to_numpy(float)
+    sums = components[[f"sid_sum_{i}" for i in framework.sid_indicators]].to_numpy(float)
+    S = sums * framework.sid_weights.to_numpy()
+    phi = n / sid_divisor(n, framework)
+    m = np.where(n[:, None] > 0, S / np.where(n > 0, n, 1)[:, None], 0.0)
+    yandas = components["n_urusan_yandas"].to_numpy() if "n_urusan_yandas" in components else None
+    C = np.asarray(count_score(n, framework, yandas if framework.count_score_min_urusan_yandas else None), float)
+    return {"spd": spd, "n": n, "phi": phi, "m": m, "C": C, "S": S, "yandas": yandas}
+
+
+def points_to_iid(points, framework: Framework):
+    """IID (0-100) of a total in points: points / max_total × 100 (no range check; for differences too)."""
+    return np.asarray(points, float) / framework.max_total * 100
+
+
+def score_components(components: pd.DataFrame, framework: Framework) -> pd.DataFrame:
+    """Score pemda-years from their components under a framework (vectorised :func:`score_pemda`).
+
+    Formula (PPT Sosialisasi IID 2023; Lampiran I butir XI.B of the 2026 guideline)::
+
+        SPD = Σ_r bobot_r × level_r
+        SID = Σ_i bobot_i × sid_sum_i / MAX(floor, n) + count_score(n)
+        IID = (SPD + SID) / max_total × 100
+
+    Parameters
+    ----------
+    components : DataFrame from :func:`pemda_components`
+    framework : Framework
+
+    Returns
+    -------
+    DataFrame, same index, columns [spd_score, n_innovations, quality_score, count_score,
+    sid_score, total_score, iid_score]
+        Points (0-63, 0-111, 0-76, 0-250) and the IID on the 0-100 scale.
+    """
+    spd = spd_points(components, framework).sum(axis=1).to_numpy()
+    n = components["n_innovations"].to_numpy()
+    sid_pts = (components[[f"sid_sum_{i}" for i in framework.sid_indicators]].to_numpy(dtype=float)
+               @ framework.sid_weights.to_numpy())
+    parts = sid_from_sums(sid_pts, n, framework, components["n_urusan_yandas"].to_numpy()
+                          if framework.count_score_min_urusan_yandas else None)
+    sid = parts["sid_score"]
+    return pd.DataFrame({"spd_score": spd, "n_innovations": n, "quality_score": parts["quality_score"],
+                         "count_score": parts["count_score"], "sid_score": sid, "total_score": spd + sid,
+                         "iid_score": compute_iid(spd, sid, framework)}, index=components.index)

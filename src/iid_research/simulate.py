@@ -3,20 +3,20 @@
 Indicator-level IID answers are not public.  This module generates them with a
 seed so that the driver analyses (:mod:`iid_research.drivers`), clustering of
 OPDs and the notebooks have realistic material.  **Everything it returns is
-simulated** and carries ``is_simulated=True``.
+simulated** and carries ``source="simulated"`` on every row.
 
 Stable API (used by the clustering work on OPDs)::
 
     from iid_research.simulate import simulate_iid
     sim = simulate_iid(seed=20240101, years=(2021, 2022, 2023, 2024, 2025))
-    sim.spd          # SPD answers, long:  [kode_wilayah, year, indicator_no, sub, level, raw_value, is_simulated]
+    sim.spd          # SPD answers, long:  [kode_wilayah, year, indicator_no, sub, level, raw_value, source]
     sim.innovations  # one row per innovation: [innovation_id, kode_wilayah, year, opd_name, tahapan, jenis,
                      #   bentuk, inisiator, urusan, tematik, trial_date, implementation_date,
-                     #   sid_16 ... sid_35, is_simulated]
+                     #   sid_16 ... sid_35, source]
     sim.scores       # per pemda-year: [kode_wilayah, year, level, spd_score, n_innovations, quality_score,
-                     #   count_score, sid_score, iid_score, predicate, rank, rank_of, is_simulated]
+                     #   count_score, sid_score, iid_score, predicate, rank, rank_of, source]
     sim.calibration  # every published 2021+ result and whether it is reproduced
-    sim.components(year)  # sufficient statistics for scoring (see indicator_data.pemda_components)
+    sim.components(year)  # sufficient statistics for scoring (see scoring.pemda_components)
 
 How the data are built (all randomness from ``numpy.random.default_rng(seed)``)
 -------------------------------------------------------------------------------
@@ -68,10 +68,18 @@ import pandas as pd
 
 from . import config
 from ._io import atomic_path, sha256_file
+from .contracts import BENTUK, INISIATOR, JENIS, SPD_COLUMNS
 from .data import load_covariates, load_iid_results, load_predicate_counts, load_regions
 from .frameworks import framework_for_year, predicate_thresholds
-from .indicator_data import (BENTUK, INISIATOR, JENIS, SPD_COLUMNS, pemda_components, score_components)
-from .scoring import SID_COLUMNS, URUSAN_PELAYANAN_DASAR, assign_predicates
+from .scoring import (
+    SID_COLUMNS,
+    URUSAN_PELAYANAN_DASAR,
+    assign_predicates,
+    count_score,
+    pemda_components,
+    score_components,
+    sid_divisor,
+)
 
 SIMULATOR_VERSION = "1"
 DEFAULT_SEED = 20240101
@@ -153,12 +161,12 @@ class SimulatedIID:
     Attributes
     ----------
     spd : DataFrame
-        SPD answers, long: [kode_wilayah, year, indicator_no, sub, level, raw_value, is_simulated].
+        SPD answers, long: [kode_wilayah, year, indicator_no, sub, level, raw_value, source].
     innovations : DataFrame
-        One row per innovation (data contract of :mod:`iid_research.indicator_data`) + is_simulated.
+        One row per innovation (the innovations contract, :mod:`iid_research.contracts`) + source.
     scores : DataFrame
         One row per pemda-year: [kode_wilayah, year, level, spd_score, n_innovations, quality_score,
-        count_score, sid_score, iid_score, predicate, rank, rank_of, is_simulated].  Points as in the
+        count_score, sid_score, iid_score, predicate, rank, rank_of, source].  Points as in the
         guideline (SPD 0-63, quality 0-111, count 0-76); ``iid_score`` 0-100.
     calibration : DataFrame
         One row per published 2021+ result: [kode_wilayah, year, level, published_score,
@@ -178,8 +186,13 @@ class SimulatedIID:
     seed: int
     years: tuple
 
+    @property
+    def is_simulated(self) -> bool:
+        """Always True: every table of a simulation is SIMULATED."""
+        return True
+
     def components(self, year: int | None = None) -> pd.DataFrame:
-        """Sufficient statistics per pemda-year (:func:`~iid_research.indicator_data.pemda_components`).
+        """Sufficient statistics per pemda-year (:func:`~iid_research.scoring.pemda_components`).
 
         Parameters
         ----------
@@ -522,9 +535,10 @@ def _simulate(seed: int, published: pd.DataFrame | None = None) -> SimulatedIID:
         # 2. participation: low capacity pemda more likely not to report
         weights = np.exp(-1.5 * (cap[t] - cap[t].mean()) / cap[t].std()) * active
         pub_t = published[published["year"] == t]
-        forced_in = set(pub_t.loc[pub_t["iid_score"].fillna(0) > 0, "kode_wilayah"]) | set(
-            pub_t.loc[pub_t["predicate"].isin(["Sangat Inovatif", "Inovatif", "Kurang Inovatif"]), "kode_wilayah"]) | set(
-            pub_t.loc[pub_t["rank"].notna() & pub_t["iid_score"].isna(), "kode_wilayah"])
+        scored = pub_t["predicate"].isin(["Sangat Inovatif", "Inovatif", "Kurang Inovatif"])
+        forced_in = (set(pub_t.loc[pub_t["iid_score"].fillna(0) > 0, "kode_wilayah"])
+                     | set(pub_t.loc[scored, "kode_wilayah"])
+                     | set(pub_t.loc[pub_t["rank"].notna() & pub_t["iid_score"].isna(), "kode_wilayah"]))
         weights[np.isin(codes, list(forced_in))] = 0
         out_idx = rng.choice(n_p, size=n_out, replace=False, p=weights / weights.sum()) if n_out else []
         part = active.copy()
@@ -603,12 +617,16 @@ def _simulate(seed: int, published: pd.DataFrame | None = None) -> SimulatedIID:
         score_frames.append(sc)
     scores = pd.concat(score_frames, ignore_index=True)
     scores = _rank_and_predicate(scores)
-    scores["is_simulated"] = True
+    scores["source"] = "simulated"
     scores = scores[["kode_wilayah", "year", "level", "spd_score", "n_innovations", "quality_score", "count_score",
-                     "sid_score", "iid_score", "predicate", "rank", "rank_of", "is_simulated"]]
+                     "sid_score", "iid_score", "predicate", "rank", "rank_of", "source"]]
     calibration = _calibration_table(published, scores, calib_log)
     latent = pd.concat(latent_rows, ignore_index=True)
     return SimulatedIID(spd_df, inn_df, scores, calibration, latent, seed, years)
+
+
+_ASSUMED_YANDAS = len(URUSAN_PELAYANAN_DASAR)
+"""Under rules with an urusan condition, the fit assumes the innovations cover all six urusan pelayanan dasar."""
 
 
 def _fit_totals(T, n, spd_lv, spd_w, fw, rng):
@@ -618,8 +636,8 @@ def _fit_totals(T, n, spd_lv, spd_w, fw, rng):
     """
     spd_lv = spd_lv.copy()
     for _ in range(2000):
-        C = fw.count_score_per_innovation * min(n, fw.count_score_cap_n)
-        D = max(fw.divisor_floor, n)
+        C = float(count_score(n, fw, _ASSUMED_YANDAS if fw.count_score_min_urusan_yandas else None))
+        D = int(sid_divisor(n, fw))
         R = T - float(spd_lv @ spd_w) - C
         qmax = fw.max_sid_per_innovation * n / D
         frac = R / qmax if qmax > 0 else 0
@@ -709,7 +727,7 @@ def _spd_frame(parts, spd_rows) -> pd.DataFrame:
     df = df[list(SPD_COLUMNS)]
     df["kode_wilayah"] = df["kode_wilayah"].astype(str)
     df["sub"] = df["sub"].astype(str)
-    df["is_simulated"] = True
+    df["source"] = "simulated"
     return df
 
 
@@ -768,12 +786,12 @@ def _innovation_frame(parts, opd_lists, pemda, rng) -> pd.DataFrame:
     for c in ("innovation_id", "kode_wilayah", "opd_name", "tahapan", "jenis", "bentuk", "inisiator", "urusan",
               "tematik"):
         df[c] = df[c].astype(str)
-    df["is_simulated"] = True
+    df["source"] = "simulated"
     return df
 
 
 def _rank_and_predicate(scores: pd.DataFrame) -> pd.DataFrame:
-    from .scoring import cluster_sizes, rank_within_cluster
+    from .scoring import cluster_sizes, rank_within_cluster  # noqa: I001
     out = scores.copy()
     out["rank"] = rank_within_cluster(out)
     out["rank_of"] = cluster_sizes(out)

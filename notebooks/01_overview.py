@@ -1,0 +1,84 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python (iid-research)
+#     language: python
+#     name: iid-research
+# ---
+
+# %% [markdown] tags=["remove-cell"]
+# # IID overview
+#
+# National view of the Indeks Inovasi Daerah from the real public data shipped in `data/raw/`.
+# Run with papermill; see the `parameters` cell.
+
+# %% tags=["parameters"]
+year: int = 2022  # focus assessment year; 2021 onward uses the 0-100 scale
+level: str = "all"  # cluster shown: "all", "provinsi", "kabupaten" or "kota"
+province: str = "all"  # province name or code to focus on, or "all"
+lang: str = "id"  # report language: "id" (Bahasa Indonesia) or "en"
+
+# %%
+import matplotlib.pyplot as plt
+
+from iid_research import data, frameworks
+from iid_research.analysis import published
+from iid_research.figures import overview as fig
+from iid_research.notebook import display as nb
+from iid_research.notebook.overview import quality_table
+from iid_research.text import t
+
+nb.setup(lang)
+results = published.filter_results(data.load_iid_results(), level=level, province=province)
+nb.heading("overview_title", lang, level=1)
+nb.text("overview_intro", lang, year=year, level=t(level, lang), province=t(province, lang))
+nb.banner("real", lang)
+
+# %%
+nb.heading("h_participation", lang)
+participation = published.participation_table()
+fig.plot_predicate_counts(participation, lang=lang, ax=plt.figure().gca())
+plt.show()
+nb.show_table(participation, lang, digits=0)
+
+# %%
+nb.heading("h_distribution", lang)
+nb.text("distribution_caption", lang)
+fig.plot_score_distribution(results[results.year >= frameworks.index_scale_first_year()], lang=lang,
+                            ax=plt.figure().gca())
+plt.show()
+nb.show_table(results.loc[results.year == year, ["nama", "level", "iid_score", "predicate", "rank", "rank_of",
+                                                 "source_url"]].sort_values("iid_score", ascending=False), lang)
+
+# %%
+nb.heading("h_trajectories", lang)
+trajectories = published.rank_trajectories(results)
+fig.plot_rank_trajectories(trajectories, highlight="33.16", lang=lang, ax=plt.figure(figsize=(8, 5)).gca())
+plt.show()
+nb.show_table(trajectories.drop(columns=["kode_wilayah"]), lang)
+
+# %%
+nb.heading("h_awards", lang)
+awards = published.filter_results(data.load_awards(), level=level, province=province)
+nb.show_table(awards.loc[awards.year == year, ["year", "category", "nama", "award_rank", "note", "source_url"]],
+              lang)
+
+# %%
+nb.heading("h_covariates", lang)
+fig.plot_score_vs_covariate(published.scores_with_covariates(results), lang=lang, ax=plt.figure().gca())
+plt.show()
+
+# %%
+nb.heading("h_quality", lang)
+nb.text("quality_caption", lang)
+nb.show_table(quality_table(lang=lang), lang)
+
+# %%
+nb.heading("h_rules", lang)
+years = frameworks.assessment_years()
+nb.show_table(frameworks.framework_for_year(min(max(year, years[0]), years[-1])).describe(), lang)
+
+# %%
+nb.heading("h_provenance", lang)
+nb.text("provenance_intro", lang)
+nb.show_table(published.provenance()[0], lang)

@@ -1,0 +1,75 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python (iid-research)
+#     language: python
+#     name: iid-research
+# ---
+
+# %% [markdown] tags=["remove-cell"]
+# # Pemda report
+#
+# Report on one pemda for policy readers, from real public data. Run with papermill; see the `parameters` cell.
+
+# %% tags=["parameters"]
+kode_wilayah: str = "33.16"  # Kemendagri code of the pemda, 33.16 is Kabupaten Blora
+year: int = 2023  # assessment year of the report
+lang: str = "id"  # report language: "id" (Bahasa Indonesia) or "en"
+
+# %%
+import matplotlib.pyplot as plt
+
+from iid_research.analysis import published
+from iid_research.figures import overview as fig
+from iid_research.notebook import display as nb
+from iid_research.notebook import pemda
+
+nb.setup(lang)
+summary = published.pemda_summary(kode_wilayah, year)
+nb.heading("pemda_title", lang, level=1, nama=summary["nama"])
+nb.banner("real", lang)
+pemda.pemda_summary_block(summary, lang, extra=pemda.summary_sentences(kode_wilayah, year, lang))
+
+# %%
+nb.heading("h_history", lang)
+history = published.pemda_history(kode_wilayah)
+if history["rank"].notna().sum() >= 2:
+    fig.plot_rank_trajectories(history.assign(kode_wilayah=kode_wilayah, nama=summary["nama"]).dropna(subset=["rank"]),
+                               highlight=kode_wilayah, lang=lang, ax=plt.figure(figsize=(7, 3.5)).gca())
+    plt.show()
+nb.show_table(history, lang)
+if history["raw_score"].notna().any():
+    nb.text("old_scale_note", lang)
+
+# %%
+shown_year = summary["latest_year"] or year
+nb.heading("h_peers", lang, year=shown_year)
+peers = published.province_peers(kode_wilayah, shown_year)
+if len(peers) > 1:
+    fig.plot_peer_scores(peers, lang=lang, ax=plt.figure(figsize=(7, 0.4 * len(peers) + 1)).gca())
+    plt.show()
+    nb.show_table(peers.drop(columns=["kode_wilayah", "is_focus"]), lang)
+else:
+    nb.text("no_peers", lang)
+
+# %%
+nb.heading("h_pemda_awards", lang)
+nb.show_table(published.pemda_awards(kode_wilayah), lang)
+
+# %%
+nb.heading("h_pemda_covariates", lang)
+nb.show_table(published.covariates_vs_peers(kode_wilayah, year), lang, digits=1)
+
+# %%
+nb.heading("h_simulated_insights", lang)
+nb.banner("simulated", lang)
+nb.text("simulated_insights_intro", lang)
+nb.show_table(pemda.score_drivers(kode_wilayah, year, lang=lang).drop(columns=["component"]), lang)
+nb.show_table(pemda.opd_standing(kode_wilayah, year, lang=lang), lang, digits=1)
+
+# %%
+nb.heading("h_provenance", lang)
+inputs, sources = published.provenance(kode_wilayah)
+nb.show_table(sources, lang)
+nb.text("provenance_intro", lang)
+nb.show_table(inputs, lang)

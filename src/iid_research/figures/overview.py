@@ -1,0 +1,205 @@
+"""Plotting functions in the seaborn style: ``plot_x(data, *, ..., ax=None) -> Axes``.
+
+Each function draws on ``ax`` (or the current Axes), labels it in the
+report's language (``lang``: "id" or "en") and returns the Axes.  None calls
+``plt.show()`` or saves files.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+
+from ..frameworks import PREDICATES, predicate_thresholds
+from ..text import fmt_number, t
+
+PREDICATE_COLORS = {
+    "Sangat Inovatif": "#1a9850",
+    "Inovatif": "#91cf60",
+    "Kurang Inovatif": "#fc8d59",
+    "Tidak Dapat Dinilai": "#bdbdbd",
+}
+"""One colour per predikat, used by every figure."""
+
+LEVEL_MARKERS = {"provinsi": "s", "kabupaten": "o", "kota": "^"}
+
+
+def _ax(ax):
+    return ax if ax is not None else plt.gca()
+
+
+def mark_simulated(ax, lang: str = "id"):
+    """Stamp "SIMULATED" across an Axes whose data come from the simulator; return the Axes."""
+    ax.text(0.5, 0.5, t("simulated_stamp", lang), transform=ax.transAxes,
+            fontsize=36, color="#d73027", alpha=0.18, ha="center", va="center", rotation=20, zorder=0)
+    ax.set_title((ax.get_title() + "  ") + ("[data simulasi]" if lang == "id" else "[simulated data]"))
+    return ax
+
+
+def plot_predicate_counts(data: pd.DataFrame, *, lang: str = "id", ax=None):
+    """Stacked bars of national predikat counts per year.
+
+    Parameters
+    ----------
+    data : DataFrame with columns [year, Sangat Inovatif, Inovatif, Kurang Inovatif, Tidak Dapat Dinilai]
+        As returned by :func:`iid_research.views.participation_table`; years
+        without counts are drawn empty.
+    lang : {"id", "en"}
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = _ax(ax)
+    frame = data.set_index("year")[list(PREDICATES)].astype(float).fillna(0)
+    bottom = np.zeros(len(frame))
+    x = np.arange(len(frame))
+    for pred in PREDICATES:
+        vals = frame[pred].to_numpy()
+        ax.bar(x, vals, bottom=bottom, color=PREDICATE_COLORS[pred], label=t(pred, lang), edgecolor="white")
+        bottom += vals
+    ax.set_xticks(x, [str(y) for y in frame.index])
+    ax.set_xlabel(t("year", lang))
+    ax.set_ylabel(t("n_pemda_axis", lang))
+    ax.legend(title=t("predicate", lang), fontsize=8, title_fontsize=8, loc="upper left")
+    ax.set_title(t("h_participation", lang))
+    return ax
+
+
+def plot_score_distribution(data: pd.DataFrame, *, lang: str = "id", show_thresholds: bool = True, ax=None):
+    """Published 0-100 IID scores per year, coloured by predikat, with each year's thresholds.
+
+    Parameters
+    ----------
+    data : DataFrame with columns [year, iid_score, predicate]
+    show_thresholds : bool, default=True
+        Draw the year's Sangat Inovatif and Inovatif lower bounds
+        (``rules/assessment_years.csv``) as dashed ticks.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = _ax(ax)
+    frame = data.dropna(subset=["iid_score"]).copy()
+    years = sorted(frame["year"].unique())
+    frame["predicate"] = frame["predicate"].fillna("Tidak Dapat Dinilai")
+    sns.stripplot(data=frame, x="year", y="iid_score", hue="predicate", order=years,
+                  hue_order=[p for p in PREDICATES if p in set(frame["predicate"])],
+                  palette=PREDICATE_COLORS, jitter=0.25, size=5, ax=ax)
+    if show_thresholds:
+        for i, year in enumerate(years):
+            th = predicate_thresholds(int(year))
+            for bound in (th.sangat_inovatif_min, th.inovatif_min):
+                ax.hlines(bound, i - 0.4, i + 0.4, colors="#555555", linestyles="dashed", linewidth=1)
+    ax.set_ylim(0, 100)
+    ax.set_xlabel(t("year", lang))
+    ax.set_ylabel(t("score_axis", lang))
+    ax.set_title(t("h_distribution", lang))
+    if ax.get_legend() is not None:
+        sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), title=t("predicate", lang), fontsize=8)
+    return ax
+
+
+def plot_rank_trajectories(data: pd.DataFrame, *, highlight: str | None = None, lang: str = "id", ax=None):
+    """Published ranks over the years, one line per pemda (rank 1 at the top).
+
+    Parameters
+    ----------
+    data : DataFrame with columns [kode_wilayah, nama, year, rank]
+    highlight : str, optional
+        ``kode_wilayah`` drawn thick and annotated with its ranks.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = _ax(ax)
+    for kode, grp in data.groupby("kode_wilayah"):
+        grp = grp.sort_values("year")
+        focus = kode == highlight
+        ax.plot(grp["year"], grp["rank"].astype(float), marker="o", linewidth=3 if focus else 1.2,
+                alpha=1 if focus or highlight is None else 0.5, label=grp["nama"].iloc[0], zorder=3 if focus else 2)
+        if focus:
+            for yr, rk in zip(grp["year"], grp["rank"]):
+                ax.annotate(str(int(rk)), (yr, float(rk)), textcoords="offset points", xytext=(0, 8),
+                            ha="center", fontsize=9, fontweight="bold")
+    ax.invert_yaxis()
+    years = sorted(data["year"].unique())
+    ax.set_xticks(years, [str(y) for y in years])
+    ax.set_xlabel(t("year", lang))
+    ax.set_ylabel(t("rank_axis", lang))
+    ax.set_title(t("h_trajectories", lang))
+    if data["kode_wilayah"].nunique() <= 12:
+        ax.legend(fontsize=7, loc="best")
+    return ax
+
+
+def plot_score_vs_covariate(data: pd.DataFrame, *, x: str = "grdp_per_capita_thousand_idr", lang: str = "id",
+                            log_x: bool = True, ax=None):
+    """Scatter of published IID score against a covariate, marker by level, colour by predikat.
+
+    Parameters
+    ----------
+    data : DataFrame with columns [iid_score, predicate, level, x]
+    x : str, default="grdp_per_capita_thousand_idr"
+    log_x : bool, default=True
+        Log scale for the covariate (GRDP per capita is right-skewed).
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = _ax(ax)
+    frame = data.dropna(subset=["iid_score", x]).copy()
+    frame["predicate"] = frame["predicate"].fillna("Tidak Dapat Dinilai")
+    sns.scatterplot(data=frame, x=x, y="iid_score", hue="predicate", style="level",
+                    hue_order=[p for p in PREDICATES if p in set(frame["predicate"])],
+                    markers=LEVEL_MARKERS, palette=PREDICATE_COLORS, ax=ax)
+    if log_x and len(frame) and (frame[x] > 0).all():
+        from matplotlib.ticker import LogLocator, NullFormatter, StrMethodFormatter
+
+        ax.set_xscale("log")
+        ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+        ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_xlabel(t(x, lang))
+    ax.set_ylabel(t("score_axis", lang))
+    ax.set_ylim(0, 100)
+    ax.set_title(t("h_covariates", lang))
+    if ax.get_legend() is not None:
+        legend = ax.get_legend()
+        for text in legend.get_texts():  # seaborn writes the hue/style column names as sub-titles
+            text.set_text(t(text.get_text(), lang))
+        sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+    return ax
+
+
+def plot_peer_scores(data: pd.DataFrame, *, lang: str = "id", ax=None):
+    """Horizontal bars of scores of pemda in one province, the focus pemda outlined.
+
+    Parameters
+    ----------
+    data : DataFrame with columns [nama, iid_score, predicate, is_focus]
+        As returned by :func:`iid_research.views.province_peers`.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = _ax(ax)
+    frame = data.sort_values("iid_score")
+    colors = [PREDICATE_COLORS.get(p, "#bdbdbd") for p in frame["predicate"].fillna("Tidak Dapat Dinilai")]
+    bars = ax.barh(frame["nama"], frame["iid_score"], color=colors)
+    for bar, focus in zip(bars, frame["is_focus"]):
+        if focus:
+            bar.set_edgecolor("black")
+            bar.set_linewidth(2.5)
+    for y, v in enumerate(frame["iid_score"]):
+        ax.text(v + 0.8, y, fmt_number(v, lang), va="center", fontsize=8)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(t("score_axis", lang))
+    return ax

@@ -1,0 +1,152 @@
+"""Importers for the spreadsheets people actually hold: real files in, clear errors out, nothing lost.
+
+Three kinds of file are read (XLSX/XLSM via python-calamine when installed, else
+openpyxl read-only, hidden sheets skipped and named in a warning; CSV/TXT/TSV in
+UTF-8, UTF-8 with BOM, UTF-16 or Windows-1252, separated by ``,``, ``;``, tab or
+``|``, and a CSV the parser refuses, e.g. a cell over 131,072 characters after an
+unclosed quote, is refused with its row), validated, and written as a tidy CSV
+to ``data/processed/`` (or a folder given), always temp-then-rename
+(:func:`iid_research._io.atomic_path`):
+
+``annex`` -- :func:`import_annex`
+    The national ranking annex (lampiran) of the Kepmendagri decree on IID
+    results, converted from PDF to XLSX or CSV.  Accepted as it comes:
+
+    * title rows before the header ("LAMPIRAN", "KEPUTUSAN MENTERI DALAM NEGERI
+      NOMOR ...");
+    * header words in Indonesian, any case, any line breaks: ``NO``;
+      ``PEMERINTAH DAERAH`` / ``KABUPATEN/KOTA`` / ``PROVINSI`` / ``KABUPATEN`` /
+      ``KOTA`` / ``NAMA DAERAH``; ``NILAI INDEKS`` / ``SKOR`` / ``NILAI`` /
+      ``INDEKS``; ``PREDIKAT``; optional ``PERINGKAT`` / ``RANKING`` and ``KODE``;
+      a ``PROVINSI`` column beside ``KABUPATEN/KOTA`` names each row's province
+      (and a name in another province is rejected);
+    * a header over two rows (``INDEKS INOVASI DAERAH`` merged above ``NILAI`` and
+      ``PREDIKAT``);
+    * the header repeated after every page break, and several tables (one per
+      cluster) one below the other or on several sheets;
+    * section rows ("A. PROVINSI", "KLASTER KABUPATEN") and province heading rows
+      ("PROVINSI JAWA TENGAH") between the pemda rows; they narrow bare names
+      ("SEMARANG" under a "KOTA" section is Kota Semarang);
+    * decimal commas (``"60,01"``), names with ``Kab.``/``Kabupaten``/``Kota``/
+      ``Provinsi``/``Prov.`` prefixes in any case;
+    * footnote rows after the last score ("Keterangan", "MENTERI DALAM NEGERI",
+      "ttd"), listed in the report's warnings;
+    * ties written once in a score/predikat cell merged down over several pemda
+      rows (XLSX): each row gets the merged value, listed in a warning.
+
+    A row that names a pemda but has an empty score (and no predikat "Tidak
+    Dapat Dinilai") is rejected as "score missing", wherever it stands; only a
+    province name alone on its row ("JAWA TENGAH", "PROVINSI JAWA TENGAH") is a
+    heading.  A score that is not a number (``nan``) is rejected.
+
+    Output columns: [kode_wilayah, nama, level, year, iid_score, predicate, rank,
+    source_file, source_row].  ``iid_score`` on the 0-100 scale, ``rank`` as
+    written (Int64, within the cluster), ``nama`` the Kemendagri name,
+    ``source_row`` the spreadsheet row number.
+
+``innovations`` -- :func:`import_innovations`
+    One pemda's (or several pemda's) innovation list, one row per innovation,
+    with the 20 SID answers.  Column headers, any case:
+
+    * pemda: ``pemda`` / ``pemerintah daerah`` / ``kode_wilayah`` / ``daerah``
+      (required unless ``pemda=`` is given);
+    * optional: ``innovation_id`` / ``id inovasi``; ``nama inovasi``;
+      ``opd`` / ``perangkat daerah``; ``tahapan``; ``jenis``; ``bentuk``;
+      ``inisiator``; ``urusan``; ``tematik``; ``waktu uji coba`` (trial_date);
+      ``waktu penerapan`` (implementation_date); ``tahun`` (must equal ``year``);
+      dates as ``2024-03-01`` (optionally with a time of day), ``01/03/2024`` (day
+      first) or ``1 Maret 2024``; anything else after the date is rejected, and so
+      is a trial or implementation date after 31 December of ``year`` (an
+      innovation assessed for a year is tried and implemented by then);
+    * SID answers, indicators 16-35, one column each, headed ``16``, ``sid_16``,
+      ``SID 16``, ``Indikator 16``, ``16. Regulasi Inovasi Daerah`` or the
+      indicator's Indonesian name (``Regulasi Inovasi Daerah``; the 2023 and 2026
+      names both work).  All 20 are required.
+
+    Each answer is a level 0-3 (``2``, ``2.0``, ``"2"``, ``"Level 2"``; a text
+    ``"1.000"`` is rejected as ambiguous, a thousands point in Indonesian) or the parameter
+    text of the guideline for that year (``"Peraturan Kepala Daerah"``,
+    ``"11-30 SDM"``), compared after lower-casing and dropping punctuation and
+    spacing, so ``"11 - 30 sdm"`` matches ``"11-30 SDM"``.  Where a parameter text
+    joins alternatives with `` / `` each alternative is accepted too.  An empty
+    cell, ``-``, ``tidak ada`` or ``belum ada`` is level 0 (not filled) and is
+    counted in a warning.
+
+    Output columns: the shared contract [innovation_id, kode_wilayah, year,
+    opd_name, tahapan, jenis, bentuk, inisiator, urusan, tematik, trial_date,
+    implementation_date, sid_16 ... sid_35] followed by [nama_inovasi,
+    source_file, source_row].  Without an id column the id is
+    ``"<file stem>-r<row>"``.
+
+``spd`` -- :func:`import_spd`
+    SPD answers (indicators 1-15 with sub-rows 2a/2b, 5a/5b, 10a/10b, 11a/11b,
+    13a/13b), long or wide:
+
+    * long: columns pemda, ``indikator`` (``"2a"``, ``"2 a"``, ``"2.a"``, ``"02a"``,
+      or a number plus a ``sub`` column), ``level`` / ``jawaban`` / ``parameter`` (a
+      level 0-3 or the parameter text; empty is level 0, counted in a warning),
+      optional ``raw_value`` / ``capaian``;
+    * wide: one row per pemda, one column per SPD row headed ``1``, ``2a``,
+      ``spd_2a``, ``Indikator 2a`` or the row's Indonesian name.
+
+    Output columns: [kode_wilayah, year, indicator_no, sub, level, raw_value,
+    source_file, source_row].
+
+Errors
+------
+Every rejected row is listed in :attr:`ImportReport.rejected` with the file,
+the row number as the spreadsheet shows it, the column header, the cell
+(``"D12"``) and the reason.  Nothing is written when any row is rejected
+under ``strict=True``, or when more than ``max_bad_share`` of the data rows
+are rejected otherwise; :class:`DataImportError` is raised and carries the
+report.  Problems with the whole file (empty, unreadable, no header, missing
+column, unknown indicator column, year without rules) raise at once.
+
+The same input bytes always give a byte-identical output file.  Nothing is
+cached.
+
+Formula injection: in the written CSV a text cell that starts with ``=``,
+``+``, ``-``, ``@``, tab or carriage return (or with ``'`` followed by one of
+these) gets one leading ``'`` so that Excel/LibreOffice show it as text instead
+of running it.  ``report.table`` keeps the values as read, and
+:func:`read_imported` removes the added quote.
+"""
+
+from __future__ import annotations
+
+from .annex import import_annex
+from .innovations import import_innovations
+from .output import (
+    ANNEX_COLUMNS,
+    INNOVATION_COLUMNS,
+    KINDS,
+    SPD_COLUMNS,
+    DataImportError,
+    ImportReport,
+    read_imported,
+)
+from .sheets import XLSX_ENGINE
+from .spd import import_spd
+
+
+def import_file(kind: str, path, year: int, **kwargs) -> ImportReport:
+    """Import one file of the given kind (``"annex"``, ``"innovations"`` or ``"spd"``).
+
+    Keyword arguments go to :func:`import_annex`, :func:`import_innovations`
+    or :func:`import_spd` (``pemda=`` is not accepted for the annex).
+
+    Raises
+    ------
+    ValueError
+        If ``kind`` is unknown.
+    DataImportError
+        See the importer called.
+    """
+    funcs = {"annex": import_annex, "innovations": import_innovations, "spd": import_spd}
+    if kind not in funcs:
+        raise ValueError(f"unknown import kind {kind!r}; expected one of {KINDS}")
+    if kind == "annex":
+        kwargs.pop("pemda", None)
+    return funcs[kind](path, year, **kwargs)
+__all__ = ["KINDS", "ImportReport", "DataImportError", "import_file", "import_annex", "import_innovations",
+           "import_spd", "read_imported", "XLSX_ENGINE", "ANNEX_COLUMNS", "INNOVATION_COLUMNS", "SPD_COLUMNS"]

@@ -1,0 +1,223 @@
+"""A pemda's innovation list with the 20 SID answers: :func:`import_innovations`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..frameworks import SID_INDICATORS, framework_for_year
+from ..regions import RegionMatcher
+from ..scoring import SID_COLUMNS, unknown_urusan
+from .cells import LevelReader, cell_text, column_letter, map_levels, parse_date, slug
+from .columns import (
+    INNOVATION_HEADERS,
+    SID_NUMBER_RE,
+    check_year_column,
+    match_pemda,
+    read_categorical,
+    read_free_text,
+    sid_name_lookup,
+)
+from .output import (
+    INNOVATION_COLUMNS,
+    DataImportError,
+    ImportReport,
+    Rejects,
+    check_year,
+    finish_import,
+    get_matcher,
+    new_report,
+)
+from .sheets import (
+    Column,
+    classify_header,
+    data_frame,
+    found_columns,
+    pick_sheet,
+    read_rows,
+    row_text,
+)
+
+
+def import_innovations(path, year: int, *, out_dir=None, strict: bool = False, max_bad_share: float = 0.05,
+                       write: bool = True, sheet=None, pemda: str | None = None,
+                       matcher: RegionMatcher | None = None) -> ImportReport:
+    """Import an innovation list with SID answers (one row per innovation).
+
+    Parameters
+    ----------
+    path : path-like
+        XLSX or CSV; column layout in the module docstring.
+    year : int
+        Assessment year; its framework (:func:`~iid_research.frameworks.framework_for_year`)
+        supplies the parameter texts answers may be written as.
+    pemda : str, optional
+        The pemda of every row (name or code) when the file has no pemda column;
+        when it has one, rows of another pemda are rejected.
+    out_dir, strict, max_bad_share, write, sheet, matcher
+        As for :func:`import_annex`.  Output ``innovations_<year>_<stem>.csv``.
+
+    Returns
+    -------
+    ImportReport
+        ``report.table``: [innovation_id, kode_wilayah, year, opd_name, tahapan,
+        jenis, bentuk, inisiator, urusan, tematik, trial_date,
+        implementation_date (datetime64), sid_16 ... sid_35 (Int64 0-3),
+        nama_inovasi, source_file, source_row].
+
+    Raises
+    ------
+    DataImportError
+        Empty/unreadable file, no header, missing pemda or SID column(s), a
+        column for an unknown indicator number, a year without rules, or too
+        many bad rows (levels outside 0-3, unknown parameter texts, unknown
+        pemda, duplicate innovation ids, bad dates or categories).
+    """
+    path = Path(path)
+    report = new_report("innovations", path, year)
+    year = report.year = check_year(year, report)
+    fw = framework_for_year(year)
+    sheets = read_rows(path, report, sheet)
+    sid_names = sid_name_lookup()
+    unknown_numbers: list[tuple[str, int]] = []
+
+    def indicator_role(key):
+        mnum = SID_NUMBER_RE.match(key)
+        if mnum:
+            n = int(mnum.group(1))
+            return f"sid_{n}" if n in SID_INDICATORS else f"unknown_{n}"
+        return f"sid_{sid_names[key]}" if key in sid_names else "?"
+
+    def classify(row):
+        return classify_header(row, INNOVATION_HEADERS, indicator_role)
+
+    sh, start, cols = pick_sheet(sheets, classify, 3, report,
+                                  "a row naming the pemda column and the SID columns 16-35 "
+                                  "('16' or 'sid_16' or 'Indikator 16' or 'Regulasi Inovasi Daerah')")
+    for i in range(start):
+        if any(v is not None for v in sh.rows[i]):
+            report.rows_skipped.append((sh.label, i + 1, row_text(sh.rows[i])))
+    header: dict[str, Column] = {}
+    for c in cols:
+        if c.role.startswith("unknown_"):
+            unknown_numbers.append((c.header, int(c.role.split("_")[1])))
+        elif c.role != "?":
+            if c.role in header:
+                raise DataImportError(f"{sh.label} row {start + 1}: columns {header[c.role].header!r} and "
+                                      f"{c.header!r} both give {c.role}; keep one", report)
+            header[c.role] = c
+    if unknown_numbers:
+        raise DataImportError(
+            f"{sh.label} row {start + 1}: unknown indicator number(s) in column(s) "
+            + ", ".join(f"{h!r} ({n})" for h, n in unknown_numbers)
+            + "; SID indicators are numbered 16-35 (1-15 are SPD indicators: import them with kind 'spd')",
+            report)
+    missing = [c for c in SID_COLUMNS if c not in header]
+    if "pemda" not in header and pemda is None:
+        missing.insert(0, "pemda")
+    if missing:
+        expected = []
+        for c in missing:
+            if c == "pemda":
+                expected.append("pemda: 'pemda', 'pemerintah daerah' or 'kode_wilayah' (or pass pemda=/--pemda)")
+            else:
+                n = int(c.split("_")[1])
+                name = fw.sid.set_index("indicator_no").loc[n, "name_id"]
+                expected.append(f"{c}: '{n}', 'sid_{n}', 'Indikator {n}' or {name!r}")
+        raise DataImportError(
+            f"{sh.label}: missing required column(s) {missing}. Columns found in row {start + 1}: "
+            f"{found_columns(sh.rows[start])}. Expected names: " + "; ".join(expected), report)
+    frame = data_frame(sh, start, list(header.values()))
+    report.rows_read = len(frame)
+    rejects = Rejects()
+    label = sh.label
+    m = get_matcher(matcher)
+    kode = match_pemda(frame, m, pemda, label, header, rejects, report)
+    check_year_column(frame, year, label, header, rejects)
+
+    out = pd.DataFrame(index=frame.index)
+    if "innovation_id" in frame.columns:
+        ids = [None if v is None else cell_text(v) for v in frame["innovation_id"]]
+        col = header["innovation_id"]
+        for row_no, v in zip(frame.index, ids):
+            if v is None:
+                rejects.add(label, row_no, col.header, "innovation id is empty", f"{column_letter(col.index)}{row_no}")
+    else:
+        ids = [f"{slug(path.stem)}-r{r}" for r in frame.index]
+    out["innovation_id"] = pd.Series(ids, index=frame.index, dtype="string")
+    out["kode_wilayah"] = pd.Series(kode, index=frame.index, dtype="string")
+    out["year"] = year
+    out["opd_name"] = read_free_text(frame, "opd_name")
+    for role in ("tahapan", "jenis", "bentuk", "inisiator"):
+        out[role] = read_categorical(frame, role, label, header, rejects)
+    for role in ("urusan", "tematik"):
+        out[role] = read_free_text(frame, role)
+    unknown = unknown_urusan(out["urusan"])
+    if len(unknown):
+        rows = [int(frame.index[p]) for p in unknown["position"]]
+        shown = ", ".join(f"row {r}: {t!r}" + (f" (did you mean {s!r}?)" if s else "")
+                          for r, t, s in zip(rows[:10], unknown["urusan_text"], unknown["suggestion"]))
+        report.warnings.append(f"{len(unknown)} urusan text(s) name no urusan pemerintahan of UU 23/2014 and do not "
+                               f"count towards the urusan pelayanan dasar: {shown}"
+                               + (" ..." if len(unknown) > 10 else ""))
+    for role in ("trial_date", "implementation_date"):
+        values = []
+        if role in frame.columns:
+            col = header[role]
+            cache = {}
+            for row_no, v in frame[role].items():
+                try:
+                    ts, err = cache[v]
+                except KeyError:
+                    ts, err = cache[v] = parse_date(v)
+                if not err and ts is not pd.NaT and ts.year > year:
+                    what = "trial" if role == "trial_date" else "implementation"
+                    err = (f"{what} date {ts.date().isoformat()} is after 31 Dec {year}, the end of the "
+                           f"assessment year imported; a {year} innovation is tried and implemented by then")
+                if err:
+                    rejects.add(label, row_no, col.header, err, f"{column_letter(col.index)}{row_no}")
+                values.append(ts)
+        else:
+            values = [pd.NaT] * len(frame)
+        out[role] = pd.to_datetime(pd.Series(values, index=frame.index, dtype="datetime64[ns]"))
+    sid = fw.sid.set_index("indicator_no")
+    blanks = 0
+    for c in SID_COLUMNS:
+        n = int(c.split("_")[1])
+        reader = LevelReader(f"indicator {n} ({sid.loc[n, 'name_id']})",
+                              (sid.loc[n, "param1"], sid.loc[n, "param2"], sid.loc[n, "param3"]), fw.year)
+        levels, errors, nblank = map_levels(frame[c], reader)
+        blanks += nblank
+        col = header[c]
+        for row_no, msg in errors.items():
+            rejects.add(label, row_no, col.header, msg, f"{column_letter(col.index)}{row_no}")
+        out[c] = levels
+    out["nama_inovasi"] = read_free_text(frame, "nama_inovasi")
+    out["source_file"] = label
+    out["source_row"] = frame.index.astype(int)
+    # duplicates
+    dup_key = out["kode_wilayah"].fillna("?") + "|" + out["innovation_id"].fillna("?")
+    dups = dup_key[dup_key.duplicated(keep=False) & out["innovation_id"].notna()]
+    if len(dups):
+        col = header.get("innovation_id")
+        for key, group in dups.groupby(dups, sort=False):
+            rows = ", ".join(str(r) for r in group.index)
+            for row_no in group.index:
+                rejects.add(label, row_no, col.header if col else "", f"duplicate innovation id "
+                            f"{key.split('|')[1]!r} for pemda {key.split('|')[0]} {year} (rows {rows})",
+                            f"{column_letter(col.index)}{row_no}" if col else "")
+    if out["nama_inovasi"].notna().any():
+        name_key = out["kode_wilayah"].fillna("?") + "|" + out["nama_inovasi"].str.lower().str.strip()
+        dn = name_key[name_key.duplicated(keep=False) & out["nama_inovasi"].notna()]
+        if len(dn):
+            report.warnings.append(f"{dn.nunique()} innovation name(s) appear more than once for the same pemda "
+                                   f"(rows {', '.join(str(r) for r in dn.index[:20])}); kept, check they are "
+                                   "different innovations")
+    if blanks:
+        report.warnings.append(f"{blanks} empty SID answer(s) read as level 0 (not filled)")
+    keep = [(label, int(r)) not in rejects.keys for r in out.index]
+    table = out[keep].reset_index(drop=True)
+    table = table[INNOVATION_COLUMNS]
+    return finish_import(report, table, rejects, kind="innovations", stem=path.stem, out_dir=out_dir, strict=strict,
+                   max_bad_share=max_bad_share, write=write)

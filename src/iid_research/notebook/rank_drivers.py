@@ -1,0 +1,267 @@
+"""What notebook 03 (rank drivers) shows: the analyses of one pemda, labelled for a reader.
+
+:func:`study_rank_drivers` runs the decomposition, the rank Shapley values
+(variables and indicators) and the path to a target rank on a dataset; the
+other functions turn their keys into tables and sentences in the report
+language.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+
+from ..analysis.decomposition import decompose_score_change, decomposition_long
+from ..analysis.path import PathPlan, path_to_target
+from ..analysis.shapley import IndicatorShapleyResult, indicator_rank_shapley, rank_shapley
+from ..frameworks import PREDICATES, framework_for_year, load_framework, predicate_thresholds
+from ..text import component_label, fmt_number, player_label, t
+
+
+@dataclasses.dataclass
+class RankDriversStudy:
+    """Everything the rank-drivers notebook shows for one pemda (see :func:`study_rank_drivers`).
+
+    Attributes
+    ----------
+    kode_wilayah, nama : str
+    year_from, year_to, target_rank : int
+    decomposition : DataFrame
+        Tidy decomposition (:func:`~iid_research.analysis.decomposition.decomposition_long`) with a
+        ``label`` column in the report language.
+    score_from, score_to : float
+    rank_from, rank_to : int
+    variable_shapley : DataFrame [player, shapley_rank] incl. ``others`` and ``rules``
+    counterfactual : DataFrame, labelled in the report language
+    indicator_shapley : IndicatorShapleyResult (values with a ``label`` column)
+    plan : PathPlan
+    plan_table : DataFrame, labelled in the report language
+    is_simulated : bool
+        Whether the answers behind the study are simulated.
+    """
+
+    kode_wilayah: str
+    nama: str
+    year_from: int
+    year_to: int
+    target_rank: int
+    decomposition: pd.DataFrame
+    score_from: float
+    score_to: float
+    rank_from: int
+    rank_to: int
+    variable_shapley: pd.DataFrame
+    counterfactual: pd.DataFrame
+    indicator_shapley: IndicatorShapleyResult
+    plan: PathPlan
+    plan_table: pd.DataFrame
+    is_simulated: bool
+
+
+def source_caveat(kode_wilayah: str, years, lang: str = "id") -> str:
+    """Markdown caveat when a published value the simulator is calibrated to lacks a source or is provisional.
+
+    Looks at the rows of :func:`iid_research.data.load_iid_results` for the
+    pemda in ``years`` (those pin the simulation); returns "" when every one
+    has a source page and is final.
+    """
+    from ..data import load_iid_results
+
+    res = load_iid_results()
+    rows = res[(res["kode_wilayah"] == kode_wilayah) & res["year"].isin([int(y) for y in years])]
+    items = []
+    for r in rows.sort_values("year").itertuples(index=False):
+        score = fmt_number(float(r.iid_score), lang) if pd.notna(r.iid_score) else "–"
+        if not bool(r.has_source):
+            if pd.notna(r.rank):
+                items.append(t("nb03_caveat_no_source", lang, year=int(r.year), rank=int(r.rank)))
+            else:
+                items.append(t("nb03_caveat_no_source_score", lang, year=int(r.year), score=score))
+        if bool(r.is_provisional):
+            items.append(t("nb03_caveat_provisional", lang, year=int(r.year), score=score))
+    return t("nb03_caveat", lang, items="; ".join(items)) if items else ""
+
+
+def counterfactual_table(counterfactual: pd.DataFrame, var_shap: pd.DataFrame, *, change: int,
+                         lang: str = "id") -> pd.DataFrame:
+    """Counterfactual ranks and Shapley value per variable, plus every other part of the rank change.
+
+    The rows are the variables, "other pemda moved" (``others``), "rules
+    change" (``rules``, only when non-zero) and a total row; the Shapley
+    column of the part rows sums to ``change`` (rank_to - rank_from).
+
+    Parameters
+    ----------
+    counterfactual : DataFrame [kode_wilayah, player, score_only_this, rank_only_this, rank_all_but_this]
+        One pemda's rows of :attr:`RankShapleyResult.counterfactual`.
+    var_shap : DataFrame [player, shapley_rank]
+        Including the players ``others`` and ``rules``.
+    change : int
+    lang : {"id", "en"}
+
+    Returns
+    -------
+    DataFrame with columns [player, score_only_this, rank_only_this, rank_all_but_this, shapley_rank]
+        ``player`` holds display labels; the column names are catalogue keys (a report table
+        shows them translated).  Counterfactual cells are NaN for the non-variable parts and the total.
+    """
+    cf = counterfactual.drop(columns=["kode_wilayah"], errors="ignore").merge(var_shap, on="player")
+    extra = var_shap[var_shap["player"].eq("others")
+                     | (var_shap["player"].eq("rules") & var_shap["shapley_rank"].abs().gt(1e-9))]
+    total = pd.DataFrame({"player": [t("total_rank_change", lang)], "shapley_rank": [float(change)]})
+    cf = pd.concat([cf, extra, total], ignore_index=True)
+    cf["player"] = [player_label(p, lang) for p in cf["player"]]
+    for col in ("rank_only_this", "rank_all_but_this"):
+        cf[col] = cf[col].astype("Int64")
+    return cf
+
+
+def _cost_column(cost: pd.Series) -> pd.Series:
+    """Whole-number costs as integers (a float 1.000 reads as one thousand in Indonesian)."""
+    c = cost.astype(float)
+    return c.round().astype(int) if len(c) and (c == c.round()).all() else c.round(2)
+
+
+def plan_action(step, lang: str = "id") -> str:
+    """One plan step (a row of :attr:`PathPlan.steps`) as an instruction in the report language."""
+    if step.lever == "new_innovations":
+        if getattr(step, "urusan", ""):
+            return t("plan_new_urusan", lang, steps=step.steps, urusan=step.urusan)
+        return t("plan_new", lang, steps=step.steps)
+    key = "plan_spd" if step.aspect == "SPD" else "plan_sid"
+    return t(key, lang, steps=step.steps, indicator=step.indicator, level_from=step.level_from,
+             level_to=step.level_to)
+
+
+def plan_table(plan: PathPlan, lang: str = "id", framework=None) -> pd.DataFrame:
+    """The plan as a table a policy reader can act on.
+
+    Returns
+    -------
+    DataFrame with one row per lever: action, indicator, steps, innovations affected, IID gain, cost
+        (column names in the report language).
+    """
+    fw = framework if framework is not None else framework_for_year(plan.year)
+    s = plan.steps
+    names = [component_label(r.lever, lang, fw) if r.lever != "new_innovations"
+             else t("component_new_innovations", lang) for r in s.itertuples(index=False)]
+    return pd.DataFrame({t("plan_action", lang): [plan_action(r, lang) for r in s.itertuples(index=False)],
+                         t("plan_indicator", lang): names, t("plan_steps", lang): s["steps"].astype(int),
+                         t("plan_innovations_affected", lang): s["innovations_affected"].astype(int),
+                         t("plan_gain_iid", lang): s["gain_iid"].astype(float).round(3),
+                         t("plan_cost", lang): _cost_column(s["cost"])})
+
+
+def plan_summary(plan: PathPlan, lang: str = "id") -> str:
+    """One sentence for a policy reader: where the plan starts, where it ends, its steps and cost."""
+    if plan.current_rank <= plan.target_rank:
+        return t("plan_met", lang, rank=plan.current_rank, target=plan.target_rank)
+    head = "" if plan.reachable else t("plan_unreachable", lang, target=plan.target_rank,
+                                       best=plan.best_reachable_rank)
+    return head + t("plan_summary", lang, rank=plan.current_rank, score=fmt_number(plan.current_score, lang),
+                    planned_rank=plan.planned_rank, planned_score=fmt_number(plan.planned_score, lang),
+                    n_steps=plan.n_steps, cost=fmt_number(plan.total_cost, lang, "g"))
+
+
+def study_rank_drivers(data, kode_wilayah: str, year_from: int, year_to: int, target_rank: int, *,
+                       lang: str = "id", n_permutations: int = 400, random_state=0, costs=None,
+                       cost_new_innovation: float = 3.0) -> RankDriversStudy:
+    """Run the decomposition, rank Shapley values and path to target for one pemda.
+
+    Parameters
+    ----------
+    data : Dataset
+        Object with ``spd``, ``innovations``, ``scores``, ``components()`` and ``is_simulated``
+        (:class:`iid_research.dataset.Dataset`).
+    kode_wilayah : str
+    year_from, year_to : int
+    target_rank : int
+        Target for the path (in ``year_to``'s cluster, others held at their ``year_to`` scores).
+    lang : {"id", "en"}
+    n_permutations, random_state
+        For the indicator-level Shapley values.
+    costs, cost_new_innovation
+        See :func:`~iid_research.analysis.path.path_to_target`.
+
+    Returns
+    -------
+    RankDriversStudy
+
+    Raises
+    ------
+    KeyError
+        If the pemda or a year is not in ``data``.
+    """
+    scores = data.scores
+    have = set(scores.loc[scores["kode_wilayah"] == kode_wilayah, "year"])
+    missing = [y for y in (year_from, year_to) if y not in have]
+    if missing:
+        raise KeyError(f"{kode_wilayah}: no data for year(s) {missing}; available {sorted(have)}")
+    comp = data.components()
+    levels = scores.drop_duplicates("kode_wilayah").set_index("kode_wilayah")["level"]
+    fb = framework_for_year(year_to)
+    dec = decompose_score_change(comp.loc[comp.index.get_level_values("kode_wilayah") == kode_wilayah],
+                                 year_from, year_to)
+    long = decomposition_long(dec, kode_wilayah, fb)
+    long["label"] = [component_label(c, lang, fb) for c in long["component"]]
+    rs = rank_shapley(comp, levels, year_from, year_to, kode_wilayah=kode_wilayah)
+    row = rs.values.loc[kode_wilayah]
+    var_shap = pd.DataFrame({"player": ["others", "rules", *rs.players],
+                             "shapley_rank": [row["others"], row["rules"], *[row[p] for p in rs.players]]})
+    cf = counterfactual_table(rs.counterfactual.loc[rs.counterfactual["kode_wilayah"] == kode_wilayah], var_shap,
+                              change=int(row["rank_to"]) - int(row["rank_from"]), lang=lang)
+    ind = indicator_rank_shapley(comp, levels, kode_wilayah, year_from, year_to, n_permutations=n_permutations,
+                                 random_state=random_state)
+    ind.values["label"] = [component_label(p, lang, fb) for p in ind.values["player"]]
+    plan = path_to_target(data.spd, data.innovations, scores, kode_wilayah, year_to, target_rank, costs=costs,
+                          cost_new_innovation=cost_new_innovation)
+    from ..data import load_regions
+
+    names = load_regions().set_index("kode_wilayah")["nama"]
+    return RankDriversStudy(kode_wilayah, str(names.get(kode_wilayah, kode_wilayah)), year_from, year_to,
+                            target_rank, long, float(dec.loc[kode_wilayah, "iid_from"]),
+                            float(dec.loc[kode_wilayah, "iid_to"]), int(row["rank_from"]), int(row["rank_to"]),
+                            var_shap, cf, ind, plan, plan_table(plan, lang, fb), bool(data.is_simulated))
+
+
+def rules_table(rules: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
+    """:func:`~iid_research.analysis.decomposition.rules_comparison` rows for a reader (labelled columns)."""
+    import re
+
+    out = rules.copy()
+    if "level" in out.columns:
+        out["level"] = [t(str(v), lang) for v in out["level"]]
+    for col in [c for c in out.columns if str(c).startswith("predicate_")]:
+        out[col] = [t(str(v), lang) if isinstance(v, str) else v for v in out[col]]
+
+    def header(col):
+        m = re.fullmatch(r"(iid|rank|predicate)_(\d{4})", str(col))
+        if m:
+            return t(f"col_{m.group(1)}_rules", lang, year=m.group(2))
+        return t(col, lang)
+
+    return out.rename(columns=header)
+
+
+def predicate_counts_table(rules: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
+    """Count of pemda per predikat under each framework (from ``rules_comparison``).
+
+    Returns
+    -------
+    DataFrame with one row per predikat and one count column per framework year.
+    """
+    cols = [c for c in rules.columns if c.startswith("predicate_")]
+    table = pd.DataFrame({t("col_framework", lang, year=c.replace("predicate_", "")):
+                          rules[c].value_counts().reindex(list(PREDICATES), fill_value=0) for c in cols})
+    table.index = [t(p, lang) for p in table.index]
+    table.index.name = t("predicate", lang)
+    return table.reset_index()
+
+
+def rules_text_fields(framework_year: int) -> dict:
+    """Fields of the ``nb03_t_rules`` text for a framework: divisor floor, urusan minimum, predikat bounds."""
+    fw = load_framework(framework_year)
+    th = predicate_thresholds(framework_year)
+    return {"floor": fw.divisor_floor, "min_yandas": fw.count_score_min_urusan_yandas,
+            "sangat": th.sangat_inovatif_min, "inovatif": th.inovatif_min}

@@ -1,0 +1,150 @@
+"""Run lists: which notebooks to render with which parameters.
+
+A run list is a YAML file::
+
+    defaults:            # optional, merged into every run's parameters
+      lang: id
+    runs:
+      - notebook: 01_overview.ipynb
+        parameters: {year: 2024}
+      - notebook: 02_pemda_report.ipynb
+        for_each_pemda: true        # one run per pemda with published results
+        parameters: {lang: en}
+
+:func:`load_run_list` validates it (unknown keys, missing notebooks and
+undeclared parameters are errors naming the run) and expands it to
+:class:`~iid_research.runner.Job` objects.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from .. import config
+from .runner import Job, JobResult
+
+_RUN_KEYS = {"notebook", "parameters", "for_each_pemda", "title"}
+
+
+class RunListError(ValueError):
+    """A run list is malformed; the message names the file and the run."""
+
+
+def _pemda_jobs(notebook: Path, base: dict, limit: int | None = None) -> list[Job]:
+    from ..analysis.published import pemda_with_results
+    from ..data import load_iid_results, load_regions
+
+    regions = load_regions().set_index("kode_wilayah")
+    results = load_iid_results()
+    jobs = []
+    for kode, year in sorted(pemda_with_results())[:limit]:
+        row = results[(results["kode_wilayah"] == kode) & (results["year"] == year)].iloc[0]
+        params = {"kode_wilayah": kode, "year": year, **base}
+        jobs.append(Job(notebook, params, title=f"{regions.loc[kode, 'nama']} ({year})",
+                        meta={"kind": "pemda", "kode_wilayah": kode, "province": regions.loc[kode, "province"],
+                              "level": regions.loc[kode, "level"], "year": year,
+                              "predicate": row["predicate"] if isinstance(row["predicate"], str) else "",
+                              "lang": params.get("lang", "id")}))
+    return jobs
+
+
+def default_run_list(langs=("id",), limit: int | None = None) -> list[Job]:
+    """The default report set.
+
+    The overview (in the first language), every other analysis notebook
+    present in ``notebooks/`` with its defaults, and one pemda report per pemda
+    with published results (latest year) in each language of ``langs``.
+
+    Parameters
+    ----------
+    langs : sequence of {"id", "en"}, default=("id",)
+    limit : int, optional
+        Keep only the first ``limit`` pemda (per language).
+    """
+    from ..text import t
+
+    nbdir = config.NOTEBOOKS_DIR
+    lang0 = langs[0]
+    jobs = [Job(nbdir / "01_overview.ipynb", {"lang": lang0}, title=t("nb_01_overview", lang0),
+                meta={"kind": "overview", "lang": lang0})]
+    for extra in sorted(nbdir.glob("0[3-9]_*.ipynb")):
+        jobs.append(Job(extra, {"lang": lang0}, title=t(f"nb_{extra.stem}", lang0),
+                        meta={"kind": "analysis", "lang": lang0}))
+    for lang in langs:
+        jobs += _pemda_jobs(nbdir / "02_pemda_report.ipynb", {"lang": lang}, limit)
+    return jobs
+
+
+def load_run_list(path) -> list[Job]:
+    """Read and validate a YAML run list (see module docstring).
+
+    Raises
+    ------
+    RunListError
+        On malformed YAML, unknown keys, a missing notebook or an undeclared parameter.
+    """
+    from .parameters import NotebookParameterError, check_parameters
+
+    path = Path(path)
+    try:
+        spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except UnicodeDecodeError as exc:
+        raise RunListError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except yaml.YAMLError as exc:
+        raise RunListError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(spec, dict):
+        raise RunListError(f"{path}: expected a mapping with keys 'defaults' (optional) and 'runs'")
+    unknown_top = set(spec) - {"defaults", "runs"}
+    if unknown_top:
+        raise RunListError(f"{path}: unknown top-level key(s) {sorted(unknown_top)}; expected 'defaults', 'runs'")
+    if not isinstance(spec.get("runs"), list):
+        raise RunListError(f"{path}: 'runs' must be a list of runs")
+    defaults = spec.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        raise RunListError(f"{path}: 'defaults' must be a mapping of parameter names to values")
+    jobs: list[Job] = []
+    for i, run in enumerate(spec["runs"], start=1):
+        where = f"{path}: run {i}"
+        if not isinstance(run, dict) or "notebook" not in run:
+            raise RunListError(f"{where}: each run needs a 'notebook'")
+        unknown = set(run) - _RUN_KEYS
+        if unknown:
+            raise RunListError(f"{where}: unknown key(s) {sorted(unknown)}; expected {sorted(_RUN_KEYS)}")
+        if not isinstance(run["notebook"], str):
+            raise RunListError(f"{where}: 'notebook' must be a file name, got {run['notebook']!r}")
+        if not isinstance(run.get("parameters") or {}, dict):
+            raise RunListError(f"{where}: 'parameters' must be a mapping, got {run['parameters']!r}")
+        nb = Path(run["notebook"])
+        nb = nb if nb.is_absolute() or nb.exists() else config.NOTEBOOKS_DIR / nb
+        if not nb.exists():
+            raise RunListError(f"{where}: notebook {run['notebook']!r} not found")
+        params = {**defaults, **(run.get("parameters") or {})}
+        if run.get("for_each_pemda"):
+            expanded = _pemda_jobs(nb, params)
+        else:
+            expanded = [Job(nb, params, title=run.get("title") or nb.stem, meta={"kind": "analysis"})]
+        try:
+            for job in expanded or [Job(nb, params)]:
+                check_parameters(nb, job.parameters)
+        except NotebookParameterError as exc:
+            raise RunListError(f"{where}: {exc}") from None
+        jobs += expanded
+    return jobs
+
+
+def index_entries(results: list[JobResult]) -> list[dict]:
+    """Entries for :func:`iid_research.report.write_index` from batch results."""
+    entries = []
+    for r in results:
+        if r.status == "duplicate":
+            continue
+        meta = r.job.meta
+        entries.append({"html": r.html if r.status != "failed" else None,
+                        "title": (r.job.title or r.stem) + (f" [{meta.get('lang')}]" if meta.get("lang") else ""),
+                        "kind": meta.get("kind", ""), "province": meta.get("province", ""),
+                        "level": meta.get("level", ""), "predicate": meta.get("predicate", ""),
+                        "year": meta.get("year", ""), "lang": meta.get("lang", ""),
+                        "status": "failed" if r.status == "failed" else "ok"})
+    return entries

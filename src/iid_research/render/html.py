@@ -1,0 +1,144 @@
+"""Code-free HTML reports from executed notebooks, and the index page of a report set.
+
+Pages are rendered with jinja2 templates (``render/templates``, autoescaped);
+notebook reports go through nbconvert with inputs and prompts excluded.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import os
+import re
+from pathlib import Path
+
+from .. import config
+from .._io import write_text_atomic
+from ..text import t
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
+
+@functools.lru_cache(maxsize=1)
+def _jinja():
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+                              autoescape=jinja2.select_autoescape(["html", "j2"]), trim_blocks=True,
+                              lstrip_blocks=True)
+
+
+_HTML_HEAD_EXTRA = """
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+  body { max-width: 980px; margin: 0 auto; padding: 0 12px; font-size: 16px; }
+  .jp-RenderedHTMLCommon table, table.iid { font-size: 13px; border-collapse: collapse; }
+  .iid-table-wrap { overflow-x: auto; max-width: 100%; }
+  .iid-banner { padding: 8px 12px; border-radius: 6px; font-weight: 600; margin: 8px 0; }
+  .iid-real { background: #e5f5e0; border: 1px solid #74c476; }
+  .iid-simulated { background: #fee0d2; border: 2px solid #de2d26; }
+  img { max-width: 100%; height: auto; }
+</style>
+"""
+
+
+_EXPORTER = None
+
+
+def _report_title(nb) -> tuple[str, str]:
+    """The report's first level-1 heading (as shown to the reader) and its language parameter."""
+    lang = (nb.metadata.get("papermill", {}).get("parameters", {}) or {}).get("lang", "id")
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            text = out.get("data", {}).get("text/markdown", "")
+            if isinstance(text, list):
+                text = "".join(text)
+            if text.startswith("# "):
+                return text[2:].splitlines()[0].strip(), lang
+        if cell.cell_type == "markdown" and cell.source.startswith("# ") and \
+                "remove-cell" not in cell.get("metadata", {}).get("tags", []):
+            return cell.source[2:].splitlines()[0].strip(), lang
+    return "IID", lang
+
+
+def _html_exporter():
+    global _EXPORTER
+    if _EXPORTER is None:  # building the exporter loads templates: do it once per process
+        from nbconvert import HTMLExporter
+
+        _EXPORTER = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                                 exclude_output_prompt=True)
+    return _EXPORTER
+
+
+def render_html(executed_ipynb, output_html) -> Path:
+    """Export an executed notebook to self-contained HTML without code (written atomically).
+
+    Inputs, input prompts and output prompts are excluded
+    (``nbconvert --no-input``); stderr streams (library warnings) are dropped,
+    error outputs are kept; figures are embedded as base64 images.
+    """
+    import nbformat
+
+    nb = nbformat.read(executed_ipynb, as_version=4)
+    nb.cells = [c for c in nb.cells if "remove-cell" not in c.get("metadata", {}).get("tags", [])]
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs
+                            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    title, lang = _report_title(nb)
+    body, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
+    body = body.replace("<head>", "<head>" + _HTML_HEAD_EXTRA, 1)
+    body = re.sub(r'<html lang="[^"]*"', f'<html lang="{lang}"', body, count=1)
+    return write_text_atomic(output_html, body)
+
+
+
+
+INDEX_LABEL_KEYS = ("index_title", "index_count", "index_search", "index_all_provinces", "index_all_levels",
+                    "index_all_predicates", "index_report", "index_kind", "province", "level", "year", "predicate",
+                    "status")
+
+
+def write_index(entries: list[dict], output_dir=None, lang: str = "id") -> Path:
+    """Write ``index.html`` linking every report (jinja2 template ``index.html.j2``, autoescaped).
+
+    Parameters
+    ----------
+    entries : list of dict with keys html (path), title, kind, and optional
+        kode_wilayah, province, level, predicate, year, lang, status, group
+        ``group`` names the section a report is listed under (e.g. ``"demo"``
+        for the labelled demo set, listed apart); entries without one come first.
+    output_dir : path-like, optional
+        Default ``config.REPORTS_DIR``.
+    lang : {"id", "en"}, default "id"
+        Language of the page.
+
+    Returns
+    -------
+    Path
+        The page, written atomically.
+    """
+    out_dir = Path(output_dir) if output_dir is not None else config.REPORTS_DIR
+    groups: dict[str, list] = {}
+    for e in entries:
+        href = os.path.relpath(e["html"], out_dir) if e.get("html") else ""
+
+        def label(key, _e=e):
+            value = _e.get(key) or ""
+            return t(str(value), lang) if value else ""
+
+        groups.setdefault(e.get("group") or "", []).append({
+            "href": href, "title": e["title"], "kind": e.get("kind") or "", "kind_label": label("kind"),
+            "province": e.get("province") or "", "level": e.get("level") or "", "level_label": label("level"),
+            "year": e.get("year") or "", "predicate": e.get("predicate") or "", "predicate_label": label("predicate"),
+            "status_label": label("status") or t("ok", lang), "lang": e.get("lang") or ""})
+    sections = [{"heading": t(f"index_group_{g}", lang) if g else "", "note": t(f"index_group_{g}_note", lang)
+                 if g else "", "rows": rows} for g, rows in sorted(groups.items(), key=lambda kv: kv[0] != "")]
+    for s in sections:  # a group without a note text shows none
+        if s["note"].startswith("index_group_"):
+            s["note"] = ""
+    page = _jinja().get_template("index.html.j2").render(
+        lang=lang, labels={k: t(k, lang) for k in INDEX_LABEL_KEYS}, n=len(entries), groups=sections,
+        stamp=_dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+    return write_text_atomic(out_dir / "index.html", page)

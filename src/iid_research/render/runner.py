@@ -1,0 +1,301 @@
+"""Batch execution of many parameterised notebooks.
+
+:func:`run_batch` runs a list of :class:`Job` (notebook × parameters):
+
+* **in parallel** across worker processes (``n_jobs``, default the number of
+  cores), each reusing one warm kernel (:mod:`iid_research.engine`), or on a
+  Dask distributed cluster (``scheduler="tcp://..."`` or ``dask_local=N``);
+* with a **per-cell timeout** and a **retry** when a kernel fails to start or
+  dies (the ZMQ port race of parallel papermill runs, nteract/papermill#511);
+* with **failure isolation**: the other reports finish, the failed notebook
+  is kept (``<stem>.failed.ipynb``) with its error, and the result says so;
+* **incrementally**: a report is rebuilt only when its *build key* changed —
+  SHA-256 of the notebook file, its parameters, the checksums of every raw
+  input and rule file, and the package version.  The check runs in the
+  calling process without importing papermill, so a no-op rebuild is fast.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import dataclasses
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from .. import __version__, config
+from .._io import sha256_file, write_text_atomic
+
+KERNEL_START_ERRORS = ("Kernel didn't respond", "Address already in use", "ZMQError", "DeadKernelError",
+                       "Kernel died", "kernel died", "RuntimeError: Kernel", "TimeoutError: Kernel")
+
+
+@dataclasses.dataclass
+class Job:
+    """One report to build: a notebook and its parameters (``meta`` feeds the index page)."""
+
+    notebook: Path
+    parameters: dict
+    title: str = ""
+    meta: dict = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass
+class JobResult:
+    """Outcome of one job: ``status`` is "built", "up to date", "duplicate" (skipped) or "failed"."""
+
+    job: Job
+    status: str
+    stem: str = ""
+    html: Path | None = None
+    seconds: float = 0.0
+    attempts: int = 0
+    error: str = ""
+
+
+# --------------------------------------------------------------------------- build keys
+
+def inputs_fingerprint(raw_dir=None, rules_dir=None) -> str:
+    """SHA-256 over the checksums of every raw input and rule file (sorted by name)."""
+    raw = Path(raw_dir) if raw_dir is not None else config.RAW_DIR
+    rules = Path(rules_dir) if rules_dir is not None else config.RULES_DIR
+    digest = hashlib.sha256()
+    for folder in (raw, rules):
+        for file in sorted(p for p in folder.iterdir() if p.is_file()):
+            digest.update(f"{folder.name}/{file.name}:{sha256_file(file)}\n".encode())
+    return digest.hexdigest()
+
+
+def build_key(notebook, parameters: dict, fingerprint: str, notebook_sha: str | None = None) -> str:
+    """The key that decides whether a report must be rebuilt (see module docstring)."""
+    payload = json.dumps({"notebook": notebook_sha or sha256_file(notebook), "parameters": parameters,
+                          "inputs": fingerprint, "version": __version__}, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+class _DeclaredCache:
+    """Declared parameters per notebook, cached on disk by the notebook's checksum.
+
+    Reading declarations needs papermill, whose import alone takes over a
+    second; the cache keeps a no-op rebuild free of it.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            self.data = json.loads(path.read_text())
+        except (OSError, ValueError):
+            self.data = {}
+        self.dirty = False
+
+    def get(self, notebook: Path, sha: str) -> dict:
+        entry = self.data.get(sha)
+        if entry is None:
+            from .parameters import declared_parameters
+
+            entry = self.data[sha] = declared_parameters(notebook)
+            self.dirty = True
+        return entry
+
+    def save(self):
+        if self.dirty:
+            write_text_atomic(self.path, json.dumps(self.data))  # keeps declaration order
+
+
+@dataclasses.dataclass
+class _Task:
+    index: int
+    job: Job
+    params: dict
+    stem: str
+    key: str
+
+
+def plan_batch(jobs: list[Job], output_dir=None, *, force: bool = False):
+    """Split jobs into tasks to run and results already known (up to date or invalid).
+
+    Returns
+    -------
+    (tasks, done)
+        ``tasks``: list of _Task to execute; ``done``: dict index -> JobResult.
+    """
+    from .parameters import check_parameters, output_stem
+
+    out = Path(output_dir) if output_dir is not None else config.REPORTS_DIR
+    fingerprint = inputs_fingerprint()
+    cache = _DeclaredCache(out / "notebooks" / ".declared-parameters.json")
+    shas: dict[Path, str] = {}
+    tasks, done = [], {}
+    planned: dict[str, int] = {}
+    for i, job in enumerate(jobs):
+        start = time.perf_counter()
+        nb = Path(job.notebook)
+        try:
+            sha = shas.get(nb) or shas.setdefault(nb, sha256_file(nb))
+            params = check_parameters(nb, job.parameters, declared=cache.get(nb, sha))
+        except Exception as exc:  # a bad job must not stop the batch
+            done[i] = JobResult(job, "failed", error=f"{type(exc).__name__}: {exc}")
+            continue
+        stem = output_stem(nb, params)
+        if stem in planned:
+            done[i] = JobResult(job, "duplicate", stem, out / f"{stem}.html",
+                                error=f"same notebook and parameters as job {planned[stem] + 1}")
+            continue
+        planned[stem] = i
+        key = build_key(nb, params, fingerprint, sha)
+        html = out / f"{stem}.html"
+        stamp = out / "notebooks" / f"{stem}.stamp.json"
+        if not force and html.exists() and stamp.exists():
+            try:
+                if json.loads(stamp.read_text())["key"] == key:
+                    done[i] = JobResult(job, "up to date", stem, html, time.perf_counter() - start)
+                    continue
+            except (ValueError, KeyError, OSError):
+                pass
+        tasks.append(_Task(i, job, params, stem, key))
+    cache.save()
+    return tasks, done
+
+
+# --------------------------------------------------------------------------- execution
+
+def _execute(task: _Task, out_dir: str, timeout: int, retries: int, engine: str | None) -> JobResult:
+    from . import execute
+
+    start = time.perf_counter()
+    out = Path(out_dir)
+    attempt, error = 0, ""
+    while attempt <= retries:
+        attempt += 1
+        try:
+            execute.run_notebook(task.job.notebook, task.params, out, timeout=timeout, engine=engine)
+            write_text_atomic(out / "notebooks" / f"{task.stem}.stamp.json",
+                              json.dumps({"key": task.key, "parameters": task.params}, default=str))
+            return JobResult(task.job, "built", task.stem, out / f"{task.stem}.html",
+                             time.perf_counter() - start, attempt)
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {str(exc).strip()}"
+            if not any(s in error for s in KERNEL_START_ERRORS):
+                break
+            if engine == "iid-warm":
+                from .engine import shutdown_kernels
+
+                shutdown_kernels()  # start the next attempt on a fresh kernel
+            time.sleep(0.5 * attempt)
+    return JobResult(task.job, "failed", task.stem, None, time.perf_counter() - start, attempt, error[-3000:])
+
+
+def _worker_init():
+    import multiprocessing.util
+
+    from .engine import shutdown_kernels
+
+    multiprocessing.util.Finalize(None, shutdown_kernels, exitpriority=10)
+
+
+def run_batch(jobs: list[Job], output_dir=None, *, n_jobs: int | None = None, timeout: int = 600,
+              retries: int = 2, force: bool = False, progress: bool = True, engine: str | None = "iid-warm",
+              scheduler: str | None = None, dask_local: int | None = None) -> list[JobResult]:
+    """Run many notebooks; never stop at the first failure.
+
+    Parameters
+    ----------
+    jobs : list of Job
+    output_dir : path-like, optional
+        Default ``config.REPORTS_DIR``.
+    n_jobs : int, optional
+        Worker processes on this machine; default the number of cores.
+    timeout : int, default=600
+        Seconds allowed per cell.
+    retries : int, default=2
+        Extra attempts for a notebook whose kernel failed to start or died.
+    force : bool, default=False
+        Rebuild reports that are up to date.
+    progress : bool, default=True
+        Show a progress bar with counts and the estimated time left (tqdm).
+    engine : str or None, default="iid-warm"
+        papermill engine; None uses a new kernel per notebook.
+    scheduler : str, optional
+        Address of a Dask distributed scheduler ("tcp://host:8786") to send jobs to.
+    dask_local : int, optional
+        Start a Dask ``LocalCluster`` with this many worker processes and use it.
+
+    Returns
+    -------
+    list of JobResult, in the order of ``jobs``.
+    """
+    from tqdm.auto import tqdm
+
+    out = Path(output_dir) if output_dir is not None else config.REPORTS_DIR
+    (out / "notebooks").mkdir(parents=True, exist_ok=True)
+    tasks, done = plan_batch(jobs, out, force=force)
+    results: dict[int, JobResult] = dict(done)
+    bar = tqdm(total=len(jobs), initial=len(done), disable=not progress, unit="report", mininterval=2.0)
+
+    def record(i, res):
+        results[i] = res
+        bar.update()
+        bar.set_postfix(failed=sum(r.status == "failed" for r in results.values()))
+
+    args = (str(out), timeout, retries, engine)
+    if tasks and (scheduler or dask_local):
+        _run_dask(tasks, args, scheduler, dask_local, record)
+    elif tasks and (n_jobs or os.cpu_count() or 1) == 1:
+        try:
+            for task in tasks:
+                record(task.index, _execute(task, *args))
+        finally:
+            from .engine import shutdown_kernels
+
+            shutdown_kernels()
+    elif tasks:
+        workers = min(n_jobs or os.cpu_count() or 1, len(tasks))
+        with cf.ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
+            futures = {pool.submit(_execute, task, *args): task for task in tasks}
+            for fut in cf.as_completed(futures):
+                task = futures[fut]
+                try:
+                    record(task.index, fut.result())
+                except Exception as exc:  # the worker process itself died
+                    record(task.index, JobResult(task.job, "failed", task.stem, error=f"{type(exc).__name__}: {exc}"))
+    bar.close()
+    return [results[i] for i in range(len(jobs))]
+
+
+def _run_dask(tasks, args, scheduler, dask_local, record):
+    from distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(n_workers=dask_local, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    try:
+        futures = {client.submit(_execute, task, *args, pure=False): task for task in tasks}
+        for fut in as_completed(futures):
+            task = futures[fut]
+            try:
+                record(task.index, fut.result())
+            except Exception as exc:
+                record(task.index, JobResult(task.job, "failed", task.stem, error=f"{type(exc).__name__}: {exc}"))
+        if args[3] == "iid-warm":
+            from .engine import shutdown_kernels
+
+            client.run(shutdown_kernels)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def summary_table(results: list[JobResult]) -> pd.DataFrame:
+    """DataFrame with columns [report, status, seconds, attempts, error] for printing."""
+    return pd.DataFrame([{"report": r.stem or Path(r.job.notebook).stem, "status": r.status,
+                          "seconds": round(r.seconds, 1), "attempts": r.attempts,
+                          "error": r.error.splitlines()[-1][:160] if r.error else ""} for r in results])
