@@ -1,5 +1,12 @@
 # ---
 # jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
 #   kernelspec:
 #     display_name: Python (iid-research)
 #     language: python
@@ -15,6 +22,7 @@
 kode_wilayah: str = "33.16"  # Kemendagri code of the pemda, 33.16 is Kabupaten Blora
 year: int = 2023  # assessment year of the report
 lang: str = "id"  # report language: "id" (Bahasa Indonesia) or "en"
+workspace: str = ""  # folder of a workspace with the pemda's own files; empty: published facts only
 
 # %%
 import matplotlib.pyplot as plt
@@ -25,10 +33,12 @@ from iid_research.notebook import display as nb
 from iid_research.notebook import pemda
 
 nb.setup(lang)
+data = nb.dataset_for(workspace, kode_wilayah) if workspace else None
 summary = published.pemda_summary(kode_wilayah, year)
 nb.heading("pemda_title", lang, level=1, nama=summary["nama"])
 nb.banner("real", lang)
-pemda.pemda_summary_block(summary, lang, extra=pemda.summary_sentences(kode_wilayah, year, lang))
+extra = pemda.workspace_sentences(data, kode_wilayah, year, lang) if data is not None else []
+pemda.pemda_summary_block(summary, lang, extra=extra)
 
 # %%
 nb.heading("h_history", lang)
@@ -61,11 +71,19 @@ nb.heading("h_pemda_covariates", lang)
 nb.show_table(published.covariates_vs_peers(kode_wilayah, year), lang, digits=1)
 
 # %%
-nb.heading("h_simulated_insights", lang)
-nb.banner("simulated", lang)
-nb.text("simulated_insights_intro", lang)
-nb.show_table(pemda.score_drivers(kode_wilayah, year, lang=lang).drop(columns=["component"]), lang)
-nb.show_table(pemda.opd_standing(kode_wilayah, year, lang=lang), lang, digits=1)
+nb.heading("nb02_h_drivers", lang)
+if data is None:
+    nb.text("nb02_no_workspace", lang)
+elif not data.has_answers(kode_wilayah, year):
+    nb.text("nb02_not_in_workspace", lang, year=year)
+else:
+    nb.data_banner(data, lang)
+    if not data.has_answers(kode_wilayah, year - 1):
+        nb.text("nb02_one_year", lang, year=year, prev=year - 1)
+    nb.show_table(pemda.score_drivers(data, kode_wilayah, year - 1, year, lang=lang).drop(columns=["component"]),
+                  lang, simulated=data.is_simulated)
+    nb.show_table(pemda.opd_standing(data, kode_wilayah, year, lang=lang), lang, digits=1,
+                  simulated=data.is_simulated)
 
 # %%
 nb.heading("h_provenance", lang)
@@ -73,3 +91,5 @@ inputs, sources = published.provenance(kode_wilayah)
 nb.show_table(sources, lang)
 nb.text("provenance_intro", lang)
 nb.show_table(inputs, lang)
+if data is not None:
+    nb.show_sources(data, lang)

@@ -1,5 +1,12 @@
 # ---
 # jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
 #   kernelspec:
 #     display_name: Python (iid-research)
 #     language: python
@@ -17,6 +24,7 @@ year: int = 2025  # assessment year of the simulated SID answers (2021-2025)
 method: str = "kmeans"  # clustering method: "kmeans", "ward", "hdbscan" or "kmedoids"
 k: str = "auto"  # number of clusters ("3", "4", ...) or "auto" (highest silhouette over 2-8)
 lang: str = "id"  # language of text and labels: "id" (Bahasa Indonesia) or "en" (English)
+workspace: str = ""  # folder of a workspace with the pemda's own files; empty: the SIMULATED demo SID answers
 
 # %%
 import matplotlib.pyplot as plt
@@ -60,18 +68,25 @@ if real.is_fitted:
     figure.tight_layout()
 
 # %%
-nb.show_markdown(t("nb04_sim_heading", lang) + "\n\n" + t("nb04_sim_banner", lang))
-from iid_research.simulate import simulate_iid  # noqa: E402
-
-sim = simulate_iid(years=(year,))
-innovations = opd.select_pemda_year(sim.innovations, kode_wilayah, year)
+data = nb.dataset_for(workspace, kode_wilayah)
+simulated = data.is_simulated
+if workspace:
+    nb.show_markdown(t("nb04_ws_heading", lang, year=year))
+    nb.data_banner(data, lang)
+else:
+    nb.show_markdown(t("nb04_sim_heading", lang) + "\n\n" + t("nb04_sim_banner", lang))
+innovations = opd.select_pemda_year(data.innovations, kode_wilayah, year) if len(data.innovations) else \
+    data.innovations
+innovations = innovations.drop(columns=["source_file", "source_row"], errors="ignore")
+if workspace and innovations.empty:
+    nb.show_markdown(t("nb04_ws_missing", lang, year=year, where=oc.pemda_label(kode_wilayah, lang)))
 profiles = opd.build_opd_profiles(innovations)
 outcome, message = oc.fit_or_message(OPDClusterer(method, k=k_value, n_bootstrap=20, random_state=0), profiles,
                                      lang)
 model = outcome.model
 if model is not None:
-    oc.show_table(oc.summary_table(model, lang), lang, simulated=True)
-else:
+    oc.show_table(oc.summary_table(model, lang), lang, simulated=simulated)
+elif len(innovations) or not workspace:
     nb.show_markdown(message)
 
 # %%
@@ -80,27 +95,33 @@ if model is not None:
     figure, axes = plt.subplots(1, 2, figsize=(13, 4.5))
     fig.plot_k_selection(model, lang=lang, ax=axes[0])
     fig.plot_cluster_pca(model, lang=lang, ax=axes[1])
-    axes[1].set_title(axes[1].get_title() + " — " + t("simulated_stamp", lang))
+    if simulated:
+        axes[1].set_title(axes[1].get_title() + " — " + t("simulated_stamp", lang))
     figure.tight_layout()
 
 # %%
 if model is not None:
     ax = fig.plot_cluster_heatmap(model, lang=lang, ax=plt.figure(figsize=(11, 9)).gca())
-    ax.set_title(ax.get_title() + " — " + t("simulated_stamp", lang))
+    if simulated:
+        ax.set_title(ax.get_title() + " — " + t("simulated_stamp", lang))
     plt.show()
-    oc.plot_dendrogram_report(model, profiles, lang=lang)
+    oc.plot_dendrogram_report(model, profiles, lang=lang, simulated=simulated)
     plt.show()
 
 # %%
 if model is not None and kode_wilayah != "all":
     nb.show_markdown(t("nb04_scorecards", lang))
-    cards = opd_scorecards(profiles, model, innovations, spd_scores=oc.spd_score_lookup(sim.scores), top_n=2)
-    oc.show_table(oc.scorecard_table(cards, lang, "profile"), lang, digits=1, simulated=True)
-    oc.show_table(oc.scorecard_table(cards, lang, "upgrades"), lang, digits=3, simulated=True)
+    spd_scores = oc.spd_score_lookup(data.own_scores())
+    cards = opd_scorecards(profiles, model, innovations, spd_scores=spd_scores, top_n=2)
+    oc.show_table(oc.scorecard_table(cards, lang, "profile"), lang, digits=1, simulated=simulated)
+    oc.show_table(oc.scorecard_table(cards, lang, "upgrades"), lang, digits=3, simulated=simulated)
 
 # %%
 if len(innovations) and kode_wilayah != "all":
     nb.show_markdown(t("nb04_upgrades", lang))
     gains = sid_upgrade_gains(innovations, kode_wilayah=kode_wilayah, year=year,
-                              spd_score=oc.spd_score_lookup(sim.scores).get((kode_wilayah, year), 0.0))
-    oc.show_table(oc.upgrade_table(upgrade_menu(gains), lang), lang, digits=3, simulated=True)
+                              spd_score=oc.spd_score_lookup(data.own_scores()).get((kode_wilayah, year), 0.0))
+    oc.show_table(oc.upgrade_table(upgrade_menu(gains), lang), lang, digits=3, simulated=simulated)
+
+# %%
+nb.show_sources(data, lang)

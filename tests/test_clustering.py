@@ -306,7 +306,8 @@ def test_notebook_has_one_parameters_cell_and_no_outputs():
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
     params = pm.inspect_notebook(str(path))
     assert {k: v["default"] for k, v in params.items()} == {
-        "kode_wilayah": '"33.16"', "year": "2025", "method": '"kmeans"', "k": '"auto"', "lang": '"id"'}
+        "kode_wilayah": '"33.16"', "year": "2025", "method": '"kmeans"', "k": '"auto"', "lang": '"id"',
+        "workspace": '""'}
 
 
 def test_notebook_helpers():

@@ -447,3 +447,39 @@ def test_prose_numbers_use_the_report_language():
            level="kabupaten")
     assert "54,09" in md and "72,75" in md and "72.75" not in md
     assert "0,65" in t("nb03_t_gb", "id", r2=0.65) and "0.65" in t("nb03_t_gb", "en", r2=0.65)
+
+
+# --------------------------------------------------------------------------- audit defects (issue 9)
+
+def test_planner_adds_an_innovation_in_a_missing_urusan_pelayanan_dasar():
+    """Audit defect 2: under the 2026 rules the planner never considered a new innovation in a missing urusan."""
+    from iid_research.scoring import URUSAN_PELAYANAN_DASAR as Y
+
+    spd = pd.DataFrame([("T", 2026, 1, "", 2)], columns=["kode_wilayah", "year", "indicator_no", "sub", "level"])
+    inn = pd.DataFrame([{"kode_wilayah": "T", "year": 2026, "urusan": Y[j % 4], **{c: 2 for c in SID_COLUMNS}}
+                        for j in range(20)])  # 20 innovations in 4 of the 6 urusan: count score 0
+    scores = pd.DataFrame({"kode_wilayah": ["T", "A", "B"], "year": 2026, "level": "kota",
+                           "iid_score": [30.4, 31.4, 33.4]})
+    plan = path_to_target(spd, inn, scores, "T", 2026, 1, cost_new_innovation=3.0)
+    assert plan.current_rank == 3 and plan.planned_rank == 1
+    assert plan.total_cost == 3.0
+    assert plan.steps["lever"].tolist() == ["new_innovations"] and plan.steps["steps"].tolist() == [1]
+    assert plan.steps["urusan"].iloc[0] == Y[4]  # the first missing urusan pelayanan dasar
+    # by hand: 21 innovations of 2 × 37 points, 5 of 6 urusan -> 74 + 0.38 × 21 = 81.98 SID, + 2 SPD = 83.98
+    by_hand = score_pemda({"1": 2}, [dict.fromkeys(range(16, 36), 2)] * 21, FW26, n_urusan_yandas=5)["iid_score"]
+    assert by_hand == pytest.approx(83.98 / 250 * 100) and plan.planned_score == pytest.approx(by_hand)
+
+
+def test_planner_ranks_with_the_official_half_up_rounding():
+    """Audit: the drivers ranked with np.round (60.005 -> 60.0); the official ranking rounds 60.005 up to 60.01."""
+    spd = FW.spd[["indicator_no", "sub"]].assign(kode_wilayah="T", year=2023, level=3)  # SPD 63 points
+    full = dict.fromkeys(SID_COLUMNS, 3)
+    i83 = {**full, "sid_35": 0, "sid_31": 0, "sid_33": 1, "sid_20": 2}
+    i84 = {**full, "sid_35": 0, "sid_31": 0, "sid_33": 1}
+    inn = pd.DataFrame([{"kode_wilayah": "T", "year": 2023, "urusan": "Kesehatan", **d} for d in [i83] * 8 + [i84] * 2])
+    scores = pd.DataFrame({"kode_wilayah": ["T", "A"], "year": 2023, "level": "kota", "iid_score": [60.0, 60.005]})
+    official = int(rank_within_cluster(scores).iloc[0])
+    assert official == 2
+    plan = path_to_target(spd, inn, scores, "T", 2023, 1)
+    assert plan.current_score == pytest.approx(60.0)  # 63 + (8 × 83 + 2 × 84) / 10 + 3.8 = 150 points
+    assert plan.current_rank == official and plan.planned_rank == 1 and plan.n_steps >= 1

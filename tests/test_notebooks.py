@@ -39,8 +39,8 @@ def test_pemda_report_runs_on_real_data(tmp_path):
     assert out["html"].name == "02_pemda_report_33.16_2023_id.html"
     text = _assert_clean_html(out["html"])
     assert "Kabupaten Blora" in text and "Peringkat 12" in text and "DATA NYATA" in text
-    # the driver and OPD sections are built on simulated data and say so
-    assert "DATA SIMULASI" in text and "[SIMULASI] Tiga komponen" in text and "[SIMULASI] OPD penyumbang poin SID terbesar" in text
+    # a real pemda's report without workspace data tells no fiction: no simulated section at all
+    assert "SIMULASI" not in text and "SIMULATED" not in text and "iid-research workspace init" in text
     nb = json.loads(out["ipynb"].read_text())
     assert nb["metadata"]["papermill"]["parameters"]["kode_wilayah"] == "33.16"
 

@@ -84,8 +84,11 @@ def test_index_links_every_entry_and_escapes(tmp_path):
 def test_default_run_list_covers_every_pemda_with_results():
     jobs = batch.default_run_list()
     from iid_research.analysis.published import pemda_with_results
-    pemda = [j for j in jobs if j.meta.get("kind") == "pemda"]
+    pemda = [j for j in jobs if j.meta.get("kind") == "pemda" and not j.meta.get("group")]
     assert len(pemda) == len(pemda_with_results())
+    demo = [j for j in jobs if j.meta.get("group") == "demo"]
+    assert demo and all("workspace" not in j.parameters or "demo_workspace" in j.parameters["workspace"]
+                        for j in demo)  # the demo is apart from the real pemda reports
     blora = [j for j in pemda if j.parameters["kode_wilayah"] == "33.16"][0]
     assert blora.parameters == {"kode_wilayah": "33.16", "year": 2023, "lang": "id"}
     assert jobs[0].notebook.name == "01_overview.ipynb"

@@ -138,16 +138,24 @@ def _run_and_report(jobs, output_dir, n_jobs, force, timeout, retries, cold, sch
 @click.option("--lang", type=click.Choice(["id", "en"]), multiple=True, default=("id",), show_default=True,
               help="Language(s) of the pemda reports (repeatable).")
 @click.option("--limit", type=int, default=None, help="Only the first N pemda reports (for a quick look).")
+@click.option("--workspace", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Render the reports of this workspace's pemda (02, 03, 04) instead of the default set.")
 @_batch_options
-def reports(lang, limit, **options):
+def reports(lang, limit, workspace, **options):
     """Render the default report set and reports/index.html.
 
-    The overview, the analysis notebooks, and one pemda report per pemda with
-    published results (latest year), in each language asked for.
+    The overview, one pemda report per pemda with published results (latest
+    year) in each language asked for, and the DEMO reports on SIMULATED data
+    (listed apart).  With --workspace: the reports of that workspace's pemda.
     """
-    from .render.batch import default_run_list
+    from .render.batch import default_run_list, workspace_run_list
+    from .workspace import WorkspaceError
 
-    _run_and_report(default_run_list(langs=lang, limit=limit), **options)
+    try:
+        jobs = workspace_run_list(workspace, langs=lang) if workspace else default_run_list(langs=lang, limit=limit)
+    except WorkspaceError as exc:
+        raise click.ClickException(str(exc)) from None
+    _run_and_report(jobs, **options)
 
 
 @main.command()
@@ -214,7 +222,7 @@ def simulate(seed, output_dir):
 # (the reason and every rejected row are printed to stderr; nothing is written), 2 on a usage error.
 
 @main.command("import")
-@click.argument("kind", type=click.Choice(KINDS, case_sensitive=False))
+@click.argument("kind", type=click.Choice([*KINDS, "opd"], case_sensitive=False))
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--year", type=int, required=True, help="Assessment year of the data (must have framework rules).")
 @click.option("--strict", is_flag=True, help="Refuse the file if any row is bad.")
@@ -229,13 +237,19 @@ def simulate(seed, output_dir):
 @click.option("--errors-csv", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the full list of rejected rows [file, row, column, reason, cell] to this CSV.")
 @click.option("--show", type=int, default=50, show_default=True, help="How many rejected rows to print.")
-def import_command(kind, file, year, strict, out_dir, max_bad_share, pemda, sheet, dry_run, errors_csv, show):
-    r"""Import a spreadsheet: KIND is annex, innovations or spd; FILE is XLSX or CSV.
+@click.option("--workspace", "workspace", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Store the table in this workspace (with the file's name and SHA-256) instead of --out.")
+@click.option("--replace", is_flag=True, help="With --workspace: replace an earlier import of the same kind, "
+                                              "pemda and year.")
+def import_command(kind, file, year, strict, out_dir, max_bad_share, pemda, sheet, dry_run, errors_csv, show,
+                   workspace, replace):
+    r"""Import a spreadsheet: KIND is annex, innovations, spd or opd; FILE is XLSX or CSV.
 
     \b
     annex        ranking annex of the Kepmendagri IID decree (converted from PDF)
     innovations  innovation list, one row per innovation, SID answers 16-35
     spd          SPD answers (indicators 1-15), long or wide
+    opd          the pemda's OPD list (with --workspace only)
 
     Prints rows read, matched and rejected.  Every rejected row is named with
     its file, row number, column and reason.
@@ -243,13 +257,24 @@ def import_command(kind, file, year, strict, out_dir, max_bad_share, pemda, shee
     from ._io import write_csv_atomic
     from .importers import DataImportError, import_file
 
+    kind = kind.lower()
+    if workspace is not None:
+        if out_dir is not None or dry_run:
+            raise click.UsageError("--workspace stores the table in the workspace; leave out --out and --dry-run")
+        _import_into_workspace(kind, file, year, workspace, replace, strict=strict, max_bad_share=max_bad_share,
+                               pemda=pemda, sheet=sheet, errors_csv=errors_csv, show=show)
+        return
+    if kind == "opd":
+        raise click.UsageError("an OPD list is stored in a workspace: give --workspace DIR")
+    if replace:
+        raise click.UsageError("--replace goes with --workspace")
     kwargs = dict(out_dir=out_dir, strict=strict, max_bad_share=max_bad_share, write=not dry_run, sheet=sheet)
-    if kind.lower() != "annex":
+    if kind != "annex":
         kwargs["pemda"] = pemda
     elif pemda is not None:
         raise click.UsageError("--pemda applies to innovations and spd files only")
     try:
-        report = import_file(kind.lower(), file, year, **kwargs)
+        report = import_file(kind, file, year, **kwargs)
         failed = False
     except DataImportError as exc:
         report = exc.report
@@ -259,6 +284,111 @@ def import_command(kind, file, year, strict, out_dir, max_bad_share, pemda, shee
     click.echo(report.summary(limit=show), err=failed)
     if failed:
         raise SystemExit(1)
+
+
+def _import_into_workspace(kind, file, year, workspace, replace, *, strict, max_bad_share, pemda, sheet, errors_csv,
+                           show):
+    from ._io import write_csv_atomic
+    from .importers import DataImportError
+    from .workspace import Workspace, WorkspaceError
+
+    kwargs = {"strict": strict, "max_bad_share": max_bad_share, "sheet": sheet}
+    if kind in ("innovations", "spd", "opd"):
+        kwargs["pemda"] = pemda
+    elif pemda is not None:
+        raise click.UsageError("--pemda applies to innovations, spd and opd files only")
+    try:
+        ws = Workspace(workspace)
+        parts = ws.import_file(kind, file, year, replace=replace, **kwargs)
+    except WorkspaceError as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(1) from None
+    except DataImportError as exc:
+        if errors_csv is not None and len(exc.report.rejected):
+            write_csv_atomic(exc.report.rejected, errors_csv)
+        click.echo(exc.report.summary(limit=show) if kind != "opd" else f"error: {exc}", err=True)
+        raise SystemExit(1) from None
+    report = getattr(ws, "last_report", None)
+    if report is not None and kind != "opd":
+        click.echo(report.summary(limit=show))
+    for p in parts:
+        verb = "replaced" if p.replaced else "stored"
+        click.echo(f"{verb} {p.kind} {p.year} {p.kode_wilayah}: {p.rows} rows from {p.source_file} "
+                   f"(sha256 {p.source_sha256[:12]}) -> {p.table}")
+
+
+# --------------------------------------------------------------------------- workspace
+
+@main.group("workspace")
+def workspace_group():
+    """Create a workspace for a pemda's own files, and see what it holds."""
+
+
+@workspace_group.command("init")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", default="", help="Shown in the README title (e.g. the pemda's name).")
+def workspace_init(directory, name):
+    """Create DIRECTORY as a workspace: README (Bahasa Indonesia), XLSX/CSV templates, manifest."""
+    from .workspace import WorkspaceError, init_workspace
+
+    try:
+        ws = init_workspace(directory, name=name)
+    except WorkspaceError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"workspace ready: {ws.path} (read {ws.path / 'BACA_SAYA.md'}; templates in {ws.path / 'templat'})")
+
+
+@workspace_group.command("status")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
+def workspace_status(directory, lang):
+    """List, per year: pemda, innovations, SPD rows, annex rows, source files, and what each analysis can do."""
+    from .text import t
+    from .workspace import Workspace, WorkspaceError
+
+    try:
+        ws = Workspace(directory)
+    except WorkspaceError as exc:
+        raise click.ClickException(str(exc)) from None
+    table = ws.status()
+    if table.empty:
+        click.echo(t("ws_empty", lang, path=ws.path))
+        return
+    from .data import load_regions
+
+    names = load_regions().set_index("kode_wilayah")["nama"]
+    for year, rows in table.groupby("year"):
+        click.echo(f"== {year}")
+        for r in rows.itertuples(index=False):
+            click.echo(t("ws_status_line", lang, nama=names.get(r.kode_wilayah, r.kode_wilayah),
+                         kode=r.kode_wilayah, innovations=r.innovations, spd=r.spd_rows, annex=r.annex_rows))
+            for f in r.files:
+                click.echo(f"   - {f}")
+            parts = []
+            for analysis, ok, missing in r.can:
+                what = t(f"ws_cap_{analysis}", lang, year=year, prev=year - 1)
+                parts.append(f"{what}: " + (t("ws_yes", lang) if ok else
+                                            t(f"ws_needs_{missing}", lang, year=year, prev=year - 1)))
+            click.echo("   " + "; ".join(parts))
+
+
+@workspace_group.command("demo")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--pemda", "kode_wilayah", default="33.16", show_default=True, help="The pemda of the demo.")
+@click.option("--year", "years", type=int, multiple=True, default=None,
+              help="Years of the demo files (repeatable; default 2022 and 2023).")
+def workspace_demo(directory, kode_wilayah, years):
+    """Write a labelled DEMO workspace from SIMULATED data (files named SIMULASI_*), imported like real files."""
+    from .demo import DEMO_YEARS, build_demo_workspace
+    from .workspace import WorkspaceError
+
+    try:
+        ws, files = build_demo_workspace(directory, kode_wilayah=kode_wilayah, years=years or DEMO_YEARS)
+    except WorkspaceError as exc:
+        raise click.ClickException(str(exc)) from None
+    for f in files:
+        click.echo(f"imported {f.name}")
+    click.echo(f"demo workspace (SIMULATED data): {ws.path}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -122,6 +122,12 @@ class RankShapleyResult:
     players: list
 
 
+def field_scores(scores: pd.DataFrame, year: int) -> pd.Series:
+    """The IID of every pemda with a score in ``year`` (Series by kode_wilayah) from a scores table."""
+    part = scores[(scores["year"] == year) & scores["iid_score"].notna()]
+    return part.set_index("kode_wilayah")["iid_score"].astype(float)
+
+
 def _cluster_scores(scores: pd.Series, levels: pd.Series) -> dict:
     """For each cluster: the scores of all its members (the field a rank is taken in)."""
     return {lv: scores.loc[idx].to_numpy(float) for lv, idx in levels.groupby(levels).groups.items()}
@@ -130,7 +136,7 @@ def _cluster_scores(scores: pd.Series, levels: pd.Series) -> dict:
 def rank_shapley(components: pd.DataFrame, levels: pd.Series, year_from: int, year_to: int, *,
                  kode_wilayah=None, count_player: str | None = None,
                  framework_from: Framework | None = None, framework_to: Framework | None = None,
-                 scores_from: pd.Series | None = None) -> RankShapleyResult:
+                 scores_from: pd.Series | None = None, scores: pd.DataFrame | None = None) -> RankShapleyResult:
     """Exact Shapley attribution of rank changes over the 8 IID variables (256 coalitions).
 
     The game of pemda p: a coalition S of variables takes its year_to values,
@@ -158,6 +164,10 @@ def rank_shapley(components: pd.DataFrame, levels: pd.Series, year_from: int, ye
     scores_from : Series, optional
         Published/observed year_from scores by kode_wilayah for rank_from (default
         recomputed from the components, ranked among all pemda of year_from).
+    scores : DataFrame with columns [kode_wilayah, year, iid_score], optional
+        Every pemda's totals of both years (a dataset's ``scores``: the decree annex, or
+        published plus simulated totals).  When given, the field each rank is taken in comes
+        from it, so the other pemda need no components; default: scored from ``components``.
 
     Returns
     -------
@@ -165,10 +175,13 @@ def rank_shapley(components: pd.DataFrame, levels: pd.Series, year_from: int, ye
     """
     fa = framework_from or framework_for_year(year_from)
     fb = framework_to or framework_for_year(year_to)
-    comp_b_all = components.xs(year_to, level="year")
-    comp_a_all = components.xs(year_from, level="year")
-    iid_b_all = score_components(comp_b_all, fb)["iid_score"]
-    iid_a_all = score_components(comp_a_all, fa)["iid_score"] if scores_from is None else scores_from
+    if scores is not None:
+        iid_b_all, iid_a_all = (field_scores(scores, y) for y in (year_to, year_from))
+    else:
+        iid_b_all = score_components(components.xs(year_to, level="year"), fb)["iid_score"]
+        iid_a_all = score_components(components.xs(year_from, level="year"), fa)["iid_score"]
+    if scores_from is not None:
+        iid_a_all = scores_from
     lv_b = levels.reindex(iid_b_all.index)
     lv_a = levels.reindex(iid_a_all.index)
     field_b = _cluster_scores(iid_b_all, lv_b)
@@ -261,7 +274,8 @@ class IndicatorShapleyResult:
 def indicator_rank_shapley(components: pd.DataFrame, levels: pd.Series, kode_wilayah: str, year_from: int,
                            year_to: int, *, n_permutations: int = 400, random_state=None,
                            framework_from: Framework | None = None,
-                           framework_to: Framework | None = None) -> IndicatorShapleyResult:
+                           framework_to: Framework | None = None,
+                           scores: pd.DataFrame | None = None) -> IndicatorShapleyResult:
     """Shapley values of one pemda's rank change over 41 indicator levers, by permutation sampling.
 
     Levers: each SPD row, each SID indicator's mean points per innovation
@@ -273,7 +287,7 @@ def indicator_rank_shapley(components: pd.DataFrame, levels: pd.Series, kode_wil
 
     Parameters
     ----------
-    components, levels, year_from, year_to, framework_from, framework_to
+    components, levels, year_from, year_to, framework_from, framework_to, scores
         As :func:`rank_shapley`.
     kode_wilayah : str
     n_permutations : int, default 400
@@ -288,7 +302,7 @@ def indicator_rank_shapley(components: pd.DataFrame, levels: pd.Series, kode_wil
     fb = framework_to or framework_for_year(year_to)
     rng = np.random.default_rng(random_state)
     base = rank_shapley(components, levels, year_from, year_to, kode_wilayah=kode_wilayah,
-                        framework_from=fa, framework_to=fb)
+                        framework_from=fa, framework_to=fb, scores=scores)
     a, b = pair_years(components, year_from, year_to)
     a, b = a.loc[[kode_wilayah]], b.loc[[kode_wilayah]]
     pa_, pb_ = score_parts(a, fb), score_parts(b, fb)
@@ -309,8 +323,10 @@ def indicator_rank_shapley(components: pd.DataFrame, levels: pd.Series, kode_wil
     C = np.where(has_n, pb_["C"][0], pa_["C"][0])
     points = X[:, :, :n_spd].sum(-1) + phi * X[:, :, n_spd:n_spd + n_sid].sum(-1) + C
     iid = points_to_iid(points, fb)
-    comp_b_all = components.xs(year_to, level="year")
-    iid_b_all = score_components(comp_b_all, fb)["iid_score"]
+    if scores is not None:
+        iid_b_all = field_scores(scores, year_to)
+    else:
+        iid_b_all = score_components(components.xs(year_to, level="year"), fb)["iid_score"]
     lv = levels.loc[kode_wilayah]
     members = levels.reindex(iid_b_all.index) == lv
     field_b = iid_b_all[members].to_numpy(float)

@@ -169,3 +169,36 @@ def label_players(frame: pd.DataFrame, lang: str = "id", columns=("feature", "pl
         if col in out.columns:
             out[col] = [player_label(v, lang) for v in out[col]]
     return out
+
+
+# --------------------------------------------------------------------------- the dataset of a report
+
+def dataset_for(workspace: str = "", kode_wilayah: str | None = None):
+    """The dataset a notebook analyses: the workspace's files, or the SIMULATED demo when ``workspace`` is "".
+
+    Raises
+    ------
+    iid_research.workspace.WorkspaceError
+        If ``workspace`` is not a workspace folder.
+    """
+    from ..dataset import from_simulation, from_workspace
+
+    if not workspace:
+        return from_simulation()
+    return from_workspace(workspace, kode_wilayah=None if kode_wilayah in (None, "all") else kode_wilayah)
+
+
+def data_banner(dataset, lang: str = "id"):
+    """The provenance banner of a report on a dataset: SIMULATED (demo or simulation) or the pemda's files."""
+    if dataset.is_simulated:
+        banner("simulated", lang)
+    else:
+        banner("workspace", lang, files=", ".join(dataset.sources["source_file"].drop_duplicates()))
+
+
+def show_sources(dataset, lang: str = "id"):
+    """The files behind a workspace report: name and the first 12 hex digits of each SHA-256, as import prints them."""
+    if dataset.kind != "workspace" or dataset.sources.empty:
+        return
+    heading("h_sources", lang)
+    show_table(dataset.sources[["year", "kind", "kode_wilayah", "source_file", "sha256_12"]], lang)

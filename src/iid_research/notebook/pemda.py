@@ -1,77 +1,59 @@
-"""Driver and OPD sections of the pemda report, built on SIMULATED indicator data.
+"""What notebook 02 (pemda report) shows: the summary of published facts, and sections from the pemda's files.
 
-Indicator-level IID answers are not public, so what drove a pemda's score
-and which of its OPDs lead or lag can only be illustrated with the seeded
-simulator (:mod:`iid_research.simulate`), which reproduces every published
-score.  Every table here carries ``source="simulated"`` and the report shows
-it under a SIMULATED banner; none of it is a fact about the region.
+Without a workspace the report holds only real published facts.  With a
+workspace that holds the pemda's answers, :func:`score_drivers` and
+:func:`opd_standing` add what drove its score and which of its OPDs lead, from
+its own files (:class:`iid_research.dataset.Dataset`).
 """
 
 from __future__ import annotations
-
-import functools
 
 import pandas as pd
 
 from ..analysis.decomposition import decompose_score_change
 from ..frameworks import framework_for_year
-from ..simulate import DEFAULT_YEARS
 from ..text import component_label, fmt_number, t
 from .display import bullets
+from .opd_clusters import opd_labels
 
 
-@functools.lru_cache(maxsize=2)
-def _simulation(seed: int):
-    from ..simulate import simulate_iid
+def score_drivers(dataset, kode_wilayah: str, year_from: int, year_to: int, *, top_n: int = 3,
+                  lang: str = "id") -> pd.DataFrame:
+    """The components that moved the pemda's IID most between two years (exact decomposition).
 
-    return simulate_iid(seed=seed)
-
-
-@functools.lru_cache(maxsize=2)
-def _components(seed: int):
-    return _simulation(seed).components()
-
-
-def insight_years(year: int) -> tuple[int, int]:
-    """The simulated year pair shown for a report year: (year − 1, year), clipped to 2022-2025."""
-    year_to = min(max(int(year), DEFAULT_YEARS[1]), DEFAULT_YEARS[-1])
-    return year_to - 1, year_to
-
-
-def score_drivers(kode_wilayah: str, year: int, *, top_n: int = 3, lang: str = "id",
-                  seed: int = 20240101) -> pd.DataFrame:
-    """The components that moved the pemda's (simulated) IID most between year − 1 and year.
-
-    Uses the exact decomposition of :func:`iid_research.drivers.decompose_score_change`.
+    Parameters
+    ----------
+    dataset : Dataset
+        With the pemda's answers of both years.
+    kode_wilayah : str
+    year_from, year_to : int
+    top_n : int, default 3
+    lang : {"id", "en"}
 
     Returns
     -------
     DataFrame with columns [component, label, contribution_points, source]
-        ``top_n`` rows, largest absolute contribution first, in IID points (0-100 scale).
-        Empty when the pemda is not in the simulated cluster (e.g. a non-autonomous kota).
+        ``top_n`` rows, largest absolute contribution first, in IID points (0-100 scale),
+        from :func:`iid_research.analysis.decomposition.decompose_score_change`; empty when the
+        dataset lacks the pemda's answers of one of the years.
     """
-    year_from, year_to = insight_years(year)
-    dec = decompose_score_change(_components(seed), year_from, year_to)
-    if kode_wilayah not in dec.index:
-        return pd.DataFrame(columns=["component", "label", "contribution_points", "source"])
+    cols = ["component", "label", "contribution_points", "source"]
+    if not (dataset.has_answers(kode_wilayah, year_from) and dataset.has_answers(kode_wilayah, year_to)):
+        return pd.DataFrame(columns=cols)
+    comp = dataset.components()
+    comp = comp[comp.index.get_level_values("kode_wilayah") == kode_wilayah]
+    dec = decompose_score_change(comp, year_from, year_to)
     row = dec.loc[kode_wilayah].drop(["iid_from", "iid_to", "change", "residual"], errors="ignore")
     row = row[row.abs() > 1e-9]
     top = row.reindex(row.abs().sort_values(ascending=False).index).head(top_n)
     fw = framework_for_year(year_to)
+    source = "simulated" if dataset.is_simulated else "workspace"
     return pd.DataFrame({"component": top.index, "label": [component_label(c, lang, fw) for c in top.index],
-                         "contribution_points": top.to_numpy(dtype=float), "source": "simulated"})
+                         "contribution_points": top.to_numpy(dtype=float), "source": source})[cols]
 
 
-def score_change(kode_wilayah: str, year: int, *, seed: int = 20240101) -> tuple[int, int, float, float]:
-    """(year_from, year_to, simulated IID in year_from, simulated IID in year_to)."""
-    year_from, year_to = insight_years(year)
-    scores = _simulation(seed).scores.set_index(["kode_wilayah", "year"])["iid_score"]
-    return year_from, year_to, float(scores.get((kode_wilayah, year_from), float("nan"))), \
-        float(scores.get((kode_wilayah, year_to), float("nan")))
-
-
-def opd_standing(kode_wilayah: str, year: int, *, lang: str = "id", seed: int = 20240101) -> pd.DataFrame:
-    """The pemda's OPDs by (simulated) innovation count and mean maturity, best first.
+def opd_standing(dataset, kode_wilayah: str, year: int, *, lang: str = "id") -> pd.DataFrame:
+    """The pemda's OPDs by innovation count and mean maturity, best first, named as its file names them.
 
     Returns
     -------
@@ -81,33 +63,32 @@ def opd_standing(kode_wilayah: str, year: int, *, lang: str = "id", seed: int = 
     """
     from ..analysis.opd import build_opd_profiles
 
-    _, year_to = insight_years(year)
-    inn = _simulation(seed).innovations
-    inn = inn[(inn["kode_wilayah"] == kode_wilayah) & (inn["year"] == year_to)]
+    cols = ["opd", "innovation_count", "maturity_mean_score", "source"]
+    inn = dataset.innovations
+    inn = inn[(inn["kode_wilayah"] == kode_wilayah) & (inn["year"] == year)] if len(inn) else inn
     if inn.empty:
-        return pd.DataFrame(columns=["opd", "innovation_count", "maturity_mean_score", "source"])
-    prof = build_opd_profiles(inn)
-    label = "opd_label_id" if lang == "id" else "opd_label_en"
-    out = pd.DataFrame({"opd": prof[label].fillna(prof["opd_name"]), "innovation_count": prof["innovation_count"],
-                        "maturity_mean_score": prof["maturity_mean_score"].astype(float), "source": "simulated"})
+        return pd.DataFrame(columns=cols)
+    keep = [c for c in inn.columns if c not in ("source_file", "source_row")]
+    prof = build_opd_profiles(inn[keep])
+    out = pd.DataFrame({"opd": opd_labels(prof, lang), "innovation_count": prof["innovation_count"],
+                        "maturity_mean_score": prof["maturity_mean_score"].astype(float),
+                        "source": "simulated" if dataset.is_simulated else "workspace"})
     weight = out["innovation_count"] * out["maturity_mean_score"]
-    return out.loc[weight.sort_values(ascending=False).index].reset_index(drop=True)
+    return out.loc[weight.sort_values(ascending=False).index].reset_index(drop=True)[cols]
 
 
-def summary_sentences(kode_wilayah: str, year: int, lang: str = "id", seed: int = 20240101) -> list[str]:
-    """Plain-language lines on the three largest drivers and the leading and lagging OPDs (SIMULATED)."""
-    drivers = score_drivers(kode_wilayah, year, lang=lang, seed=seed)
-    opds = opd_standing(kode_wilayah, year, lang=lang, seed=seed)
+def workspace_sentences(dataset, kode_wilayah: str, year: int, lang: str = "id") -> list[str]:
+    """Plain-language lines from the pemda's own files: its largest score drivers and leading/lagging OPDs."""
     lines = []
+    drivers = score_drivers(dataset, kode_wilayah, year - 1, year, lang=lang)
     if len(drivers):
-        year_from, year_to, _, _ = score_change(kode_wilayah, year, seed=seed)
         parts = ", ".join(f"{r.label} ({fmt_number(r.contribution_points, lang, '+.2f')})"
                           for r in drivers.itertuples())
-        lines.append(t("insight_drivers", lang, year_from=year_from, year_to=year_to, parts=parts))
+        lines.append(t("nb02_drivers_line", lang, year_from=year - 1, year_to=year, parts=parts))
+    opds = opd_standing(dataset, kode_wilayah, year, lang=lang)
     if len(opds) >= 2:
-        lead = ", ".join(opds["opd"].head(2))
-        lag = ", ".join(opds["opd"].tail(2).iloc[::-1])
-        lines.append(t("insight_opds", lang, lead=lead, lag=lag))
+        lines.append(t("nb02_opds_line", lang, lead=", ".join(opds["opd"].head(2)),
+                       lag=", ".join(opds["opd"].tail(2).iloc[::-1])))
     return lines
 
 

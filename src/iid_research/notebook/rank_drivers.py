@@ -31,12 +31,14 @@ class RankDriversStudy:
         Tidy decomposition (:func:`~iid_research.analysis.decomposition.decomposition_long`) with a
         ``label`` column in the report language.
     score_from, score_to : float
-    rank_from, rank_to : int
-    variable_shapley : DataFrame [player, shapley_rank] incl. ``others`` and ``rules``
-    counterfactual : DataFrame, labelled in the report language
-    indicator_shapley : IndicatorShapleyResult (values with a ``label`` column)
-    plan : PathPlan
-    plan_table : DataFrame, labelled in the report language
+    rank_from, rank_to, rank_of : int or None
+        None when a year's ranks cannot be computed (no annex and no other basis).
+    rank_basis : dict of year -> str
+        Where the other pemda's totals come from (:data:`iid_research.dataset.RANK_BASES`).
+    variable_shapley, counterfactual : DataFrame or None
+    indicator_shapley : IndicatorShapleyResult or None
+    plan : PathPlan or None
+    plan_table : DataFrame or None
     is_simulated : bool
         Whether the answers behind the study are simulated.
     """
@@ -49,14 +51,48 @@ class RankDriversStudy:
     decomposition: pd.DataFrame
     score_from: float
     score_to: float
-    rank_from: int
-    rank_to: int
-    variable_shapley: pd.DataFrame
-    counterfactual: pd.DataFrame
-    indicator_shapley: IndicatorShapleyResult
-    plan: PathPlan
-    plan_table: pd.DataFrame
+    rank_from: int | None
+    rank_to: int | None
+    rank_of: int | None
+    rank_basis: dict
+    variable_shapley: pd.DataFrame | None
+    counterfactual: pd.DataFrame | None
+    indicator_shapley: IndicatorShapleyResult | None
+    plan: PathPlan | None
+    plan_table: pd.DataFrame | None
     is_simulated: bool
+
+    @property
+    def has_ranks(self) -> bool:
+        """Whether both years can be ranked (the rank sections can be shown)."""
+        return all(b != "none" for b in self.rank_basis.values())
+
+
+def pemda_name(kode_wilayah: str) -> str:
+    """The Kemendagri name of a pemda ("Kabupaten Blora"), or the code when unknown."""
+    from ..data import load_regions
+
+    return str(load_regions().set_index("kode_wilayah")["nama"].get(kode_wilayah, kode_wilayah))
+
+
+def summary_line(study: RankDriversStudy, lang: str = "id") -> str:
+    """The study's first line: scores of both years, with ranks when they can be computed."""
+    from ..text import level_plural
+
+    if study.has_ranks:
+        from ..data import load_regions
+
+        level = load_regions().set_index("kode_wilayah")["level"].get(study.kode_wilayah, "")
+        return t("nb03_summary", lang, score_from=study.score_from, rank_from=study.rank_from,
+                 score_to=study.score_to, rank_to=study.rank_to, rank_of=study.rank_of,
+                 level=level_plural(level, lang))
+    return t("nb03_summary_no_rank", lang, score_from=study.score_from, score_to=study.score_to,
+             year_from=study.year_from, year_to=study.year_to)
+
+
+def missing_answers(data, kode_wilayah: str, years) -> list[int]:
+    """The years among ``years`` for which ``data`` lacks the pemda's answers."""
+    return [int(y) for y in years if not data.has_answers(kode_wilayah, int(y))]
 
 
 def source_caveat(kode_wilayah: str, years, lang: str = "id") -> str:
@@ -172,12 +208,12 @@ def study_rank_drivers(data, kode_wilayah: str, year_from: int, year_to: int, ta
     Parameters
     ----------
     data : Dataset
-        Object with ``spd``, ``innovations``, ``scores``, ``components()`` and ``is_simulated``
-        (:class:`iid_research.dataset.Dataset`).
+        :class:`iid_research.dataset.Dataset` (a workspace or the simulator) with the pemda's
+        answers of both years.
     kode_wilayah : str
     year_from, year_to : int
     target_rank : int
-        Target for the path (in ``year_to``'s cluster, others held at their ``year_to`` scores).
+        Target for the path (in ``year_to``'s cluster, others held at their ``year_to`` totals).
     lang : {"id", "en"}
     n_permutations, random_state
         For the indicator-level Shapley values.
@@ -187,49 +223,74 @@ def study_rank_drivers(data, kode_wilayah: str, year_from: int, year_to: int, ta
     Returns
     -------
     RankDriversStudy
+        The rank parts are None when a year has no basis for ranks (no annex in the workspace and
+        no published-plus-simulated totals for it).
 
     Raises
     ------
     KeyError
-        If the pemda or a year is not in ``data``.
+        If the dataset lacks the pemda's answers of a year (check with :func:`missing_answers`).
     """
-    scores = data.scores
-    have = set(scores.loc[scores["kode_wilayah"] == kode_wilayah, "year"])
-    missing = [y for y in (year_from, year_to) if y not in have]
+    missing = missing_answers(data, kode_wilayah, (year_from, year_to))
     if missing:
-        raise KeyError(f"{kode_wilayah}: no data for year(s) {missing}; available {sorted(have)}")
+        raise KeyError(f"{kode_wilayah}: no answers for year(s) {missing}; available {data.years(kode_wilayah)}")
+    scores = data.scores
     comp = data.components()
-    levels = scores.drop_duplicates("kode_wilayah").set_index("kode_wilayah")["level"]
     fb = framework_for_year(year_to)
     dec = decompose_score_change(comp.loc[comp.index.get_level_values("kode_wilayah") == kode_wilayah],
                                  year_from, year_to)
     long = decomposition_long(dec, kode_wilayah, fb)
     long["label"] = [component_label(c, lang, fb) for c in long["component"]]
-    rs = rank_shapley(comp, levels, year_from, year_to, kode_wilayah=kode_wilayah)
-    row = rs.values.loc[kode_wilayah]
-    var_shap = pd.DataFrame({"player": ["others", "rules", *rs.players],
-                             "shapley_rank": [row["others"], row["rules"], *[row[p] for p in rs.players]]})
-    cf = counterfactual_table(rs.counterfactual.loc[rs.counterfactual["kode_wilayah"] == kode_wilayah], var_shap,
-                              change=int(row["rank_to"]) - int(row["rank_from"]), lang=lang)
-    ind = indicator_rank_shapley(comp, levels, kode_wilayah, year_from, year_to, n_permutations=n_permutations,
-                                 random_state=random_state)
-    ind.values["label"] = [component_label(p, lang, fb) for p in ind.values["player"]]
-    plan = path_to_target(data.spd, data.innovations, scores, kode_wilayah, year_to, target_rank, costs=costs,
-                          cost_new_innovation=cost_new_innovation)
+    basis = {y: data.rank_basis(y) for y in (year_from, year_to)}
+    own = scores[scores["kode_wilayah"] == kode_wilayah].set_index("year")
+    var_shap = cf = ind = plan = table = None
+    rank_from = rank_to = rank_of = None
+    if all(b != "none" for b in basis.values()):
+        levels = scores.drop_duplicates("kode_wilayah").set_index("kode_wilayah")["level"]
+        rs = rank_shapley(comp, levels, year_from, year_to, kode_wilayah=kode_wilayah, scores=scores)
+        row = rs.values.loc[kode_wilayah]
+        rank_from, rank_to = int(row["rank_from"]), int(row["rank_to"])
+        rank_of = int(own.loc[year_to, "rank_of"])
+        var_shap = pd.DataFrame({"player": ["others", "rules", *rs.players],
+                                 "shapley_rank": [row["others"], row["rules"], *[row[p] for p in rs.players]]})
+        cf = counterfactual_table(rs.counterfactual.loc[rs.counterfactual["kode_wilayah"] == kode_wilayah],
+                                  var_shap, change=rank_to - rank_from, lang=lang)
+        ind = indicator_rank_shapley(comp, levels, kode_wilayah, year_from, year_to, n_permutations=n_permutations,
+                                     random_state=random_state, scores=scores)
+        ind.values["label"] = [component_label(p, lang, fb) for p in ind.values["player"]]
+        plan = path_to_target(data.spd, data.innovations, scores, kode_wilayah, year_to, target_rank, costs=costs,
+                              cost_new_innovation=cost_new_innovation)
+        table = plan_table(plan, lang, fb)
     from ..data import load_regions
 
     names = load_regions().set_index("kode_wilayah")["nama"]
     return RankDriversStudy(kode_wilayah, str(names.get(kode_wilayah, kode_wilayah)), year_from, year_to,
                             target_rank, long, float(dec.loc[kode_wilayah, "iid_from"]),
-                            float(dec.loc[kode_wilayah, "iid_to"]), int(row["rank_from"]), int(row["rank_to"]),
-                            var_shap, cf, ind, plan, plan_table(plan, lang, fb), bool(data.is_simulated))
+                            float(dec.loc[kode_wilayah, "iid_to"]), rank_from, rank_to, rank_of, basis,
+                            var_shap, cf, ind, plan, table, bool(data.is_simulated))
 
 
-def rules_table(rules: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
-    """:func:`~iid_research.analysis.decomposition.rules_comparison` rows for a reader (labelled columns)."""
+def rank_basis_note(study: RankDriversStudy, lang: str = "id") -> str:
+    """One sentence per year whose ranks are not against the decree annex (published plus simulated, or none)."""
+    notes = []
+    for year, basis in study.rank_basis.items():
+        if basis == "published+simulated":
+            notes.append(t("nb03_basis_published_simulated", lang, year=year))
+        elif basis == "none":
+            notes.append(t("nb03_basis_none", lang, year=year))
+    return " ".join(notes)
+
+
+def rules_table(rules: pd.DataFrame, lang: str = "id", *, ranks: bool = True) -> pd.DataFrame:
+    """:func:`~iid_research.analysis.decomposition.rules_comparison` rows for a reader (labelled columns).
+
+    ``ranks=False`` leaves out the rank columns (ranks under other rules need every pemda's answers).
+    """
     import re
 
     out = rules.copy()
+    if not ranks:
+        out = out.drop(columns=[c for c in out.columns if str(c).startswith("rank_") and c != "rules_effect"])
     if "level" in out.columns:
         out["level"] = [t(str(v), lang) for v in out["level"]]
     for col in [c for c in out.columns if str(c).startswith("predicate_")]:

@@ -25,7 +25,7 @@ import yaml
 from .. import config
 from .runner import Job, JobResult
 
-_RUN_KEYS = {"notebook", "parameters", "for_each_pemda", "title"}
+_RUN_KEYS = {"notebook", "parameters", "for_each_pemda", "title", "kind", "group"}
 
 
 class RunListError(ValueError):
@@ -50,12 +50,32 @@ def _pemda_jobs(notebook: Path, base: dict, limit: int | None = None) -> list[Jo
     return jobs
 
 
-def default_run_list(langs=("id",), limit: int | None = None) -> list[Job]:
-    """The default report set.
+DEFAULT_RUN_LIST = "reports.yml"
+"""The default report set, a run list in ``notebooks/`` (notebooks join it there, not by a file-name glob)."""
 
-    The overview (in the first language), every other analysis notebook
-    present in ``notebooks/`` with its defaults, and one pemda report per pemda
-    with published results (latest year) in each language of ``langs``.
+
+def demo_workspace_dir() -> Path:
+    """Folder of the demo workspace the default report set uses (``data/processed/demo_workspace``)."""
+    return config.PROCESSED_DIR / "demo_workspace"
+
+
+def ensure_demo_workspace() -> Path:
+    """Build the demo workspace (SIMULATED files for Kabupaten Blora, imported) when it is missing."""
+    from ..demo import build_demo_workspace
+
+    folder = demo_workspace_dir()
+    if not (folder / "workspace.json").exists():
+        build_demo_workspace(folder)
+    return folder
+
+
+def default_run_list(langs=("id",), limit: int | None = None) -> list[Job]:
+    """The default report set, from the run list ``notebooks/reports.yml``.
+
+    The overview and the demo reports in the first language; one pemda report per
+    pemda with published results (latest year) in each language of ``langs``.
+    Runs marked ``group: demo`` use SIMULATED data (the national simulation, or the
+    demo workspace, built here when missing) and are listed apart in the index.
 
     Parameters
     ----------
@@ -65,15 +85,59 @@ def default_run_list(langs=("id",), limit: int | None = None) -> list[Job]:
     """
     from ..text import t
 
+    spec = yaml.safe_load((config.NOTEBOOKS_DIR / DEFAULT_RUN_LIST).read_text(encoding="utf-8"))
+    jobs = []
+    for run in spec["runs"]:
+        nb = config.NOTEBOOKS_DIR / run["notebook"]
+        params = dict(run.get("parameters") or {})
+        if params.get("workspace") == "DEMO":
+            params["workspace"] = str(ensure_demo_workspace())
+        meta = {"kind": run.get("kind", "analysis"), "group": run.get("group", "")}
+        for lang in (langs if run.get("all_langs") else langs[:1]):
+            p = {**params, "lang": lang}
+            if run.get("for_each_pemda"):
+                jobs += _pemda_jobs(nb, p, limit)
+                continue
+            title = t(run.get("title") or f"nb_{nb.stem}", lang)
+            jobs.append(Job(nb, p, title=title, meta={**meta, "lang": lang, "year": p.get("year", p.get("year_to",
+                                                                                                  ""))}))
+    return jobs
+
+
+def workspace_run_list(workspace, langs=("id",)) -> list[Job]:
+    """Reports on a workspace: for each pemda, 02 (latest year), 03 (latest two consecutive years), 04.
+
+    Raises
+    ------
+    iid_research.workspace.WorkspaceError
+        If the folder is not a workspace.
+    """
+    from ..data import load_regions
+    from ..text import t
+    from ..workspace import Workspace
+
+    ws = Workspace(workspace)
+    names = load_regions().set_index("kode_wilayah")["nama"]
     nbdir = config.NOTEBOOKS_DIR
-    lang0 = langs[0]
-    jobs = [Job(nbdir / "01_overview.ipynb", {"lang": lang0}, title=t("nb_01_overview", lang0),
-                meta={"kind": "overview", "lang": lang0})]
-    for extra in sorted(nbdir.glob("0[3-9]_*.ipynb")):
-        jobs.append(Job(extra, {"lang": lang0}, title=t(f"nb_{extra.stem}", lang0),
-                        meta={"kind": "analysis", "lang": lang0}))
-    for lang in langs:
-        jobs += _pemda_jobs(nbdir / "02_pemda_report.ipynb", {"lang": lang}, limit)
+    group = "demo" if ws.is_demo else "workspace"
+    jobs = []
+    for kode in ws.pemda():
+        years = ws.years(kode)
+        last = years[-1]
+        base = {"kode_wilayah": kode, "workspace": str(ws.path)}
+        for lang in langs:
+            meta = {"kind": "pemda", "group": group, "kode_wilayah": kode, "lang": lang, "year": last}
+            jobs.append(Job(nbdir / "02_pemda_report.ipynb", {**base, "year": last, "lang": lang},
+                            title=f"{names.get(kode, kode)} ({last})", meta=meta))
+            pairs = [y for y in years if y - 1 in years]
+            if pairs:
+                jobs.append(Job(nbdir / "03_rank_drivers.ipynb",
+                                {**base, "year_from": pairs[-1] - 1, "year_to": pairs[-1], "lang": lang},
+                                title=f"{t('nb_03_rank_drivers_ws', lang)}: {names.get(kode, kode)}",
+                                meta={**meta, "kind": "analysis", "year": pairs[-1]}))
+            jobs.append(Job(nbdir / "04_opd_clusters.ipynb", {**base, "year": last, "lang": lang},
+                            title=f"{t('nb_04_opd_clusters_ws', lang)}: {names.get(kode, kode)}",
+                            meta={**meta, "kind": "analysis"}))
     return jobs
 
 
@@ -124,7 +188,8 @@ def load_run_list(path) -> list[Job]:
         if run.get("for_each_pemda"):
             expanded = _pemda_jobs(nb, params)
         else:
-            expanded = [Job(nb, params, title=run.get("title") or nb.stem, meta={"kind": "analysis"})]
+            expanded = [Job(nb, params, title=run.get("title") or nb.stem,
+                            meta={"kind": run.get("kind", "analysis"), "group": run.get("group", "")})]
         try:
             for job in expanded or [Job(nb, params)]:
                 check_parameters(nb, job.parameters)
@@ -141,7 +206,7 @@ def index_entries(results: list[JobResult]) -> list[dict]:
         if r.status == "duplicate":
             continue
         meta = r.job.meta
-        entries.append({"html": r.html if r.status != "failed" else None,
+        entries.append({"html": r.html if r.status != "failed" else None, "group": meta.get("group", ""),
                         "title": (r.job.title or r.stem) + (f" [{meta.get('lang')}]" if meta.get("lang") else ""),
                         "kind": meta.get("kind", ""), "province": meta.get("province", ""),
                         "level": meta.get("level", ""), "predicate": meta.get("predicate", ""),

@@ -198,6 +198,13 @@ def _check_meaning(name: str, value, notebook: Path):
             match_region(value, level="provinsi")
         except (RegionMatchError, ValueError) as exc:
             raise NotebookParameterError(f"{where}: {exc}") from None
+    if name == "workspace" and value:
+        from ..workspace import Workspace, WorkspaceError
+
+        try:
+            return str(Workspace(value).path)  # absolute: the kernel runs in the notebook's folder
+        except WorkspaceError as exc:
+            raise NotebookParameterError(f"{where}: {exc}") from None
     if name == "target_rank" and value < 1:
         raise NotebookParameterError(f"{where}: a rank is 1 or more, got {value}")
     return value
@@ -221,8 +228,14 @@ def output_stem(notebook: str | os.PathLike, parameters: dict) -> str:
     """File stem of a report: notebook stem + parameter values in declaration order.
 
     ``02_pemda_report`` with ``{kode_wilayah: "33.16", year: 2023, lang: "id"}``
-    gives ``02_pemda_report_33.16_2023_id``.
+    gives ``02_pemda_report_33.16_2023_id``.  Empty values are left out, and a
+    ``workspace`` is named by its folder (``.../blora_ws`` -> ``ws-blora_ws``).
     """
-    return "_".join([Path(notebook).stem, *(_slug(v) for v in parameters.values())])
-
-
+    parts = []
+    for name, value in parameters.items():
+        if value == "":
+            continue
+        if name == "workspace":
+            value = "ws-" + Path(str(value)).name
+        parts.append(_slug(value))
+    return "_".join([Path(notebook).stem, *parts])

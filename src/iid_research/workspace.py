@@ -1,0 +1,539 @@
+"""A pemda's own files in one folder: templates to fill, imported tables with their provenance.
+
+A workspace is a folder an analyst (Bappeda/BRIDA) keeps for their pemda::
+
+    WORKSPACE/
+      BACA_SAYA.md                what to put where (Bahasa Indonesia)
+      templat/                    input templates: XLSX with drop-down lists of the guideline's parameter
+                                  texts, and CSV (innovations, SPD answers, decree annex, OPD list)
+      tabel/<year>/<kind>_<kode>.csv   tidy tables written by ``iid-research import ... --workspace``
+      workspace.json              the manifest: every import with the file's name and SHA-256
+
+``iid-research import KIND FILE --year Y --workspace DIR`` validates the file
+as :func:`iid_research.importers.import_file` does, splits it per pemda (an
+innovation list or SPD file may hold several pemda), and stores each part with
+the source file's name and SHA-256.  Importing the same kind for the same
+pemda and year again is refused unless ``replace=True``; two different files
+never overwrite each other.  The annex of a year is stored once (kode ``semua``).
+
+The OPD list (kind ``opd``) is a plain table of the pemda's OPDs (column
+"Nama OPD"), used to name the OPDs that have not innovated.
+
+Every table, the manifest and the README are written to a temporary path and
+renamed, so an interrupted import leaves the workspace as it was.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from ._io import atomic_path, sha256_file, write_csv_atomic, write_text_atomic
+from .contracts import BENTUK, INISIATOR, JENIS, TAHAPAN
+from .frameworks import framework_years, load_framework, load_urusan
+
+MANIFEST = "workspace.json"
+KINDS = ("innovations", "spd", "annex", "opd")
+"""What a workspace holds: innovation lists, SPD answers, decree annexes, OPD lists."""
+ALL_PEMDA = "semua"
+"""The ``kode_wilayah`` under which a year's annex (every pemda) is stored."""
+MANIFEST_COLUMNS = ["kind", "year", "kode_wilayah", "table", "source_file", "source_sha256", "rows", "imported_at"]
+
+
+class WorkspaceError(ValueError):
+    """A workspace operation cannot be done (not a workspace, already imported, ...); the message says why."""
+
+
+@dataclasses.dataclass
+class ImportedPart:
+    """One stored table of a workspace import: kind, year, pemda, path, source file and its SHA-256."""
+
+    kind: str
+    year: int
+    kode_wilayah: str
+    table: Path
+    source_file: str
+    source_sha256: str
+    rows: int
+    replaced: bool = False
+
+
+class Workspace:
+    """A workspace folder (see the module docstring).
+
+    Parameters
+    ----------
+    path : path-like
+        The folder; it must hold ``workspace.json`` (create one with :func:`init_workspace`).
+
+    Raises
+    ------
+    WorkspaceError
+        If the folder is not a workspace.
+    """
+
+    def __init__(self, path):
+        self.path = Path(path).resolve()
+        if not (self.path / MANIFEST).is_file():
+            raise WorkspaceError(f"{self.path}: not an iid-research workspace (no {MANIFEST}); create one with "
+                                 f"`iid-research workspace init {path}`")
+        self._meta = json.loads((self.path / MANIFEST).read_text(encoding="utf-8"))
+
+    # -- manifest ------------------------------------------------------------
+    @property
+    def is_demo(self) -> bool:
+        """True for the labelled demo workspace generated from SIMULATED data."""
+        return bool(self._meta.get("demo", False))
+
+    def manifest(self) -> pd.DataFrame:
+        """Every stored table: [kind, year, kode_wilayah, table, source_file, source_sha256, rows, imported_at]."""
+        frame = pd.DataFrame(self._meta.get("imports", []), columns=MANIFEST_COLUMNS)
+        return frame.astype({"year": int, "rows": int}) if len(frame) else frame
+
+    def _save_manifest(self):
+        write_text_atomic(self.path / MANIFEST, json.dumps(self._meta, indent=2, ensure_ascii=False) + "\n")
+
+    # -- import ----------------------------------------------------------------
+    def import_file(self, kind: str, file, year: int, *, replace: bool = False, **kwargs) -> list[ImportedPart]:
+        """Validate a file and store its tidy table(s) in the workspace.
+
+        Parameters
+        ----------
+        kind : {"innovations", "spd", "annex", "opd"}
+        file : path-like
+            XLSX or CSV as the pemda holds it.
+        year : int
+            Assessment year of the data.
+        replace : bool, default False
+            Replace what was imported before for the same kind, pemda and year.
+        **kwargs
+            Passed to :func:`iid_research.importers.import_file` (``strict``, ``pemda``, ``sheet``, ...).
+
+        Returns
+        -------
+        list of ImportedPart
+            One per pemda (one for an annex).
+
+        Raises
+        ------
+        iid_research.importers.DataImportError
+            If the file is refused (its report lists every rejected row).
+        WorkspaceError
+            If a part was imported before and ``replace`` is False (nothing is written then).
+        """
+        from . import importers
+
+        file = Path(file)
+        if kind not in KINDS:
+            raise WorkspaceError(f"unknown kind {kind!r}; a workspace holds {', '.join(KINDS)}")
+        if kind == "opd":
+            table = read_opd_list(file, year, pemda=kwargs.get("pemda"))
+            sha = sha256_file(file)
+        else:
+            report = importers.import_file(kind, file, year, write=False, **kwargs)
+            table, sha = report.table, report.input_sha256
+            self.last_report = report
+        parts = ([(ALL_PEMDA, table)] if kind == "annex"
+                 else [(str(k), t) for k, t in table.groupby("kode_wilayah", sort=True)])
+        if not parts:
+            raise WorkspaceError(f"{file.name}: no rows to store")
+        existing = self.manifest()
+        clashes = []
+        for kode, _ in parts:
+            old = existing[(existing["kind"] == kind) & (existing["year"] == int(year))
+                           & (existing["kode_wilayah"] == kode)] if len(existing) else existing
+            if len(old) and not replace:
+                row = old.iloc[0]
+                same = " (the same file)" if row["source_sha256"] == sha else ""
+                clashes.append(f"{kind} {year} for {kode} was already imported from {row['source_file']} "
+                               f"(sha256 {row['source_sha256'][:12]}){same}")
+        if clashes:
+            raise WorkspaceError("; ".join(clashes) + ". Nothing was written; give --replace to replace it.")
+        stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        written = []
+        for kode, part in parts:
+            rel = Path("tabel") / str(int(year)) / f"{kind}_{kode}.csv"
+            write_csv_atomic(part.assign(source_file=file.name) if "source_file" not in part else part,
+                             self.path / rel)
+            entry = {"kind": kind, "year": int(year), "kode_wilayah": kode, "table": rel.as_posix(),
+                     "source_file": file.name, "source_sha256": sha, "rows": int(len(part)), "imported_at": stamp}
+            imports = [e for e in self._meta.setdefault("imports", [])
+                       if not (e["kind"] == kind and e["year"] == int(year) and e["kode_wilayah"] == kode)]
+            replaced = len(imports) < len(self._meta["imports"])
+            self._meta["imports"] = imports + [entry]
+            written.append(ImportedPart(kind, int(year), kode, self.path / rel, file.name, sha, len(part), replaced))
+        self._save_manifest()
+        return written
+
+    # -- reading -----------------------------------------------------------------
+    def table(self, kind: str, *, year: int | None = None, kode_wilayah: str | None = None) -> pd.DataFrame:
+        """The stored rows of one kind (all pemda and years unless narrowed), in the contract's types.
+
+        Every row carries ``source`` ("workspace", or "simulated" in the demo workspace) and
+        ``source_file``.
+        """
+        from .importers import read_imported
+
+        man = self.manifest()
+        if len(man):
+            man = man[man["kind"] == kind]
+            if year is not None:
+                man = man[man["year"] == int(year)]
+            if kode_wilayah is not None and kind != "annex":
+                man = man[man["kode_wilayah"] == kode_wilayah]
+        frames = []
+        for row in man.itertuples(index=False):
+            frame = read_imported(self.path / row.table) if kind != "opd" else pd.read_csv(
+                self.path / row.table, dtype={"kode_wilayah": str, "opd_name": str})
+            frame["source_file"] = row.source_file
+            frames.append(frame)
+        if not frames:
+            return pd.DataFrame()
+        out = pd.concat(frames, ignore_index=True)
+        out["source"] = "simulated" if self.is_demo else "workspace"
+        return out
+
+    def sources(self) -> pd.DataFrame:
+        """The files behind the workspace: [kind, year, kode_wilayah, source_file, sha256_12, source_sha256]."""
+        man = self.manifest()
+        if not len(man):
+            return pd.DataFrame(columns=["kind", "year", "kode_wilayah", "source_file", "sha256_12", "source_sha256"])
+        out = man[["kind", "year", "kode_wilayah", "source_file", "source_sha256"]].copy()
+        out.insert(4, "sha256_12", out["source_sha256"].str[:12])
+        return out.sort_values(["year", "kind", "kode_wilayah"]).reset_index(drop=True)
+
+    def pemda(self) -> list[str]:
+        """Codes of the pemda with answers (innovations or SPD) in the workspace."""
+        man = self.manifest()
+        if not len(man):
+            return []
+        return sorted(set(man.loc[man["kind"].isin(["innovations", "spd"]), "kode_wilayah"]))
+
+    def years(self, kode_wilayah: str | None = None) -> list[int]:
+        """Years with answers (innovations or SPD) of a pemda (or of any pemda)."""
+        man = self.manifest()
+        if not len(man):
+            return []
+        man = man[man["kind"].isin(["innovations", "spd"])]
+        if kode_wilayah is not None:
+            man = man[man["kode_wilayah"] == kode_wilayah]
+        return sorted(set(int(y) for y in man["year"]))
+
+    def has(self, kind: str, year: int, kode_wilayah: str = ALL_PEMDA) -> bool:
+        """Whether the workspace holds ``kind`` for ``year`` (and the pemda; the annex is per year)."""
+        man = self.manifest()
+        if not len(man):
+            return False
+        key = ALL_PEMDA if kind == "annex" else kode_wilayah
+        return bool(((man["kind"] == kind) & (man["year"] == int(year)) & (man["kode_wilayah"] == key)).any())
+
+    def status(self) -> pd.DataFrame:
+        """Per year and pemda: what is there and what each analysis can do with it.
+
+        Returns
+        -------
+        DataFrame with columns [year, kode_wilayah, innovations, spd_rows, annex_rows, files, can]
+            ``files`` lists "name (sha256 first 12)"; ``can`` is a list of (analysis key, ok, missing key)
+            triples, e.g. ("decomposition", False, "spd_prev_year"); put into words by the CLI.
+        """
+        man = self.manifest()
+        rows = []
+        for kode in self.pemda():
+            for year in self.years(kode):
+                sel = man[(man["year"] == year) & (man["kode_wilayah"].isin([kode, ALL_PEMDA]))]
+                count = {k: int(sel.loc[sel["kind"] == k, "rows"].sum()) for k in KINDS}
+                files = [f"{r.source_file} ({r.source_sha256[:12]})" for r in sel.itertuples(index=False)]
+                rows.append({"year": year, "kode_wilayah": kode, "innovations": count["innovations"],
+                             "spd_rows": count["spd"], "annex_rows": count["annex"], "files": files,
+                             "can": self.capabilities(kode, year)})
+        return pd.DataFrame(rows, columns=["year", "kode_wilayah", "innovations", "spd_rows", "annex_rows",
+                                           "files", "can"])
+
+    def capabilities(self, kode_wilayah: str, year: int) -> list[tuple[str, bool, str]]:
+        """What each analysis can do for a pemda-year with what the workspace holds.
+
+        Returns
+        -------
+        list of (analysis, possible, missing)
+            ``analysis`` in score, decomposition, rank_attribution, path_to_target, opd_profiles;
+            ``missing`` names what is lacking ("spd", "innovations", "spd_prev", "innovations_prev",
+            "annex", "annex_prev") or "" when possible.
+        """
+        has = {k: self.has(k, year, kode_wilayah) for k in ("innovations", "spd", "annex")}
+        prev = {k: self.has(k, year - 1, kode_wilayah) for k in ("innovations", "spd", "annex")}
+        answers = has["innovations"] and has["spd"]
+        out = [("score", answers, "" if answers else ("spd" if not has["spd"] else "innovations"))]
+        both = answers and prev["innovations"] and prev["spd"]
+        missing_prev = "" if both else next(k for k, ok in (("spd", has["spd"]), ("innovations", has["innovations"]),
+                                                            ("spd_prev", prev["spd"]),
+                                                            ("innovations_prev", prev["innovations"])) if not ok)
+        out.append(("decomposition", both, missing_prev))
+        ranks = both and has["annex"] and prev["annex"]
+        out.append(("rank_attribution", ranks, missing_prev or ("" if ranks else
+                                                               ("annex" if not has["annex"] else "annex_prev"))))
+        out.append(("path_to_target", answers and has["annex"], "" if answers and has["annex"] else
+                    ("annex" if answers else out[0][2])))
+        out.append(("opd_profiles", has["innovations"], "" if has["innovations"] else "innovations"))
+        return out
+
+
+# --------------------------------------------------------------------------- OPD list
+
+def read_opd_list(path, year: int, *, pemda: str | None = None) -> pd.DataFrame:
+    """Read an OPD list (CSV or XLSX; one row per OPD, column "Nama OPD" or "OPD", optional "Pemda").
+
+    Parameters
+    ----------
+    path : path-like
+    year : int
+        Year the list applies to.
+    pemda : str, optional
+        The pemda of every row (name or code) when the file has no pemda column.
+
+    Returns
+    -------
+    DataFrame with columns [kode_wilayah, year, opd_name]
+
+    Raises
+    ------
+    iid_research.importers.DataImportError
+        Naming the file, the row and the column of every problem (no OPD column, unknown pemda).
+    """
+    from .data import region_matcher
+    from .importers import DataImportError, ImportReport
+    from .regions import RegionMatchError
+
+    path = Path(path)
+    report = ImportReport("opd", str(path), int(year))
+    try:
+        frame = (pd.read_excel(path, dtype=str) if path.suffix.lower() in (".xlsx", ".xlsm")
+                 else pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig"))
+    except Exception as exc:  # noqa: BLE001 - any reader failure becomes one clear message
+        raise DataImportError(f"{path.name}: cannot be read as a table ({type(exc).__name__}: {exc})", report) \
+            from None
+    cols = {c.strip().lower(): c for c in frame.columns}
+    opd_col = next((cols[c] for c in ("nama opd", "opd", "perangkat daerah", "nama perangkat daerah", "opd_name")
+                    if c in cols), None)
+    if opd_col is None:
+        raise DataImportError(f"{path.name}: no column 'Nama OPD' (found {list(frame.columns)})", report)
+    pemda_col = next((cols[c] for c in ("pemda", "kode_wilayah", "kode wilayah", "pemerintah daerah") if c in cols),
+                     None)
+    matcher = region_matcher()
+    out, errors = [], []
+    for i, row in frame.iterrows():
+        name = str(row[opd_col] or "").strip()
+        if not name:
+            continue
+        where = pemda if pemda_col is None else row[pemda_col]
+        try:
+            kode = matcher.match(str(where))
+        except (RegionMatchError, ValueError) as exc:
+            errors.append(f"{path.name} row {i + 2}, column {pemda_col or '--pemda'!r}: {exc}")
+            continue
+        out.append((kode, int(year), name))
+    if errors:
+        report.error = "; ".join(errors[:20])
+        raise DataImportError(f"{path.name}: {len(errors)} row(s) with an unknown pemda: " + "; ".join(errors[:5]),
+                              report)
+    return pd.DataFrame(out, columns=["kode_wilayah", "year", "opd_name"]).drop_duplicates()
+
+
+# --------------------------------------------------------------------------- init: README and templates
+
+README_ID = """# Ruang kerja IID: {name}
+
+Folder ini menyimpan berkas pemda Anda untuk dianalisis dengan `iid-research`.
+
+## Apa yang diletakkan di mana
+
+1. Isi templat di `templat/` (XLSX dengan daftar pilihan sesuai parameter pedoman, atau CSV):
+   - `inovasi_<tahun kerangka>.xlsx`: daftar inovasi yang dilaporkan OPD, satu baris per inovasi
+     (OPD, tahapan, urusan, tanggal uji coba dan penerapan, serta 20 jawaban indikator SID 16-35,
+     sebagai level 0-3 atau teks parameter pedoman);
+   - `spd_<tahun kerangka>.xlsx`: jawaban indikator Satuan Pemerintah Daerah (SPD 1-15), satu baris per indikator;
+   - `lampiran.xlsx`: lampiran Kepmendagri hasil pengukuran IID (nilai dan peringkat semua pemda) tahun itu;
+   - `daftar_opd.xlsx`: daftar OPD pemda Anda (untuk menandai OPD yang belum berinovasi).
+   Berkas pemda sendiri (ekspor aplikasi, hasil konversi PDF) juga dapat diimpor langsung: judul kolom
+   dikenali dalam berbagai bentuk.
+2. Impor setiap berkas, misalnya:
+
+       iid-research import innovations daftar_inovasi_2024.xlsx --year 2024 --workspace {path}
+       iid-research import spd jawaban_spd_2024.xlsx --year 2024 --pemda "Kab. Blora" --workspace {path}
+       iid-research import annex lampiran_kepmendagri_2024.xlsx --year 2024 --workspace {path}
+
+   Setiap baris yang ditolak disebut dengan berkas, baris, kolom dan alasannya. Impor ulang jenis yang sama
+   untuk pemda dan tahun yang sama ditolak kecuali dengan `--replace`.
+3. Lihat apa yang sudah ada dan analisis apa yang dapat dijalankan:
+
+       iid-research workspace status {path}
+
+4. Buat laporan: `iid-research reports --workspace {path}` atau `iid-research project --workspace {path} ...`.
+
+`tabel/` berisi tabel rapi hasil impor dan `workspace.json` mencatat setiap berkas sumber dengan nama dan
+checksum SHA-256-nya; setiap laporan menyebut berkas sumbernya. Jangan ubah kedua isi ini dengan tangan.
+"""
+
+
+def _params_sheet(wb, fw):
+    """A sheet "Pilihan" listing the allowed values, one column per list; returns {list name: range}."""
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.create_sheet("Pilihan")
+    lists = {"tahapan": list(TAHAPAN), "jenis": list(JENIS), "bentuk": list(BENTUK), "inisiator": list(INISIATOR),
+             "urusan": list(load_urusan()["urusan"])}
+    for r in fw.indicators.itertuples(index=False):
+        lists[f"row_{r.row_id}"] = ["tidak ada", r.param1, r.param2, r.param3]  # "tidak ada" reads as level 0
+    ranges = {}
+    for j, (name, values) in enumerate(lists.items(), start=1):
+        col = get_column_letter(j)
+        ws.cell(row=1, column=j, value=name)
+        for i, v in enumerate(values, start=2):
+            ws.cell(row=i, column=j, value=str(v))
+        ranges[name] = f"Pilihan!${col}$2:${col}${len(values) + 1}"
+    ws.sheet_state = "hidden"
+    return ranges
+
+
+def _add_list(ws, rng: str, cells: str):
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    dv = DataValidation(type="list", formula1=f"={rng}", allow_blank=True, showErrorMessage=False)
+    ws.add_data_validation(dv)
+    dv.add(cells)
+
+
+def _innovation_template(fw, path: Path, rows: int = 300):
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Inovasi"
+    sid = fw.sid.set_index("indicator_no")
+    head = ["Pemda", "ID Inovasi", "Nama Inovasi", "OPD", "Tahapan", "Jenis", "Bentuk", "Inisiator", "Urusan",
+            "Tematik", "Waktu Uji Coba", "Waktu Penerapan"]
+    head += [f"{i}. {sid.loc[i, 'name_id']}" for i in fw.sid_indicators]
+    ws.append(head)
+    ws.freeze_panes = "D2"
+    ranges = _params_sheet(wb, fw)
+    for j, name in enumerate(head, start=1):
+        col = get_column_letter(j)
+        ws.column_dimensions[col].width = 18 if j <= 12 else 24
+        key = {"Tahapan": "tahapan", "Jenis": "jenis", "Bentuk": "bentuk", "Inisiator": "inisiator",
+               "Urusan": "urusan"}.get(name)
+        if key is None and j > 12:
+            key = f"row_{fw.sid_indicators[j - 13]}"
+        if key:
+            _add_list(ws, ranges[key], f"{col}2:{col}{rows + 1}")
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+
+
+def _spd_template(fw, path: Path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "SPD"
+    ws.append(["Pemda", "Indikator", "Nama Indikator", "Jawaban", "Capaian"])
+    ranges = _params_sheet(wb, fw)
+    for k, r in enumerate(fw.spd.itertuples(index=False), start=2):
+        ws.append(["", r.row_id, r.name_id, "", ""])
+        _add_list(ws, ranges[f"row_{r.row_id}"], f"D{k}")
+    for col, width in zip("ABCDE", (18, 10, 60, 40, 12)):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A2"
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+
+
+def _simple_template(header: list[str], path: Path, title: str):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title
+    ws.append(header)
+    for j in range(1, len(header) + 1):
+        ws.column_dimensions[chr(64 + j)].width = 24
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+
+
+def write_templates(folder) -> list[Path]:
+    """Write the input templates of every framework year into ``folder`` (XLSX with drop-downs, and CSV).
+
+    Returns
+    -------
+    list of Path
+        ``inovasi_<fw>.xlsx/.csv``, ``spd_<fw>.xlsx/.csv`` per framework year, ``lampiran.xlsx/.csv``,
+        ``daftar_opd.xlsx/.csv``; each written atomically.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for year in framework_years():
+        fw = load_framework(year)
+        sid = fw.sid.set_index("indicator_no")
+        _innovation_template(fw, folder / f"inovasi_{year}.xlsx")
+        head = ["Pemda", "ID Inovasi", "Nama Inovasi", "OPD", "Tahapan", "Jenis", "Bentuk", "Inisiator", "Urusan",
+                "Tematik", "Waktu Uji Coba", "Waktu Penerapan"] + [f"{i}. {sid.loc[i, 'name_id']}"
+                                                                   for i in fw.sid_indicators]
+        write_csv_atomic(pd.DataFrame(columns=head), folder / f"inovasi_{year}.csv")
+        _spd_template(fw, folder / f"spd_{year}.xlsx")
+        write_csv_atomic(pd.DataFrame({"Pemda": "", "Indikator": fw.spd_row_ids, "Nama Indikator": fw.spd["name_id"],
+                                       "Jawaban": "", "Capaian": ""}), folder / f"spd_{year}.csv")
+        out += [folder / f"inovasi_{year}.xlsx", folder / f"inovasi_{year}.csv", folder / f"spd_{year}.xlsx",
+                folder / f"spd_{year}.csv"]
+    annex_head = ["NO", "PEMERINTAH DAERAH", "NILAI INDEKS", "PREDIKAT", "PERINGKAT"]
+    _simple_template(annex_head, folder / "lampiran.xlsx", "Lampiran")
+    write_csv_atomic(pd.DataFrame(columns=annex_head), folder / "lampiran.csv")
+    _simple_template(["Nama OPD", "Singkatan"], folder / "daftar_opd.xlsx", "OPD")
+    write_csv_atomic(pd.DataFrame(columns=["Nama OPD", "Singkatan"]), folder / "daftar_opd.csv")
+    return out + [folder / n for n in ("lampiran.xlsx", "lampiran.csv", "daftar_opd.xlsx", "daftar_opd.csv")]
+
+
+def init_workspace(path, *, name: str = "", demo: bool = False) -> Workspace:
+    """Create a workspace (README in Bahasa Indonesia, templates, empty manifest), or refresh its templates.
+
+    Parameters
+    ----------
+    path : path-like
+        A new or empty folder, or an existing workspace (its data is kept; README and templates are rewritten).
+    name : str, optional
+        Shown in the README title (e.g. the pemda's name).
+    demo : bool, default False
+        Mark the workspace as the labelled demo built from SIMULATED data.
+
+    Returns
+    -------
+    Workspace
+
+    Raises
+    ------
+    WorkspaceError
+        If ``path`` is a file, or a non-empty folder that is not a workspace.
+    """
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise WorkspaceError(f"{folder}: exists and is not a folder")
+    if folder.is_dir() and any(folder.iterdir()) and not (folder / MANIFEST).exists():
+        raise WorkspaceError(f"{folder}: the folder is not empty and is not a workspace; choose a new folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    if not (folder / MANIFEST).exists():
+        meta = {"format": 1, "created": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "demo": bool(demo), "name": name, "imports": []}
+        write_text_atomic(folder / MANIFEST, json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+    write_text_atomic(folder / "BACA_SAYA.md", README_ID.format(name=name or folder.name,
+                                                                path=os.path.relpath(folder)))
+    write_templates(folder / "templat")
+    return Workspace(folder)
+
+
+__all__ = ["ALL_PEMDA", "KINDS", "ImportedPart", "Workspace", "WorkspaceError", "init_workspace",
+           "read_opd_list", "write_templates"]
