@@ -391,5 +391,61 @@ def workspace_demo(directory, kode_wilayah, years):
     click.echo(f"demo workspace (SIMULATED data): {ws.path}")
 
 
+# --------------------------------------------------------------------------- project
+
+@main.command()
+@click.option("--workspace", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True,
+              help="The workspace with the pemda's answers.")
+@click.option("--pemda", required=True, help="The pemda (code or name, e.g. 33.16 or 'Kab. Blora').")
+@click.option("--year", type=int, required=True, help="Assessment year to project (its rules apply).")
+@click.option("--target-rank", type=click.IntRange(min=1), default=None, help="The rank to plan for (e.g. 10).")
+@click.option("--drift", type=float, default=None,
+              help="National drift (IID points/year) applied to an earlier annex (default: the mean yearly change "
+                   "of the published national mean IID).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the summary.")
+@click.option("--xlsx", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the OPD evaluation as a workbook.")
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
+def project(workspace, pemda, year, target_rank, drift, as_json, xlsx, lang):
+    """Project a pemda's IID, predikat and rank from its workspace answers, with the gap card, the cheapest
+    plan assigned to OPDs, and the OPD evaluation."""
+    import json
+
+    from .analysis.projection import project as run_projection
+    from .analysis.projection import projection_dict
+    from .data import load_regions, match_region
+    from .dataset import from_workspace
+    from .notebook.workspace_report import summary_lines
+    from .regions import RegionMatchError
+    from .render.workbook import write_projection_workbook
+    from .workspace import WorkspaceError
+
+    try:
+        kode = match_region(pemda)
+        data = from_workspace(workspace, kode_wilayah=kode)
+        result = run_projection(data, kode, year, target_rank=target_rank, drift=drift)
+    except (RegionMatchError, WorkspaceError) as exc:
+        raise click.ClickException(str(exc)) from None
+    except KeyError as exc:
+        raise click.ClickException(str(exc.args[0]) if exc.args else str(exc)) from None
+    if xlsx is not None:
+        write_projection_workbook(result, xlsx, lang)
+    if as_json:
+        click.echo(json.dumps(projection_dict(result), ensure_ascii=False, indent=1))
+        return
+    nama = load_regions().set_index("kode_wilayah")["nama"].get(kode, kode)
+    for line in summary_lines(result, nama, lang):
+        click.echo(line)
+    if xlsx is not None:
+        click.echo(f"{_t_sheet(lang)}: {xlsx}")
+
+
+def _t_sheet(lang: str) -> str:
+    """The words before the workbook's path in the summary."""
+    from .text import t
+
+    return t("sheet_scoreboard", lang)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -138,3 +138,18 @@ def build_demo_workspace(directory, *, kode_wilayah: str = "33.16", years=DEMO_Y
     ws.import_file("opd", opd_path, max(years), pemda=kode_wilayah)
     imported.append(opd_path)
     return Workspace(folder), imported
+
+
+def demo_workspace_dir() -> Path:
+    """Folder of the demo workspace the default report set uses (``data/processed/demo_workspace``)."""
+    from . import config
+
+    return config.PROCESSED_DIR / "demo_workspace"
+
+
+def ensure_demo_workspace() -> Path:
+    """Build the demo workspace (SIMULATED files for Kabupaten Blora, imported) when it is missing."""
+    folder = demo_workspace_dir()
+    if not (folder / "workspace.json").exists():
+        build_demo_workspace(folder)
+    return folder

@@ -149,6 +149,89 @@ def _situation(spd, innovations, scores, kode_wilayah, year, fw) -> tuple[_Situa
     return _Situation(fw, levels, L, urusan, n_yandas, missing, others), inn
 
 
+def _setup(spd, innovations, scores, kode_wilayah, year, framework, costs, new_innovation_levels,
+           max_new_innovations):
+    """What every plan search needs: the situation, current score and rank, levers, and the best reachable."""
+    fw = framework or framework_for_year(year)
+    sit, _ = _situation(spd, innovations, scores, kode_wilayah, year, fw)
+    L, n = sit.L, len(sit.L)
+    n_sid = len(fw.sid_indicators)
+    cur_iid = _rescore(sit, L, sit.levels, [])["iid_score"]
+    L_spd = np.array([sit.levels[r] for r in fw.spd_row_ids])
+    if new_innovation_levels is None:
+        new_lv = np.clip(np.round(L.mean(0)), 0, 3).astype(int) if n else np.ones(n_sid, int)
+    elif isinstance(new_innovation_levels, dict):
+        new_lv = np.array([int(new_innovation_levels.get(i, new_innovation_levels.get(str(i), 0)))
+                           for i in fw.sid_indicators])
+    else:
+        new_lv = np.asarray(new_innovation_levels, int)
+    y_max = max_new_innovations if max_new_innovations is not None else max(20, fw.count_score_cap_n - n)
+    head_sid = (3 - L).sum(0) if n else np.zeros(n_sid, int)
+    w_spd, w_sid = fw.spd_weights.to_numpy(float), fw.sid_weights.to_numpy(float)
+
+    def max_points(y):
+        b, D = sit.base(y, new_lv)
+        return b + ((3 - L_spd) * w_spd).sum() + ((head_sid + y * (3 - new_lv)) * w_sid).sum() / D
+
+    ys = np.arange(0, y_max + 1)
+    maxima = np.array([max_points(int(y)) for y in ys])
+    best_iid = float(points_to_iid(maxima.max(), fw))
+    return {"fw": fw, "sit": sit, "cur_iid": float(cur_iid), "cur_rank": int(rank_among(cur_iid, sit.others)),
+            "L_spd": L_spd, "new_lv": new_lv, "head_sid": head_sid, "ys": ys, "maxima": maxima,
+            "best_iid": best_iid, "best_rank": int(rank_among(best_iid, sit.others)),
+            "c_spd": _cost_vector(fw.spd_row_ids, costs), "c_sid": _cost_vector([str(i) for i in fw.sid_indicators],
+                                                                                 costs)}
+
+
+def _search(st, kode_wilayah, year, target_rank, reachable, threshold, done, cost_new_innovation, method):
+    """The cheapest plan whose rescored result satisfies ``done(plan)``, for the score ``threshold``."""
+    fw, sit, L_spd, new_lv, head_sid = st["fw"], st["sit"], st["L_spd"], st["new_lv"], st["head_sid"]
+    w_spd, w_sid = fw.spd_weights.to_numpy(float), fw.sid_weights.to_numpy(float)
+    n_sid = len(fw.sid_indicators)
+    args = (sit, kode_wilayah, year, target_rank, reachable, st["cur_iid"], st["cur_rank"], threshold,
+            st["best_rank"])
+    tail = (new_lv, st["c_spd"], st["c_sid"], cost_new_innovation)
+    nothing = _finish_plan(*args, 0, np.zeros(n_sid, int), np.zeros(len(L_spd), int), *tail, "none")
+    if done(nothing):
+        return nothing
+    slack = 0.004
+    for _attempt in range(5):
+        need_points = (threshold - slack) * fw.max_total / 100
+        best = None
+        for y in st["ys"]:
+            y = int(y)
+            if best is not None and cost_new_innovation * y >= best[0]:
+                break
+            if st["maxima"][y] < need_points:
+                continue
+            b, D = sit.base(y, new_lv)
+            deficit = need_points - b
+            gains = np.concatenate([w_spd, w_sid / D])
+            cost = np.concatenate([st["c_spd"], st["c_sid"]])
+            ub = np.concatenate([3 - L_spd, head_sid + y * (3 - new_lv)]).astype(float)
+            if deficit <= 0:
+                sol = np.zeros(len(gains))
+            else:
+                sol = _solve_milp(gains, cost, ub, deficit) if method == "milp" else None
+                if sol is None:
+                    sol = _solve_greedy(gains, cost, ub, deficit)
+                if sol is None:
+                    continue
+            total = float(cost @ sol + cost_new_innovation * y)
+            if best is None or total < best[0] - 1e-9:
+                best = (total, y, sol)
+        if best is None:
+            break
+        _, y, sol = best
+        z = np.round(sol[:len(L_spd)]).astype(int)
+        x = np.round(sol[len(L_spd):]).astype(int)
+        plan = _finish_plan(*args, y, x, z, *tail, method if method == "milp" else "greedy")
+        if done(plan):
+            return plan
+        slack -= 0.003  # rounding edge: ask for a little more and solve again
+    raise RuntimeError(f"no verified plan found for {kode_wilayah} {year} (score {threshold:.2f})")
+
+
 def path_to_target(spd: pd.DataFrame, innovations: pd.DataFrame, scores: pd.DataFrame, kode_wilayah: str,
                    year: int, target_rank: int, *, framework: Framework | None = None, costs=None,
                    cost_new_innovation: float = 3.0, new_innovation_levels=None,
@@ -203,84 +286,49 @@ def path_to_target(spd: pd.DataFrame, innovations: pd.DataFrame, scores: pd.Data
     """
     if target_rank < 1:
         raise ValueError("target_rank must be ≥ 1")
-    fw = framework or framework_for_year(year)
-    sit, inn = _situation(spd, innovations, scores, kode_wilayah, year, fw)
-    L, n = sit.L, len(sit.L)
-    n_sid = len(fw.sid_indicators)
-    current = _rescore(sit, L, sit.levels, [])
-    cur_iid = current["iid_score"]
-    cur_rank = int(rank_among(cur_iid, sit.others))
-
-    w_spd = fw.spd_weights.to_numpy(float)
-    w_sid = fw.sid_weights.to_numpy(float)
-    L_spd = np.array([sit.levels[r] for r in fw.spd_row_ids])
-    c_spd = _cost_vector(fw.spd_row_ids, costs)
-    c_sid = _cost_vector([str(i) for i in fw.sid_indicators], costs)
-    if new_innovation_levels is None:
-        new_lv = np.clip(np.round(L.mean(0)), 0, 3).astype(int) if n else np.ones(n_sid, int)
-    elif isinstance(new_innovation_levels, dict):
-        new_lv = np.array([int(new_innovation_levels.get(i, new_innovation_levels.get(str(i), 0)))
-                           for i in fw.sid_indicators])
-    else:
-        new_lv = np.asarray(new_innovation_levels, int)
-    y_max = max_new_innovations if max_new_innovations is not None else max(20, fw.count_score_cap_n - n)
-    head_sid = (3 - L).sum(0) if n else np.zeros(n_sid, int)
-
-    def max_points(y):
-        b, D = sit.base(y, new_lv)
-        hs = head_sid + y * (3 - new_lv)
-        return b + ((3 - L_spd) * w_spd).sum() + (hs * w_sid).sum() / D
-
-    ys = np.arange(0, y_max + 1)
-    maxima = np.array([max_points(int(y)) for y in ys])
-    best_iid = float(points_to_iid(maxima.max(), fw))
-    best_rank = int(rank_among(best_iid, sit.others))
-    reachable = best_rank <= target_rank
-    goal_rank = target_rank if reachable else best_rank
-    ordered = np.sort(sit.others)[::-1]
+    st = _setup(spd, innovations, scores, kode_wilayah, year, framework, costs, new_innovation_levels,
+                max_new_innovations)
+    reachable = st["best_rank"] <= target_rank
+    goal_rank = target_rank if reachable else st["best_rank"]
+    ordered = np.sort(st["sit"].others)[::-1]
     threshold = float(ordered[goal_rank - 1]) if goal_rank <= len(ordered) else 0.0
-    if cur_rank <= goal_rank:
-        return _finish_plan(sit, kode_wilayah, year, target_rank, reachable, cur_iid, cur_rank, threshold,
-                            best_rank, 0, np.zeros(n_sid, int), np.zeros(len(L_spd), int), new_lv,
-                            c_spd, c_sid, cost_new_innovation, "none")
-    slack = 0.004
-    for _attempt in range(5):
-        need_points = (threshold - slack) * fw.max_total / 100
-        best = None
-        for y in ys:
-            y = int(y)
-            if best is not None and cost_new_innovation * y >= best[0]:
-                break
-            if maxima[y] < need_points:
-                continue
-            b, D = sit.base(y, new_lv)
-            deficit = need_points - b
-            gains = np.concatenate([w_spd, w_sid / D])
-            cost = np.concatenate([c_spd, c_sid])
-            ub = np.concatenate([3 - L_spd, head_sid + y * (3 - new_lv)]).astype(float)
-            if deficit <= 0:
-                sol = np.zeros(len(gains))
-            else:
-                sol = _solve_milp(gains, cost, ub, deficit) if method == "milp" else None
-                if sol is None:
-                    sol = _solve_greedy(gains, cost, ub, deficit)
-                if sol is None:
-                    continue
-            total = float(cost @ sol + cost_new_innovation * y)
-            if best is None or total < best[0] - 1e-9:
-                best = (total, y, sol)
-        if best is None:
-            break
-        _, y, sol = best
-        z = np.round(sol[:len(L_spd)]).astype(int)
-        x = np.round(sol[len(L_spd):]).astype(int)
-        plan = _finish_plan(sit, kode_wilayah, year, target_rank, reachable, cur_iid, cur_rank, threshold,
-                            best_rank, y, x, z, new_lv, c_spd, c_sid, cost_new_innovation,
-                            method if method == "milp" else "greedy")
-        if plan.planned_rank <= goal_rank:
-            return plan
-        slack -= 0.003  # rounding edge: ask for a little more and solve again
-    raise RuntimeError(f"no verified plan found for {kode_wilayah} {year} (target {target_rank})")
+    return _search(st, kode_wilayah, year, target_rank, reachable, threshold,
+                   lambda plan: plan.planned_rank <= goal_rank, cost_new_innovation, method)
+
+
+def path_to_score(spd: pd.DataFrame, innovations: pd.DataFrame, scores: pd.DataFrame, kode_wilayah: str,
+                  year: int, target_score: float, *, framework: Framework | None = None, costs=None,
+                  cost_new_innovation: float = 3.0, new_innovation_levels=None,
+                  max_new_innovations: int | None = None, method: str = "milp") -> PathPlan:
+    """Cheapest set of upgrades that lifts a pemda's IID to ``target_score`` (at the published precision).
+
+    The same levers, solver and verification as :func:`path_to_target`; the goal is a score
+    (e.g. a predikat's lower bound, 65.01) instead of a rank.  When the score cannot be reached
+    the plan reaches the best score possible and ``reachable`` is False.
+
+    Parameters
+    ----------
+    target_score : float
+        IID (0-100) to reach; compared after half-up rounding to 2 decimals (``round_published``).
+    spd, innovations, scores, kode_wilayah, year, framework, costs, cost_new_innovation,
+    new_innovation_levels, max_new_innovations, method
+        As :func:`path_to_target`.
+
+    Returns
+    -------
+    PathPlan
+        ``target_rank`` is the rank the target score gives among the other pemda.
+    """
+    from ..scoring import round_published
+
+    st = _setup(spd, innovations, scores, kode_wilayah, year, framework, costs, new_innovation_levels,
+                max_new_innovations)
+    reachable = float(round_published(st["best_iid"])) >= float(round_published(target_score))
+    threshold = float(target_score) if reachable else float(round_published(st["best_iid"]))
+    rank_at = int(rank_among(threshold, st["sit"].others))
+    return _search(st, kode_wilayah, year, rank_at, reachable, threshold,
+                   lambda plan: float(round_published(plan.planned_score)) >= float(round_published(threshold)),
+                   cost_new_innovation, method)
 
 
 def _solve_milp(gains, cost, ub, deficit):

@@ -160,3 +160,39 @@ def plot_partial_dependence(data: pd.DataFrame, *, feature: str = "", lang: str 
     return ax
 
 
+
+
+def plot_opd_contribution(data: pd.DataFrame, *, x: str = "opd_iid_contribution", y: str = "opd", top_n: int = 25,
+                          lang: str = "id", simulated: bool = False, ax=None):
+    """Horizontal bars of each OPD's contribution to the IID (the OPD scoreboard), largest first.
+
+    Parameters
+    ----------
+    data : DataFrame with columns [opd, opd_iid_contribution]
+        E.g. :func:`iid_research.notebook.workspace_report.scoreboard`.
+    x, y : str
+        Columns of the value (IID points) and the OPD name.
+    top_n : int, default 25
+        OPDs shown (the largest contributions).
+    lang : {"id", "en"}
+    simulated : bool, default False
+        Add the SIMULATED label.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    d = data[[y, x]].dropna().sort_values(x, ascending=False).head(top_n)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.3 * len(d) + 1.5))
+    pos = np.arange(len(d))
+    ax.barh(pos, d[x].astype(float), color=sns.color_palette("deep")[0])
+    ax.set_yticks(pos, d[y])
+    ax.invert_yaxis()
+    for yi, v in zip(pos, d[x].astype(float)):
+        ax.text(v, yi, " " + fmt_number(v, lang), va="center", fontsize=8)
+    ax.set_xlabel(t("fig_opd_contribution", lang))
+    sns.despine(ax=ax)
+    _mark_simulated(ax, simulated, lang)
+    return ax

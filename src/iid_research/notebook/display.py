@@ -202,3 +202,23 @@ def show_sources(dataset, lang: str = "id"):
         return
     heading("h_sources", lang)
     show_table(dataset.sources[["year", "kind", "kode_wilayah", "source_file", "sha256_12"]], lang)
+
+
+def demo_workspace() -> str:
+    """The demo workspace folder (SIMULATED files for Kabupaten Blora, built when missing)."""
+    from ..demo import ensure_demo_workspace
+
+    return str(ensure_demo_workspace())
+
+
+def opd_scorecard(card: dict, lang: str = "id", *, simulated: bool = False):
+    """Show one OPD's printable scorecard (its own page when printed): its scoreboard row and its plan steps."""
+    row = card["row"]
+    facts = pd.DataFrame({"variable": [t(k, lang) for k in row.index],
+                          "value": [v if isinstance(v, str) else fmt_number(v, lang, "g") if pd.notna(v) else "–"
+                                    for v in row.values]})
+    caption = t("simulated_note", lang) if simulated else ""
+    steps = (table_html(card["steps"], lang, floatfmt=local_floatfmt(lang, ",.3f"), caption=caption)
+             if len(card["steps"]) else f"<p>{html.escape(t('nb05_no_steps', lang))}</p>")
+    show_html('<section class="iid-scorecard" style="break-before: page; page-break-before: always;">'
+              f"<h3>{html.escape(str(card['name']))}</h3>{table_html(facts, lang, caption=caption)}{steps}</section>")

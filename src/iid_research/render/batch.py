@@ -54,21 +54,6 @@ DEFAULT_RUN_LIST = "reports.yml"
 """The default report set, a run list in ``notebooks/`` (notebooks join it there, not by a file-name glob)."""
 
 
-def demo_workspace_dir() -> Path:
-    """Folder of the demo workspace the default report set uses (``data/processed/demo_workspace``)."""
-    return config.PROCESSED_DIR / "demo_workspace"
-
-
-def ensure_demo_workspace() -> Path:
-    """Build the demo workspace (SIMULATED files for Kabupaten Blora, imported) when it is missing."""
-    from ..demo import build_demo_workspace
-
-    folder = demo_workspace_dir()
-    if not (folder / "workspace.json").exists():
-        build_demo_workspace(folder)
-    return folder
-
-
 def default_run_list(langs=("id",), limit: int | None = None) -> list[Job]:
     """The default report set, from the run list ``notebooks/reports.yml``.
 
@@ -91,6 +76,8 @@ def default_run_list(langs=("id",), limit: int | None = None) -> list[Job]:
         nb = config.NOTEBOOKS_DIR / run["notebook"]
         params = dict(run.get("parameters") or {})
         if params.get("workspace") == "DEMO":
+            from ..demo import ensure_demo_workspace
+
             params["workspace"] = str(ensure_demo_workspace())
         meta = {"kind": run.get("kind", "analysis"), "group": run.get("group", "")}
         for lang in (langs if run.get("all_langs") else langs[:1]):
@@ -105,7 +92,7 @@ def default_run_list(langs=("id",), limit: int | None = None) -> list[Job]:
 
 
 def workspace_run_list(workspace, langs=("id",)) -> list[Job]:
-    """Reports on a workspace: for each pemda, 02 (latest year), 03 (latest two consecutive years), 04.
+    """Reports on a workspace: for each pemda, 02 (latest year), 03 (latest two consecutive years), 04 and 05.
 
     Raises
     ------
@@ -137,6 +124,9 @@ def workspace_run_list(workspace, langs=("id",)) -> list[Job]:
                                 meta={**meta, "kind": "analysis", "year": pairs[-1]}))
             jobs.append(Job(nbdir / "04_opd_clusters.ipynb", {**base, "year": last, "lang": lang},
                             title=f"{t('nb_04_opd_clusters_ws', lang)}: {names.get(kode, kode)}",
+                            meta={**meta, "kind": "analysis"}))
+            jobs.append(Job(nbdir / "05_workspace_report.ipynb", {**base, "year": last, "lang": lang},
+                            title=f"{t('nb_05_workspace_report', lang)}: {names.get(kode, kode)}",
                             meta={**meta, "kind": "analysis"}))
     return jobs
 

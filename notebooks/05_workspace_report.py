@@ -1,0 +1,80 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python (iid-research)
+#     language: python
+#     name: iid-research
+# ---
+
+# %% [markdown] tags=["remove-cell"]
+# # Workspace report
+#
+# Before the portal closes: the projected score and rank from the pemda's workspace answers, the gap card,
+# the plan per OPD, the OPD scoreboard and a printable scorecard per OPD. Run with papermill.
+
+# %% tags=["parameters"]
+workspace: str = ""  # folder of the workspace with the pemda's files (required; `iid-research workspace init`)
+kode_wilayah: str = "33.16"  # Kemendagri code of the pemda; 33.16 is Kabupaten Blora
+year: int = 2023  # assessment year to project (its rules apply)
+target_rank: int = 10  # the rank to plan for within the cluster
+lang: str = "id"  # report language: "id" (Bahasa Indonesia) or "en"
+
+# %%
+import matplotlib.pyplot as plt
+
+from iid_research.analysis.projection import project
+from iid_research.figures import drivers as fig
+from iid_research.frameworks import framework_for_year
+from iid_research.notebook import display as nb
+from iid_research.notebook import rank_drivers as rd
+from iid_research.notebook import workspace_report as wr
+from iid_research.text import t
+
+nb.setup(lang)
+data = nb.dataset_for(workspace or nb.demo_workspace(), kode_wilayah)
+nama = rd.pemda_name(kode_wilayah)
+nb.show_markdown(t("nb05_title", lang, year=year, nama=nama))
+nb.data_banner(data, lang)
+p = project(data, kode_wilayah, year, target_rank=target_rank) if data.has_answers(kode_wilayah, year) else None
+if p is None:
+    nb.show_markdown(t("nb05_missing", lang, year=year, nama=nama))
+else:
+    nb.bullets(wr.summary_lines(p, nama, lang))
+
+# %%
+if p is not None:
+    nb.heading("nb05_h_gaps", lang)
+    nb.show_table(wr.gap_table(p, lang), lang, simulated=data.is_simulated)
+    nb.heading("nb05_h_plan", lang, target=target_rank)
+    nb.show_table(wr.plan_by_opd(p, lang), lang, digits=3, simulated=data.is_simulated)
+
+# %%
+if p is not None:
+    nb.heading("nb05_h_board", lang)
+    nb.text("nb05_t_board", lang, floor=framework_for_year(year).divisor_floor)
+    board = wr.scoreboard(p, lang)
+    fig.plot_opd_contribution(board, lang=lang, simulated=data.is_simulated,
+                              ax=plt.figure(figsize=(8, 0.3 * min(len(board), 25) + 1.5)).gca())
+    plt.show()
+    nb.show_table(board, lang, digits=2, simulated=data.is_simulated)
+
+# %%
+if p is not None:
+    nb.heading("nb05_h_risk", lang)
+    nb.show_table(wr.risk_table(p, lang), lang, simulated=data.is_simulated)
+
+# %%
+if p is not None:
+    nb.heading("nb05_h_cards", lang)
+    for key in p.opds["opd_key"]:
+        nb.opd_scorecard(wr.opd_scorecard(p, key, lang), lang, simulated=data.is_simulated)
+
+# %%
+nb.show_sources(data, lang)

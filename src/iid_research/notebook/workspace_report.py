@@ -1,0 +1,138 @@
+"""What notebook 05 (workspace report) and ``iid-research project`` show: the projection in words and tables.
+
+The analysis (:mod:`iid_research.analysis.projection`, :mod:`~iid_research.analysis.evaluation`)
+returns keys and numbers; these helpers put them into the report language for policy readers and OPD heads.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..text import fmt_number, level_plural, t
+
+
+def basis_text(basis: str, lang: str = "id") -> str:
+    """``rank_basis`` in words ("lampiran 2023", "lampiran 2022 + pergeseran +3,42/tahun", ...)."""
+    if basis.startswith("annex") and "drift" in basis:
+        year = basis.split()[1]
+        drift = float(basis.split("drift")[1].split("/")[0])
+        return t("basis_annex_drift", lang, year=year, drift=fmt_number(drift, lang, "+.2f"))
+    if basis.startswith("annex"):
+        return t("basis_annex", lang, year=basis.split()[1])
+    return t(f"basis_{basis.replace('+', '_')}", lang)
+
+
+def summary_lines(p, nama: str, lang: str = "id") -> list[str]:
+    """The projection's summary for a policy reader: IID, predikat, rank of N and basis; plan; validators' cut."""
+    from ..data import load_regions
+
+    level = load_regions().set_index("kode_wilayah")["level"].get(p.kode_wilayah, "")
+    lines = [t("proj_summary", lang, year=p.year, nama=nama, iid=fmt_number(p.score["iid_score"], lang),
+               predicate=t(p.predicate, lang))]
+    if p.rank is not None:
+        lines.append(t("proj_rank", lang, rank=p.rank, rank_of=p.rank_of, level=level_plural(level, lang),
+                       basis=basis_text(p.rank_basis, lang)))
+    else:
+        lines.append(t("proj_no_rank", lang, year=p.year))
+    if p.plan is not None:
+        if p.plan.current_rank <= p.target_rank:
+            lines.append(t("plan_met", lang, rank=p.plan.current_rank, target=p.target_rank))
+        else:
+            key = "proj_plan" if p.plan.reachable else "proj_plan_unreachable"
+            lines.append(t(key, lang, target=p.target_rank, rank=p.plan.planned_rank, n=p.plan.n_steps,
+                           cost=fmt_number(p.plan.total_cost, lang, "g"),
+                           n_opd=p.plan_steps["opd_key"].nunique(), iid=fmt_number(p.plan.planned_score, lang)))
+    w = p.without_risk
+    if w["innovations_removed"]:
+        rank = f", {t('rank', lang).lower()} {w['rank']}" if w["rank"] is not None else ""
+        lines.append(t("proj_risk", lang, n=w["innovations_removed"], iid=fmt_number(w["iid_score"], lang),
+                       predicate=t(w["predicate"], lang), rank=rank))
+    return lines
+
+
+def gap_table(p, lang: str = "id") -> pd.DataFrame:
+    """The gap card for a reader: goal, target IID, points and IID needed, plan steps, cost, rank after."""
+    from ..data import load_regions
+
+    names = load_regions().set_index("kode_wilayah")["nama"]
+    rows = []
+    for g in p.gaps.itertuples(index=False):
+        kind, _, what = g.gap.partition(":")
+        goal = (t("gap_predicate", lang, predicate=t(what, lang)) if kind == "predicate" else
+                t("gap_rank", lang, rank=what) if kind == "rank" else
+                t("gap_province_best", lang, nama=names.get(what, what)))
+        rows.append({"gap_goal": goal, "gap_target_score": g.target_score, "gap_points_needed": g.points_needed,
+                     "gap_iid_needed": g.iid_needed, "plan_steps_n": g.plan_steps, "plan_cost_total": g.plan_cost,
+                     "gap_rank_after": g.rank_after, "gap_reachable": g.reachable})
+    return pd.DataFrame(rows)
+
+
+def step_text(step, lang: str = "id") -> str:
+    """One assigned plan step as an instruction."""
+    if step.kind == "new_innovation":
+        if step.urusan:
+            return t("step_new_urusan", lang, urusan=step.urusan)
+        return t("step_new", lang)
+    if step.kind == "spd":
+        return t("plan_spd", lang, indicator=step.indicator, level_from=step.from_level, level_to=step.to_level)
+    return t("step_sid", lang, indicator=step.indicator, innovation=step.innovation_id, level_from=step.from_level,
+             level_to=step.to_level)
+
+
+def plan_by_opd(p, lang: str = "id") -> pd.DataFrame:
+    """The plan as actions per OPD: OPD, action, IID gain, cost (one row per step), ordered by OPD."""
+    s = p.plan_steps
+    if s is None or s.empty:
+        return pd.DataFrame(columns=["opd", "plan_action", "plan_gain_iid", "plan_cost"])
+    out = pd.DataFrame({"opd": s["opd_name"], "plan_action": [step_text(r, lang) for r in s.itertuples(index=False)],
+                        "plan_gain_iid": s["gain_iid"].astype(float).round(3), "plan_cost": s["cost"].astype(float)})
+    return out.sort_values(["opd", "plan_action"], kind="stable").reset_index(drop=True)
+
+
+def _weakest(pairs, lang):
+    from ..frameworks import latest_framework
+
+    names = latest_framework().sid.set_index("indicator_no")["name_id" if lang == "id" else "name_en"]
+    return "; ".join(f"{i} {names.get(i, '')} ({fmt_number(g, lang, '+.1f')})" for i, g in pairs or [])
+
+
+def scoreboard(p, lang: str = "id") -> pd.DataFrame:
+    """The OPD scoreboard for a reader: one row per OPD, readable columns (the workbook's first sheet)."""
+    o = p.opds
+    label = "opd_type_label_id" if lang == "id" else "opd_type_label_en"
+    return pd.DataFrame({
+        "opd_rank": o["rank"], "opd": o["opd_name"], "opd_type": o[label].fillna(""),
+        "opd_innovations": o["innovations"], "opd_mandatory_complete": o["mandatory_complete"],
+        "opd_at_risk": o["at_risk"], "opd_sid_points": o["sid_points"].astype(float).round(1),
+        "opd_share": (o["sid_points_share"] * 100).astype(float).round(1),
+        "opd_iid_contribution": o["iid_contribution"].astype(float).round(2),
+        "opd_maturity": o["maturity_mean"].astype(float).round(1),
+        "opd_weakest": [_weakest(w, lang) for w in o["weakest_indicators"]],
+        "opd_plan_steps": o["plan_steps"], "opd_plan_cost": o["plan_cost"].astype(float),
+        "opd_change": o["sid_points_change"].astype(float).round(1),
+        "opd_status": [t(f"status_{s}", lang) for s in o["status"]],
+        "opd_reward": [", ".join(t(f"reward_{r}", lang) for r in str(v).split(",") if r) for v in o["reward"]],
+    })
+
+
+def risk_table(p, lang: str = "id") -> pd.DataFrame:
+    """The innovations the validators are likely to cut, with the reason."""
+    r = p.risk[p.risk["at_risk"]]
+    reasons = []
+    for row in r.itertuples(index=False):
+        parts = []
+        if row.missing_mandatory:
+            parts.append(t("risk_mandatory", lang, indicators=", ".join(str(i) for i in row.missing_mandatory)))
+        if row.tahapan_not_scored:
+            parts.append(t("risk_tahapan", lang))
+        reasons.append("; ".join(parts))
+    return pd.DataFrame({"innovation_id": r["innovation_id"], "opd": r["opd_name"], "risk_reason": reasons})
+
+
+def opd_scorecard(p, opd_key: str, lang: str = "id") -> dict:
+    """One OPD's page: its row of the scoreboard and its steps of the plan (for the printable scorecards)."""
+    board = scoreboard(p, lang)
+    idx = p.opds.index[p.opds["opd_key"] == opd_key][0]
+    steps = plan_by_opd(p, lang)
+    name = p.opds.loc[idx, "opd_name"]
+    return {"name": name, "row": board.loc[idx], "steps": steps[steps["opd"] == name].drop(columns=["opd"])}

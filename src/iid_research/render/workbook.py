@@ -1,0 +1,52 @@
+"""The OPD evaluation as an Excel workbook (``iid-research project --xlsx``): government staff work in Excel.
+
+First sheet: the OPD scoreboard, one row per OPD, frozen header, readable column names; further sheets:
+the plan per OPD, the gap card, the innovations the validators may cut.  Written atomically.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .._io import atomic_path
+from ..notebook import workspace_report as wr
+from ..text import label_columns, t
+
+
+def _sheet(writer, frame: pd.DataFrame, name: str, lang: str):
+    shown = label_columns(frame, lang)
+    shown.to_excel(writer, sheet_name=name[:31], index=False)
+    ws = writer.sheets[name[:31]]
+    ws.freeze_panes = "A2"
+    for j, col in enumerate(shown.columns, start=1):
+        values = [str(col)] + [str(v) for v in shown[col].head(200)]
+        width = min(60, max(10, max(len(v) for v in values) + 2))
+        ws.column_dimensions[ws.cell(row=1, column=j).column_letter].width = width
+
+
+def write_projection_workbook(projection, path, lang: str = "id") -> Path:
+    """Write the OPD scoreboard, plan, gap card and validation risk of a projection to an XLSX file.
+
+    Parameters
+    ----------
+    projection : Projection
+        From :func:`iid_research.analysis.projection.project`.
+    path : path-like
+        The workbook to write (``.xlsx``).
+    lang : {"id", "en"}
+        Language of sheet and column names.
+
+    Returns
+    -------
+    Path
+    """
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+            _sheet(writer, wr.scoreboard(projection, lang), t("sheet_scoreboard", lang), lang)
+            _sheet(writer, wr.plan_by_opd(projection, lang), t("sheet_plan", lang), lang)
+            _sheet(writer, wr.gap_table(projection, lang), t("sheet_gaps", lang), lang)
+            _sheet(writer, wr.risk_table(projection, lang), t("sheet_risk", lang), lang)
+    return path
