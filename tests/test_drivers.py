@@ -246,6 +246,67 @@ def test_fixed_effects_recover_a_planted_coefficient(seed, planted):
     assert np.all(np.abs(fe.coef_[others]) < 0.3)
 
 
+def _dummy_ols(X, y, groups, times):
+    """Slope coefficients of y on [X, pemda dummies, year dummies] by plain least squares (numpy lstsq)."""
+    g = pd.get_dummies(pd.Series(groups)).to_numpy(float)
+    t = pd.get_dummies(pd.Series(times), drop_first=True).to_numpy(float)
+    Z = np.column_stack([X, g, t])
+    return np.linalg.lstsq(Z, y, rcond=None)[0][: X.shape[1]]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_fixed_effects_equal_dummy_variable_ols_on_an_unbalanced_weakly_connected_panel(seed):
+    """Issue 9, defect 3: staggered 3-year windows (each pemda overlaps the next by two years), rows dropped
+    at random; alternating projections stopped after 50 sweeps gave 1.648 where dummy OLS gives 1.524."""
+    rng = np.random.default_rng(seed)
+    G = 60
+    g = np.repeat(np.arange(G), 3)
+    t = np.concatenate([[s, s + 1, s + 2] for s in range(G)])
+    keep = rng.random(len(g)) > 0.1
+    keep[::3] = True  # every pemda keeps its first year, so the chain of overlaps stays mostly connected
+    g, t = g[keep], t[keep]
+    X = np.column_stack([rng.normal(size=len(g)) + 0.05 * t, rng.normal(size=len(g))])
+    y = 0.1 * g + 0.3 * t + 1.5 * X[:, 0] - 0.7 * X[:, 1] + rng.normal(0, 0.1, len(g))
+    fe = PanelFixedEffects(n_bootstrap=0).fit(X, y, groups=g, times=t)
+    np.testing.assert_allclose(fe.coef_, _dummy_ols(X, y, g, t), rtol=0, atol=1e-8)
+
+
+def test_fixed_effects_repro_of_issue_9_gives_the_dummy_ols_value():
+    rng = np.random.default_rng(0)
+    G = 60
+    g = np.repeat(np.arange(G), 3)
+    t = np.concatenate([[s, s + 1, s + 2] for s in range(G)])
+    X = rng.normal(size=(3 * G, 1)) + 0.05 * t[:, None]
+    y = 0.1 * g + 0.3 * t + 1.5 * X[:, 0] + rng.normal(0, 0.1, 3 * G)
+    fe = PanelFixedEffects(n_bootstrap=0).fit(X, y, groups=g, times=t)
+    assert fe.coef_[0] == pytest.approx(1.5239580794641392, abs=1e-9)  # dummy OLS (1.648 before the fix)
+    assert fe.coef_[0] == pytest.approx(_dummy_ols(X, y, g, t)[0], abs=1e-9)
+
+
+def test_fixed_effects_with_time_effects_only_is_ols_with_year_dummies():
+    rng = np.random.default_rng(4)
+    n = 200
+    groups = rng.integers(0, 40, n)
+    times = rng.integers(0, 4, n)
+    X = rng.normal(size=(n, 2)) + times[:, None] * 0.2
+    y = X @ [0.8, -1.2] + 2.0 * times + rng.normal(0, 0.3, n)
+    fe = PanelFixedEffects(n_bootstrap=20, entity_effects=False, random_state=0).fit(X, y, groups=groups,
+                                                                                  times=times)
+    Z = np.column_stack([X, pd.get_dummies(times).to_numpy(float)])
+    np.testing.assert_allclose(fe.coef_, np.linalg.lstsq(Z, y, rcond=None)[0][:2], atol=1e-10)
+    assert np.isfinite(fe.coef_ci_).all()
+
+
+def test_fixed_effects_refuse_a_regressor_absorbed_by_the_effects():
+    groups = np.repeat(np.arange(10), 3)
+    times = np.tile(np.arange(3), 10)
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.normal(size=30), groups * 1.0])  # second column constant within pemda
+    with pytest.raises(ValueError, match=r"\['b'\] have no variation left"):
+        PanelFixedEffects(n_bootstrap=0).fit(pd.DataFrame(X, columns=["a", "b"]), rng.normal(size=30),
+                                             groups=groups, times=times)
+
+
 def test_rank_change_model_finds_the_planted_variable():
     """Pemda whose Ekosistem Inovasi dan Kajian (SPD 13a-15) rose gain ranks; the boosting model sees it."""
     rng = np.random.default_rng(2)

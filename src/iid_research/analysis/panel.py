@@ -58,40 +58,88 @@ def driver_panel(components: pd.DataFrame, levels: pd.Series, *, frameworks: dic
     return panel
 
 
-def _within(values: np.ndarray, groups: np.ndarray, times: np.ndarray, n_iter: int = 50, tol: float = 1e-10):
-    """Two-way within transformation (remove group and time means) by alternating projections."""
-    X = np.asarray(values, float).copy()
+MAX_DUMMY_CELLS = 50_000_000
+"""Largest n_obs x n_levels dummy block :func:`_within` builds (about 400 MB of float64)."""
+
+
+def _group_demean(X: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """X minus its mean within each code (exact one-way within transformation)."""
+    n_levels = int(codes.max()) + 1 if len(codes) else 0
+    sums = np.zeros((n_levels, X.shape[1]))
+    np.add.at(sums, codes, X)
+    counts = np.bincount(codes, minlength=n_levels)[:, None]
+    return X - (sums / counts)[codes]
+
+
+def _within(values: np.ndarray, groups, times=None, *, entity_effects: bool = True) -> np.ndarray:
+    """Residuals of ``values`` after least squares on pemda and year dummies (exact, any panel shape).
+
+    Exact Frisch-Waugh-Lovell two-step instead of iterating: demean every column by the factor
+    with more levels (exact), demean that factor's complement's dummies the same way, and take
+    the least-squares residual on them (``numpy.linalg.lstsq``, SVD: collinear dummies and
+    disconnected panels are handled).  The result equals the residual of a regression on the full
+    set of pemda and year dummies, so OLS on it gives the dummy-variable (LSDV) coefficients for
+    balanced, unbalanced and weakly connected panels alike.
+
+    Parameters
+    ----------
+    values : ndarray (n_obs,) or (n_obs, k)
+    groups : array-like (n_obs,)
+        Pemda ids (entity effects).
+    times : array-like (n_obs,), optional
+        Years (time effects); None for none.
+    entity_effects : bool, default True
+        False: remove the time effects only.
+
+    Returns
+    -------
+    ndarray (n_obs, k)
+
+    Raises
+    ------
+    ValueError
+        If the dummy block of the smaller factor would exceed :data:`MAX_DUMMY_CELLS` cells.
+    """
+    X = np.asarray(values, float)
     if X.ndim == 1:
         X = X[:, None]
-    g_codes = pd.factorize(groups)[0]
-    t_codes = pd.factorize(times)[0]
-    ng, nt = g_codes.max() + 1, t_codes.max() + 1
-    g_cnt = np.bincount(g_codes, minlength=ng)[:, None]
-    t_cnt = np.bincount(t_codes, minlength=nt)[:, None]
-    for _ in range(n_iter):
-        gm = np.zeros((ng, X.shape[1]))
-        np.add.at(gm, g_codes, X)
-        X -= (gm / g_cnt)[g_codes]
-        tm = np.zeros((nt, X.shape[1]))
-        np.add.at(tm, t_codes, X)
-        shift = (tm / t_cnt)[t_codes]
-        X -= shift
-        if np.abs(shift).max() < tol:
-            break
-    return X
+    factors = []
+    if entity_effects:
+        factors.append(pd.factorize(np.asarray(groups))[0])
+    if times is not None:
+        factors.append(pd.factorize(np.asarray(times))[0])
+    if not factors:
+        return X - X.mean(0)  # intercept only
+    if len(factors) == 1:
+        return _group_demean(X, factors[0])
+    big, small = sorted(factors, key=lambda c: -(int(c.max()) + 1))
+    n_small = int(small.max()) + 1
+    if len(X) * n_small > MAX_DUMMY_CELLS:
+        raise ValueError(f"two-way fixed effects: {len(X)} rows x {n_small} levels exceed the limit of "
+                         f"{MAX_DUMMY_CELLS:,} cells (iid_research.analysis.panel.MAX_DUMMY_CELLS)")
+    Xb = _group_demean(X, big)
+    D = _group_demean(np.eye(n_small)[small], big)
+    coef, *_ = np.linalg.lstsq(D, Xb, rcond=None)
+    return Xb - D @ coef
 
 
 class PanelFixedEffects(RegressorMixin, BaseEstimator):
-    """Two-way fixed-effects (pemda and year) linear regression with a cluster bootstrap.
+    """Fixed-effects (pemda and/or year) linear regression with a cluster bootstrap.
 
     y_it = α_i + τ_t + X_it β + ε_it, estimated by OLS on the within-transformed
-    data (alternating projections, exact for balanced and unbalanced panels).
-    Intervals: percentile bootstrap resampling whole pemda (clusters).
+    data (:func:`_within`: exact, equal to OLS with one dummy per pemda and per
+    year, for balanced, unbalanced and weakly connected panels).  Intervals:
+    percentile bootstrap resampling whole pemda (clusters).  The flags follow
+    ``linearmodels.PanelOLS``.
 
     Parameters
     ----------
     n_bootstrap : int, default 200
     confidence : float, default 0.95
+    entity_effects : bool, default True
+        Pemda effects α_i; False drops them (e.g. for a model in first differences).
+    time_effects : bool, default True
+        Year effects τ_t (with neither, an intercept is removed).
     random_state : int, optional
 
     Attributes
@@ -103,11 +151,20 @@ class PanelFixedEffects(RegressorMixin, BaseEstimator):
         Bootstrap standard errors.
     feature_names_in_ : ndarray of str, when X is a DataFrame
     n_groups_ : int
+
+    Raises
+    ------
+    ValueError
+        From ``fit``, when a feature has no variation left once the effects are removed (it is
+        constant within pemda, or within year): its coefficient would not be identified.
     """
 
-    def __init__(self, n_bootstrap: int = 200, confidence: float = 0.95, random_state=None):
+    def __init__(self, n_bootstrap: int = 200, confidence: float = 0.95, entity_effects: bool = True,
+                 time_effects: bool = True, random_state=None):
         self.n_bootstrap = n_bootstrap
         self.confidence = confidence
+        self.entity_effects = entity_effects
+        self.time_effects = time_effects
         self.random_state = random_state
 
     def fit(self, X, y, *, groups, times):
@@ -123,7 +180,15 @@ class PanelFixedEffects(RegressorMixin, BaseEstimator):
         ya = np.asarray(y, float)
         groups = np.asarray(groups)
         times = np.asarray(times)
-        self.coef_ = self._ols(Xa, ya, groups, times)
+        Z = self._transform(np.column_stack([ya, Xa]), groups, times)
+        scale = np.sqrt(((Xa - Xa.mean(0)) ** 2).sum(0)) + 1.0
+        absorbed = np.sqrt((Z[:, 1:] ** 2).sum(0)) <= 1e-9 * scale
+        if absorbed.any():
+            names = getattr(self, "feature_names_in_", np.arange(Xa.shape[1]))
+            raise ValueError(f"feature(s) {[str(v) for v in np.asarray(names)[absorbed]]} have no variation left "
+                             "after removing the fixed effects (constant within pemda or within year); "
+                             "their coefficients are not identified: drop them")
+        self.coef_ = np.linalg.lstsq(Z[:, 1:], Z[:, 0], rcond=None)[0]
         rng = np.random.default_rng(self.random_state)
         uniq = np.unique(groups)
         self.n_groups_ = len(uniq)
@@ -146,9 +211,11 @@ class PanelFixedEffects(RegressorMixin, BaseEstimator):
         self._fe = ya - Xa @ self.coef_
         return self
 
-    @staticmethod
-    def _ols(X, y, groups, times):
-        Z = _within(np.column_stack([y, X]), groups, times)
+    def _transform(self, values, groups, times):
+        return _within(values, groups, times if self.time_effects else None, entity_effects=self.entity_effects)
+
+    def _ols(self, X, y, groups, times):
+        Z = self._transform(np.column_stack([y, X]), groups, times)
         coef, *_ = np.linalg.lstsq(Z[:, 1:], Z[:, 0], rcond=None)
         return coef
 
