@@ -107,3 +107,6 @@ def test_rank_drivers_report_sums_parts_and_flags_unsourced_pins(tmp_path):
     assert "Catatan sumber" in text and "peringkat 80 tahun 2021 tidak memiliki halaman sumber" in text
     assert "Perubahan skor pemda lain" in text and "Jumlah = perubahan peringkat" in text and "-64,00" in text
     assert "54,09" in text and "72,75" in text and "72.75" not in text
+    # the national section says what its model estimates (issue 9, defect 4)
+    assert "Apa yang diperkirakan model indikator" in text and "peringkat di antara 415 kabupaten" in text
+    assert "Poin persentil per langkah" in text and "Peringkat (kabupaten)" in text
