@@ -87,9 +87,11 @@ def main(argv=None) -> int:
     print(f"  {len(prof):,} OPDs x {n_feat} features")
     model = OPDClusterer(method="kmeans", k="auto", k_range=(2, 8), n_bootstrap=args.n_bootstrap, random_state=0)
     model, t_fit = _step(f"kmeans, k auto 2-8, {args.n_bootstrap} bootstrap", lambda: model.fit(prof))
-    print(f"  k = {model.k_}; silhouette {model.silhouette_scores_.round(3).to_dict()}")
-    print(f"  stability: mean ARI {model.stability_.mean_ari:.3f}; Jaccard "
-          f"{model.stability_.jaccard.round(3).to_dict()}")
+    print(f"  k = {model.k_}; gap statistic k = {model.gap_k_} (tendency check on {model.tendency_sample_size:,} "
+          f"OPDs); silhouette {model.silhouette_scores_.round(3).to_dict()}")
+    if model.stability_ is not None:
+        print(f"  stability: mean ARI {model.stability_.mean_ari:.3f}; Jaccard "
+              f"{model.stability_.jaccard.round(3).to_dict()}")
     total = t_prof + t_fit
     peak_mb = _rss_mb()
     print(f"\nprofiles + clustering + stability: {total:.1f} s (target < 60 s); "

@@ -102,8 +102,11 @@ if study is not None:
 if data.kind == "simulated" and study is not None:
     national = national_drivers(data, year_from, year_to)
     nb.show_markdown(t("nb03_h_national", lang, year_from=year_from, year_to=year_to))
+    nb.show_markdown(rd.rank_value_text(national.indicator_model, lang))
+    nb.show_table(rd.rank_value_table(national.indicator_model, lang), lang, simulated=True)
     nb.show_markdown(t("nb03_t_fe", lang))
-    nb.show_table(nb.label_players(national.fixed_effects, lang), lang, digits=3, simulated=True)
+    nb.show_table(rd.indicator_model_table(national.indicator_model, lang, framework_for_year(year_to)), lang,
+                  digits=3, simulated=True)
     nb.show_markdown(t("nb03_t_gb", lang, r2=national.test_r2))
     fig.plot_shapley_bars(national.importances.assign(player=national.importances.feature), x="importance",
                           lang=lang, ax=plt.figure(figsize=(8, 4)).gca()).set_xlabel(t("fig_importance", lang))

@@ -55,6 +55,7 @@ oc.show_table(oc.unmapped_table(opd.unmapped_opd_names(lan.loc[lan["is_pemda"], 
 real, real_message = oc.fit_or_message(OPDClusterer("kmedoids", k=k_value, n_bootstrap=20, random_state=0),
                                        real_profiles, lang)
 if real.is_fitted:
+    nb.show_markdown(oc.structure_message(real.model, lang))
     oc.show_table(oc.summary_table(real.model, lang), lang)
 else:
     nb.show_markdown(real_message)
@@ -62,9 +63,11 @@ else:
 # %%
 if real.is_fitted:
     oc.show_table(oc.cluster_type_report(real_profiles, real.model, lang), lang)
-    figure, axes = plt.subplots(1, 2, figsize=(13, 4.5))
+    figure, axes = plt.subplots(1, 3 if real.model.gap_ is not None else 2, figsize=(16, 4.5))
     fig.plot_k_selection(real.model, lang=lang, ax=axes[0])
-    fig.plot_cluster_pca(real.model, lang=lang, ax=axes[1])
+    if real.model.gap_ is not None:
+        fig.plot_gap_statistic(real.model, lang=lang, ax=axes[1])
+    fig.plot_cluster_pca(real.model, lang=lang, ax=axes[-1])
     figure.tight_layout()
 
 # %%
@@ -85,26 +88,31 @@ outcome, message = oc.fit_or_message(OPDClusterer(method, k=k_value, n_bootstrap
                                      lang)
 model = outcome.model
 if model is not None:
+    nb.show_markdown(oc.structure_message(model, lang))
     oc.show_table(oc.summary_table(model, lang), lang, simulated=simulated)
 elif len(innovations) or not workspace:
     nb.show_markdown(message)
 
 # %%
 if model is not None:
-    nb.show_markdown(t("nb04_stability", lang, ari=model.stability_.mean_ari, n=model.stability_.n_bootstrap))
-    figure, axes = plt.subplots(1, 2, figsize=(13, 4.5))
+    if model.stability_ is not None:
+        nb.show_markdown(t("nb04_stability", lang, ari=model.stability_.mean_ari, n=model.stability_.n_bootstrap))
+    figure, axes = plt.subplots(1, 3 if model.gap_ is not None else 2, figsize=(16, 4.5))
     fig.plot_k_selection(model, lang=lang, ax=axes[0])
-    fig.plot_cluster_pca(model, lang=lang, ax=axes[1])
+    if model.gap_ is not None:
+        fig.plot_gap_statistic(model, lang=lang, ax=axes[1])
+    fig.plot_cluster_pca(model, lang=lang, ax=axes[-1])
     if simulated:
-        axes[1].set_title(axes[1].get_title() + " — " + t("simulated_stamp", lang))
+        axes[-1].set_title(axes[-1].get_title() + " — " + t("simulated_stamp", lang))
     figure.tight_layout()
 
 # %%
 if model is not None:
-    ax = fig.plot_cluster_heatmap(model, lang=lang, ax=plt.figure(figsize=(11, 9)).gca())
-    if simulated:
-        ax.set_title(ax.get_title() + " — " + t("simulated_stamp", lang))
-    plt.show()
+    if model.k_ > 1:  # one group has nothing to contrast
+        ax = fig.plot_cluster_heatmap(model, lang=lang, ax=plt.figure(figsize=(11, 9)).gca())
+        if simulated:
+            ax.set_title(ax.get_title() + " — " + t("simulated_stamp", lang))
+        plt.show()
     oc.plot_dendrogram_report(model, profiles, lang=lang, simulated=simulated)
     plt.show()
 

@@ -131,6 +131,96 @@ def test_stability_high_on_planted_low_on_noise(planted_profiles):
     assert bad.jaccard.min() < 0.75
 
 
+# --------------------------------------------------------------------------- clustering tendency (issue 9, defect 5)
+
+def _uniform_noise(seed, n=120, d=6):
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(rng.random((n, d)), columns=[f"f{i}_share" for i in range(d)])
+
+
+@pytest.mark.parametrize("method", ["kmeans", "ward", "kmedoids"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_uniform_noise_has_no_clear_groups(method, seed):
+    """k='auto' used to force 6-8 clusters on noise (the best silhouette of k = 2-8); the gap check says k = 1."""
+    noise = _uniform_noise(seed)
+    model = cl.OPDClusterer(method=method, n_bootstrap=5, random_state=0).fit(noise)
+    assert model.gap_k_ == 1 and model.k_ == 1 and not model.has_structure_
+    assert (model.labels_ == 0).all() and model.stability_ is None
+    assert model.archetypes_["archetype_level"].tolist() == ["none"] and model.archetypes_["opd_count"].tolist() == [120]
+    assert archetype_label(model.archetypes_.iloc[0], "en") == "all OPDs (no clear groups)"
+    assert "tidak ada kelompok yang jelas" in archetype_label(model.archetypes_.iloc[0], "id")
+    assert model.silhouette_scores_.index.tolist() == list(range(2, 9))  # still recorded, for comparison
+    # without the check, the former behaviour: some k >= 2 is always chosen
+    assert cl.OPDClusterer(method=method, n_bootstrap=0, tendency=None, random_state=0).fit(noise).k_ >= 2
+
+
+@pytest.mark.parametrize("method", ["kmeans", "ward", "kmedoids"])
+def test_planted_archetypes_pass_the_tendency_check(planted_profiles, method):
+    profiles, truth = planted_profiles
+    model = cl.OPDClusterer(method=method, n_bootstrap=0, random_state=0).fit(profiles)
+    assert model.has_structure_ and model.gap_k_ >= 3
+    assert model.k_ == 3 and adjusted_rand_score(truth, model.labels_) > 0.9
+    assert model.gap_.index.tolist() == list(range(1, 9)) and model.gap_["chosen"].sum() == 1
+
+
+def test_gap_statistic_by_hand():
+    rng = np.random.default_rng(0)
+    blobs = np.vstack([rng.normal(0, 0.05, (20, 2)), rng.normal(3, 0.05, (20, 2))])
+
+    def two_halves(data, k, seed):  # a clustering that knows the blobs (k = 2 only)
+        return (np.arange(len(data)) >= len(data) / 2).astype(int)
+
+    # reference = the data itself: every gap is 0, s_k is 0, so the rule stops at k = 1
+    same = cl.gap_statistic(two_halves, blobs, lambda r: blobs, [1, 2], n_references=3, random_state=0)
+    np.testing.assert_allclose(same["gap"], 0, atol=1e-12)
+    total_ss = ((blobs - blobs.mean(0)) ** 2).sum()
+    within = sum(((b - b.mean(0)) ** 2).sum() for b in (blobs[:20], blobs[20:]))
+    np.testing.assert_allclose(same["log_w"], np.log([total_ss, within]))
+    assert same["chosen"].tolist() == [True, False]
+    # reference = uniform in the box: the blobs' within dispersion is far below the reference's
+    box = cl.uniform_box_reference(blobs)
+    gap = cl.gap_statistic(two_halves, blobs, box, [1, 2], n_references=20, random_state=0)
+    refs = [box(np.random.default_rng(1)) for _ in range(3)]
+    assert all(r.shape == blobs.shape and (r.min(0) >= blobs.min(0) - 1).all() for r in refs)
+    assert gap.loc[2, "gap"] > gap.loc[1, "gap"] + gap.loc[2, "se"]  # Gap(1) < Gap(2) - s_2: not k = 1
+    assert gap["chosen"].tolist() == [False, True]  # k = 2 is the largest tried
+
+
+def test_tendency_parameters_are_checked():
+    noise = _uniform_noise(0, n=30)
+    with pytest.raises(ValueError, match="tendency must be 'gap' or None"):
+        cl.OPDClusterer(tendency="hopkins").fit(noise)
+    fixed = cl.OPDClusterer(k=3, n_bootstrap=0, random_state=0).fit(noise)  # a fixed k is taken as asked
+    assert fixed.k_ == 3 and fixed.gap_ is None and fixed.has_structure_
+    assert oc.structure_message(fixed, "en") == ""
+
+
+def test_no_clear_groups_in_words_and_figures():
+    model = cl.OPDClusterer(n_bootstrap=0, random_state=0).fit(_uniform_noise(1))
+    en, id_ = oc.structure_message(model, "en"), oc.structure_message(model, "id")
+    assert en.startswith("**No clear groups.**") and "120 OPD profiles" in en and "k = 1–8" in en
+    assert id_.startswith("**Tidak ada kelompok yang jelas.**") and "120 profil OPD" in id_
+    best = model.silhouette_scores_.max()
+    assert f"({best:.2f})" in en and f"({best:.2f})".replace(".", ",") in id_
+    assert oc.summary_table(model, "en")["archetype"].tolist() == ["all OPDs (no clear groups)"]
+    ax = figc.plot_gap_statistic(model, lang="en")
+    assert list(ax.lines[0].get_xdata()) == list(range(1, 9))
+    assert any(a.get_text() == "k = 1: no clear groups" for a in ax.texts)
+    ax = figc.plot_k_selection(model, lang="id", ax=plt.subplots()[1])
+    assert any("tidak ada kelompok yang jelas" in x.get_text() for x in ax.texts)
+    with pytest.raises(ValueError, match="no tendency check"):
+        figc.plot_gap_statistic(cl.OPDClusterer(k=2, n_bootstrap=0).fit(_uniform_noise(1)))
+
+
+def test_groups_found_in_words(planted_profiles):
+    profiles, _ = planted_profiles
+    model = cl.OPDClusterer(n_bootstrap=0, random_state=0).fit(profiles)
+    assert oc.structure_message(model, "en") == (
+        "Clustering tendency: the gap statistic (Tibshirani, Walther & Hastie 2001) finds more grouping than in "
+        f"structureless random data (the gap picks k = {model.gap_k_}); the number of clusters is chosen by the "
+        "silhouette (k = 3).")
+
+
 def test_hdbscan_flags_noise():
     rng = np.random.default_rng(3)
     blobs = np.vstack([rng.normal(0, 0.1, (30, 2)), rng.normal(5, 0.1, (30, 2)), [[20.0, -20.0], [-20.0, 20.0]]])

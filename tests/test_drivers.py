@@ -20,13 +20,24 @@ from iid_research.analysis.panel import (
     PanelFixedEffects,
     RankChangeDrivers,
     driver_panel,
+    indicator_changes,
+    indicator_panel,
+    indicator_rank_model,
     predicate_transitions,
     rank_change_features,
+    ranks_per_iid_point,
 )
 from iid_research.analysis.path import path_to_target
 from iid_research.analysis.shapley import coalition_masks, indicator_rank_shapley, rank_shapley, shapley_values
 from iid_research.frameworks import load_framework
-from iid_research.notebook.rank_drivers import counterfactual_table, plan_summary, plan_table, source_caveat
+from iid_research.notebook.rank_drivers import (
+    counterfactual_table,
+    indicator_model_table,
+    plan_summary,
+    plan_table,
+    rank_value_text,
+    source_caveat,
+)
 from iid_research.scoring import (
     COMPONENT_SID_COLUMNS,
     SID_COLUMNS,
@@ -244,6 +255,174 @@ def test_fixed_effects_recover_a_planted_coefficient(seed, planted):
     assert lo[planted] < fe.coef_[planted] < hi[planted] and hi[planted] - lo[planted] < 0.5
     others = [j for j in range(k) if j != planted]
     assert np.all(np.abs(fe.coef_[others]) < 0.3)
+
+
+def _dummy_ols(X, y, groups, times):
+    """Slope coefficients of y on [X, pemda dummies, year dummies] by plain least squares (numpy lstsq)."""
+    g = pd.get_dummies(pd.Series(groups)).to_numpy(float)
+    t = pd.get_dummies(pd.Series(times), drop_first=True).to_numpy(float)
+    Z = np.column_stack([X, g, t])
+    return np.linalg.lstsq(Z, y, rcond=None)[0][: X.shape[1]]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_fixed_effects_equal_dummy_variable_ols_on_an_unbalanced_weakly_connected_panel(seed):
+    """Issue 9, defect 3: staggered 3-year windows (each pemda overlaps the next by two years), rows dropped
+    at random; alternating projections stopped after 50 sweeps gave 1.648 where dummy OLS gives 1.524."""
+    rng = np.random.default_rng(seed)
+    G = 60
+    g = np.repeat(np.arange(G), 3)
+    t = np.concatenate([[s, s + 1, s + 2] for s in range(G)])
+    keep = rng.random(len(g)) > 0.1
+    keep[::3] = True  # every pemda keeps its first year, so the chain of overlaps stays mostly connected
+    g, t = g[keep], t[keep]
+    X = np.column_stack([rng.normal(size=len(g)) + 0.05 * t, rng.normal(size=len(g))])
+    y = 0.1 * g + 0.3 * t + 1.5 * X[:, 0] - 0.7 * X[:, 1] + rng.normal(0, 0.1, len(g))
+    fe = PanelFixedEffects(n_bootstrap=0).fit(X, y, groups=g, times=t)
+    np.testing.assert_allclose(fe.coef_, _dummy_ols(X, y, g, t), rtol=0, atol=1e-8)
+
+
+def test_fixed_effects_repro_of_issue_9_gives_the_dummy_ols_value():
+    rng = np.random.default_rng(0)
+    G = 60
+    g = np.repeat(np.arange(G), 3)
+    t = np.concatenate([[s, s + 1, s + 2] for s in range(G)])
+    X = rng.normal(size=(3 * G, 1)) + 0.05 * t[:, None]
+    y = 0.1 * g + 0.3 * t + 1.5 * X[:, 0] + rng.normal(0, 0.1, 3 * G)
+    fe = PanelFixedEffects(n_bootstrap=0).fit(X, y, groups=g, times=t)
+    assert fe.coef_[0] == pytest.approx(1.5239580794641392, abs=1e-9)  # dummy OLS (1.648 before the fix)
+    assert fe.coef_[0] == pytest.approx(_dummy_ols(X, y, g, t)[0], abs=1e-9)
+
+
+def test_fixed_effects_with_time_effects_only_is_ols_with_year_dummies():
+    rng = np.random.default_rng(4)
+    n = 200
+    groups = rng.integers(0, 40, n)
+    times = rng.integers(0, 4, n)
+    X = rng.normal(size=(n, 2)) + times[:, None] * 0.2
+    y = X @ [0.8, -1.2] + 2.0 * times + rng.normal(0, 0.3, n)
+    fe = PanelFixedEffects(n_bootstrap=20, entity_effects=False, random_state=0).fit(X, y, groups=groups,
+                                                                                  times=times)
+    Z = np.column_stack([X, pd.get_dummies(times).to_numpy(float)])
+    np.testing.assert_allclose(fe.coef_, np.linalg.lstsq(Z, y, rcond=None)[0][:2], atol=1e-10)
+    assert np.isfinite(fe.coef_ci_).all()
+
+
+def test_fixed_effects_refuse_a_regressor_absorbed_by_the_effects():
+    groups = np.repeat(np.arange(10), 3)
+    times = np.tile(np.arange(3), 10)
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.normal(size=30), groups * 1.0])  # second column constant within pemda
+    with pytest.raises(ValueError, match=r"\['b'\] have no variation left"):
+        PanelFixedEffects(n_bootstrap=0).fit(pd.DataFrame(X, columns=["a", "b"]), rng.normal(size=30),
+                                             groups=groups, times=times)
+
+
+def planted_indicator_panel(seed=0, sizes=(("provinsi", 30), ("kota", 90), ("kabupaten", 240)), n_years=5,
+                            beta=(0.8, 0.0, 1.5, 0.2), noise=0.2):
+    """Pemda-years whose rank percentile is α_i + τ_t + Σ β_j x_j + noise (percentile points), by construction."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for level, size in sizes:
+        for p in range(size):
+            alpha = rng.normal(50, 10)
+            x = np.column_stack([rng.integers(0, 4), rng.integers(0, 4), rng.uniform(0, 3), rng.integers(0, 30)])
+            x = np.repeat(x.astype(float), n_years, axis=0)
+            for y in range(1, n_years):  # persistent levels with random steps
+                x[y] = x[y - 1] + [rng.integers(-1, 2), rng.integers(-1, 2), rng.normal(0, 0.4), rng.integers(-3, 4)]
+            for y in range(n_years):
+                rows.append((f"{level[:3]}{p:03d}", y + 1, level, size, alpha, *x[y]))
+    frame = pd.DataFrame(rows, columns=["kode_wilayah", "year", "level", "rank_of", "alpha", "spd_1", "spd_2a",
+                                        "sid_16", "n_innovations"])
+    tau = rng.normal(0, 3, n_years + 1)[frame["year"]]
+    pct = (frame["alpha"] + tau + frame[["spd_1", "spd_2a", "sid_16", "n_innovations"]].to_numpy() @ np.array(beta)
+           + rng.normal(0, noise, len(frame)))
+    return frame.assign(rank_pct=pct / 100).drop(columns="alpha")
+
+
+def test_indicator_rank_model_recovers_planted_coefficients():
+    """Issue 9, defect 4: the national model estimates what an indicator step is worth in rank percentile."""
+    beta = np.array([0.8, 0.0, 1.5, 0.2])
+    panel = planted_indicator_panel(beta=beta)
+    changes = indicator_changes(panel)
+    assert len(changes) == 360 * 4 and set(changes["year_to"] - changes["year_from"]) == {1}
+    model = indicator_rank_model(changes, n_bootstrap=100, random_state=0)
+    c = model.coefficients.set_index("feature")
+    assert list(c.index) == ["spd_1", "spd_2a", "sid_16", "n_innovations"]
+    np.testing.assert_allclose(c["coef"], beta, atol=0.05)  # about 5 standard errors
+    assert ((c["ci_low"] < beta) & (beta < c["ci_high"])).sum() >= 3  # 95 % intervals: allow one miss
+    assert (c["ci_high"] - c["ci_low"]).max() < 0.25
+    # cluster size taken into account: a percentile point is (size - 1) / 100 ranks of that cluster
+    for level, size in (("provinsi", 30), ("kota", 90), ("kabupaten", 240)):
+        np.testing.assert_allclose(c[f"ranks_{level}"], c["coef"] * (size - 1) / 100)
+    assert model.cluster_sizes.to_dict() == {"provinsi": 30, "kota": 90, "kabupaten": 240}
+    assert model.n_pemda == 360 and model.pairs == [(1, 2), (2, 3), (3, 4), (4, 5)] and model.dropped == []
+
+
+def test_indicator_rank_model_drops_constant_indicators_and_pairs_across_rules():
+    panel = planted_indicator_panel(seed=1).assign(spd_3=2.0, framework=lambda f: np.where(f["year"] <= 3, 1, 2))
+    changes = indicator_changes(panel)
+    assert sorted(set(zip(changes["year_from"], changes["year_to"]))) == [(1, 2), (2, 3), (4, 5)]
+    model = indicator_rank_model(changes, n_bootstrap=0)
+    assert model.dropped == ["spd_3"] and "spd_3" not in set(model.coefficients["feature"])
+    with pytest.raises(ValueError, match="repeated pemda-years"):
+        indicator_changes(pd.concat([panel, panel.head(1)]))
+
+
+def test_ranks_per_iid_point_recovers_planted_slopes_per_cluster():
+    rng = np.random.default_rng(3)
+    slopes = {"provinsi": 0.5, "kota": 1.2, "kabupaten": 5.0}
+    rows = []
+    for level, size in (("provinsi", 38), ("kota", 93), ("kabupaten", 415)):
+        for p in range(size):
+            iid = np.cumsum(rng.normal(0, 4, 4)) + 50
+            for y in range(4):
+                rank = size / 2 - slopes[level] * iid[y] + 2.0 * y + rng.normal(0, 0.3)
+                rows.append((f"{level}{p}", y, level, size, iid[y], rank, 0.5))
+    panel = pd.DataFrame(rows, columns=["kode_wilayah", "year", "level", "rank_of", "iid_score", "rank", "rank_pct"])
+    per = ranks_per_iid_point(indicator_changes(panel), n_bootstrap=50, random_state=0).set_index("level")
+    assert list(per.index) == ["provinsi", "kota", "kabupaten"]  # smallest cluster first
+    np.testing.assert_allclose(per["ranks_per_iid_point"], list(slopes.values()), atol=0.02)
+    assert (per["ci_low"] < per["ranks_per_iid_point"]).all() and (per["ranks_per_iid_point"] < per["ci_high"]).all()
+    assert per["cluster_size"].tolist() == [38, 93, 415] and per["n_changes"].tolist() == [38 * 3, 93 * 3, 415 * 3]
+
+
+def test_indicator_model_in_words():
+    panel = planted_indicator_panel(seed=2).assign(iid_score=lambda f: 100 * f["rank_pct"],
+                                                   rank=lambda f: (1 - f["rank_pct"]) * f["rank_of"])
+    model = indicator_rank_model(indicator_changes(panel), framework=FW, n_bootstrap=0)
+    table = indicator_model_table(model, "en", FW)
+    assert table["coef_pct_per_step"].is_monotonic_decreasing
+    assert table["model_indicator"].iloc[0].startswith("SID 16.") and "mean level" in table["model_indicator"].iloc[0]
+    labels = dict(zip(table["model_indicator"].str[:6], table["iid_per_step"]))
+    assert labels["SPD 1."] == pytest.approx(1.0 / 250 * 100)  # SPD 1: weight 1 of 250 points
+    assert labels["SID 16"] == pytest.approx(3.0 / 250 * 100)  # SID 16: weight 3
+    per = model.ranks_per_point.set_index("level")["ranks_per_iid_point"]
+    text = rank_value_text(model, "en")
+    assert f"{per['kabupaten']:.2f} ranks among 240 regencies" in text and "1–5" in text
+    assert "ranks among 30 provinces" in rank_value_text(model, "en")
+    assert "peringkat di antara 240 kabupaten" in rank_value_text(model, "id")
+    for lang in ("id", "en"):
+        words = t("nb03_t_fe", lang)
+        assert ("percentile" in words or "persentil" in words) and ("not causes" in words or "bukan sebab" in words)
+
+
+def test_indicator_panel_levels_by_hand():
+    spd, inn, scores, comp, levels = synthetic(8, n_pemda=6, n_max=12)
+    panel = indicator_panel(comp, levels).set_index(["kode_wilayah", "year"])
+    code = scores["kode_wilayah"].iloc[0]
+    mine = inn[(inn["kode_wilayah"] == code) & (inn["year"] == 2023)]
+    row = panel.loc[(code, 2023)]
+    assert row["n_innovations"] == len(mine)
+    if len(mine):
+        assert row["sid_19"] == pytest.approx(mine["sid_19"].mean())
+    lv = spd[(spd["kode_wilayah"] == code) & (spd["year"] == 2023) & (spd["indicator_no"] == 2) & (spd["sub"] == "a")]
+    assert row["spd_2a"] == lv["level"].iloc[0]
+    year = panel.xs(2023, level="year")
+    better = (year["iid_score"].round(2) > round(row["iid_score"], 2)).sum()
+    assert row["rank"] == better + 1 and row["rank_of"] == 6
+    assert row["rank_pct"] == pytest.approx(1 - better / 5)
+    assert not any(c.startswith("sid_sum") for c in panel.columns)
 
 
 def test_rank_change_model_finds_the_planted_variable():

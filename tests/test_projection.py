@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from iid_research import config
-from iid_research.analysis.projection import project, projection_dict
+from iid_research.analysis.projection import project
 from iid_research.cli import main
 from iid_research.dataset import from_workspace
 from iid_research.frameworks import framework_for_year

@@ -28,6 +28,13 @@ cluster, the mean Jaccard similarity with its best-matching resampled
 cluster are reported (Hennig's rule of thumb: Jaccard < 0.6 means the
 cluster is not stable, > 0.75 stable).
 
+Clustering tendency: with ``k="auto"`` the gap statistic (Tibshirani, Walther
+and Hastie 2001, allowing k = 1; :func:`gap_statistic`) first asks whether the
+profiles hold more grouping than structureless data.  When it picks k = 1 the
+model says so (``has_structure_`` False, ``k_`` 1, one group named "no clear
+groups") instead of forcing the best of k = 2-8 on noise, which the silhouette
+alone always does.
+
 Methods needing an n x n distance matrix (ward, kmedoids) refuse more than
 :data:`MAX_PAIRWISE_OPDS` OPDs with a message; use kmeans for larger tables.
 """
@@ -230,6 +237,107 @@ def gower_distances(numeric=None, categorical=None, *, dtype=np.float32, chunk_b
     return out
 
 
+# --------------------------------------------------------------------------- clustering tendency
+
+def _log_dispersion(labels: np.ndarray, Z=None, D=None) -> float:
+    """Log W_k: within-cluster sum of squares (Euclidean Z), or Σ_r Σ_{i,j in r} d_ij / (2 n_r) (distances D)."""
+    if D is None:
+        w = _within_ss(Z, labels)
+    else:
+        w = sum(float(D[np.ix_(labels == c, labels == c)].sum()) / (2 * int((labels == c).sum()))
+                for c in np.unique(labels))
+    return float(np.log(max(w, 1e-300)))
+
+
+def gap_statistic(cluster_fn, data, reference_fn, ks, *, n_references: int = 10, random_state=None,
+                  distance_fn=None) -> pd.DataFrame:
+    """Gap statistic of Tibshirani, Walther and Hastie (2001) over ``ks`` (k = 1 allowed).
+
+    Gap(k) = E*[log W*_k] − log W_k, where W_k is the pooled within-cluster
+    dispersion of a k-cluster solution of the data and E* the mean over
+    ``n_references`` reference data sets drawn from a structureless
+    distribution; s_k = sd*(log W*_k) · sqrt(1 + 1/B).  The number of clusters
+    is the smallest k with Gap(k) ≥ Gap(k + 1) − s_{k+1} (their rule; the
+    largest k tried when none qualifies); k = 1 means no more grouping than
+    in the reference data ("no clear groups").
+
+    Tibshirani R., Walther G., Hastie T. (2001). Estimating the number of
+    clusters in a data set via the gap statistic. J. R. Statist. Soc. B 63(2),
+    411-423.  As ``cluster::clusGap`` with ``method = "Tibs2001SEmax"`` in R.
+
+    Parameters
+    ----------
+    cluster_fn : callable (data, k, seed) -> labels
+        Clusters a data set into k groups (not called for k = 1).
+    data : array
+        The data (``cluster_fn``'s input).
+    reference_fn : callable (numpy Generator) -> array
+        Draws one reference data set like ``data``.
+    ks : sequence of int
+        Increasing, starting at 1.
+    n_references : int, default 10
+    random_state : int or numpy Generator, optional
+    distance_fn : callable (array) -> ndarray (n, n), optional
+        Dissimilarities for W_k (Σ_r D_r / 2n_r); default squared Euclidean (within sum of squares).
+
+    Returns
+    -------
+    DataFrame indexed by k with columns [log_w, ref_log_w, gap, se, chosen]
+        ``chosen`` is True on the k picked by the rule.
+    """
+    rng = np.random.default_rng(random_state)
+    ks = [int(k) for k in ks]
+
+    def log_w(x):
+        dist = distance_fn(x) if distance_fn is not None else None
+        n = len(dist) if dist is not None else len(x)
+        out = []
+        for k in ks:
+            labels = (np.zeros(n, dtype=int) if k == 1
+                      else np.asarray(cluster_fn(dist if dist is not None else x, k,
+                                                 int(rng.integers(np.iinfo(np.int32).max))), dtype=int))
+            out.append(_log_dispersion(labels, Z=None if dist is not None else x, D=dist))
+        return np.array(out)
+
+    observed = log_w(data)
+    refs = np.array([log_w(reference_fn(rng)) for _ in range(int(n_references))])
+    gap = refs.mean(axis=0) - observed
+    se = refs.std(axis=0) * np.sqrt(1 + 1 / max(1, len(refs)))
+    chosen = next((ks[i] for i in range(len(ks) - 1) if gap[i] >= gap[i + 1] - se[i + 1]), ks[-1])
+    out = pd.DataFrame({"log_w": observed, "ref_log_w": refs.mean(axis=0), "gap": gap, "se": se,
+                        "chosen": [k == chosen for k in ks]}, index=pd.Index(ks, name="k"))
+    return out
+
+
+def uniform_box_reference(Z: np.ndarray):
+    """Reference generator of the gap statistic: uniform in the box aligned with the principal axes of Z.
+
+    Tibshirani et al. (2001), reference (b): rotate Z to its principal
+    components, draw uniformly within their ranges, rotate back.
+    """
+    mean = Z.mean(axis=0)
+    _, _, vt = np.linalg.svd(Z - mean, full_matrices=False)
+    proj = (Z - mean) @ vt.T
+    lo, hi = proj.min(axis=0), proj.max(axis=0)
+    return lambda rng: rng.uniform(lo, hi, proj.shape) @ vt + mean
+
+
+def independent_features_reference(numeric, categorical):
+    """Reference generator for mixed data: each numeric feature uniform in its range, each categorical one
+    uniform over its observed values, all independent (returns (numeric, categorical) pairs)."""
+    num = None if numeric is None else np.asarray(numeric, dtype=float)
+    cat = None if categorical is None else np.asarray(categorical, dtype=object)
+    levels = [] if cat is None else [pd.unique(cat[:, j]) for j in range(cat.shape[1])]
+
+    def draw(rng):
+        rn = None if num is None else rng.uniform(num.min(axis=0), num.max(axis=0), num.shape)
+        rc = None if cat is None else (np.column_stack([rng.choice(lv, len(cat)) for lv in levels])
+                                       if levels else cat)
+        return rn, rc
+
+    return draw
+
+
 # --------------------------------------------------------------------------- estimator
 
 class OPDClusterer(ClusterMixin, BaseEstimator):
@@ -240,8 +348,9 @@ class OPDClusterer(ClusterMixin, BaseEstimator):
     method : {'kmeans', 'ward', 'hdbscan', 'kmedoids'}, default='kmeans'
         Clustering method (see the module docstring).
     k : int or 'auto', default='auto'
-        Number of clusters; 'auto' picks the k in ``k_range`` with the
-        highest silhouette.  Ignored by 'hdbscan'.
+        Number of clusters; 'auto' first runs the clustering-tendency check
+        (``tendency``) and, when it finds groups, picks the k in ``k_range``
+        with the highest silhouette.  Ignored by 'hdbscan'.
     k_range : tuple of (int, int), default=(2, 8)
         Smallest and largest k tried when ``k='auto'`` (capped at n_opds - 1).
     features : list of str, optional
@@ -259,6 +368,20 @@ class OPDClusterer(ClusterMixin, BaseEstimator):
         k-means restarts.
     silhouette_sample_size : int, default=4000
         OPDs sampled to compute a silhouette when there are more (exact below).
+    tendency : {'gap', None}, default='gap'
+        Clustering-tendency check with ``k='auto'``: the gap statistic
+        (:func:`gap_statistic`, Tibshirani et al. 2001) over k = 1 ...
+        ``k_range[1]``, computed with the method's own dissimilarity
+        (k-means within sum of squares on the standardised features for
+        kmeans/ward, uniform reference in the principal-axes box; Gower
+        distances with k-medoids for kmedoids, reference drawing every feature
+        independently and uniformly).  If it picks k = 1 the OPDs form one
+        group, "no clear groups".  None skips the check (the former
+        behaviour: always 2 or more clusters).
+    n_references : int, default=10
+        Reference data sets of the gap statistic.
+    tendency_sample_size : int, default=2000
+        OPDs sampled for the tendency check when there are more.
     n_threads : int or None, default=1
         BLAS/OpenMP threads while fitting (``threadpoolctl``); None keeps the
         libraries' defaults.  One thread is the default: profile tables are
@@ -273,7 +396,14 @@ class OPDClusterer(ClusterMixin, BaseEstimator):
     labels_ : ndarray of shape (n_opds,)
         Cluster of each OPD, 0 = largest cluster; -1 = noise (hdbscan only).
     k_ : int
-        Number of clusters (noise not counted).
+        Number of clusters (noise not counted); 1 when the tendency check finds no clear groups.
+    has_structure_ : bool
+        False when the tendency check picked k = 1 (then every label is 0 and the one
+        archetype has level "none"); True otherwise, also when no check ran.
+    gap_ : DataFrame or None
+        :func:`gap_statistic` table (indexed by k = 1 ...) when the check ran, else None.
+    gap_k_ : int or None
+        The k the gap statistic picked (None without the check).
     silhouette_scores_ : Series indexed by k
         Silhouette of each k tried (one entry for a fixed k; for hdbscan the
         silhouette of the non-noise OPDs, NaN if undefined).
@@ -282,7 +412,8 @@ class OPDClusterer(ClusterMixin, BaseEstimator):
         ward) or sum of Gower distances to the medoids (kmedoids), per k: the
         elbow curve.  Empty for hdbscan.
     stability_ : ClusterStability or None
-        Bootstrap mean ARI and per-cluster Jaccard; None if ``n_bootstrap`` is 0.
+        Bootstrap mean ARI and per-cluster Jaccard; None if ``n_bootstrap`` is 0 or
+        there is one group (no clear groups).
     archetypes_ : DataFrame with columns [cluster, opd_count, archetype_level, archetype_focus, archetype_suffix,
         distinguishing]
         Automatic cluster names in Bahasa Indonesia and English, and the
@@ -306,7 +437,8 @@ class OPDClusterer(ClusterMixin, BaseEstimator):
 
     def __init__(self, method: str = "kmeans", k="auto", k_range=(2, 8), *, features=None,
                  categorical_features=None, n_bootstrap: int = 20, min_cluster_size: int = 5, n_init: int = 4,
-                 silhouette_sample_size: int = 4000, n_threads: int | None = 1, random_state=None):
+                 silhouette_sample_size: int = 4000, tendency: str | None = "gap", n_references: int = 10,
+                 tendency_sample_size: int = 2000, n_threads: int | None = 1, random_state=None):
         self.method = method
         self.k = k
         self.k_range = k_range
@@ -316,6 +448,9 @@ class OPDClusterer(ClusterMixin, BaseEstimator):
         self.min_cluster_size = min_cluster_size
         self.n_init = n_init
         self.silhouette_sample_size = silhouette_sample_size
+        self.tendency = tendency
+        self.n_references = n_references
+        self.tendency_sample_size = tendency_sample_size
         self.n_threads = n_threads
         self.random_state = random_state
 
@@ -330,6 +465,11 @@ class OPDClusterer(ClusterMixin, BaseEstimator):
             raise ValueError(f"k_range must be (low, high) integers with 2 ≤ low ≤ high, got {self.k_range!r}")
         if int(self.n_bootstrap) < 0:
             raise ValueError(f"n_bootstrap must be ≥ 0, got {self.n_bootstrap}")
+        if self.tendency not in ("gap", None):
+            raise ValueError(f"tendency must be 'gap' or None, got {self.tendency!r}")
+        if int(self.n_references) < 1 or int(self.tendency_sample_size) < 3:
+            raise ValueError(f"n_references must be ≥ 1 and tendency_sample_size ≥ 3, got {self.n_references} "
+                             f"and {self.tendency_sample_size}")
 
     def _columns(self, X: pd.DataFrame):
         if self.features is not None:
@@ -481,14 +621,52 @@ class OPDClusterer(ClusterMixin, BaseEstimator):
             labels, extra = fits[best]
             if self.method == "kmedoids":
                 self.medoid_indices_ = extra
+        self.gap_, self.gap_k_ = None, None
+        if self.k == "auto" and self.method != "hdbscan" and self.tendency == "gap":
+            self.gap_ = self._gap(ks[-1], Xin, num, cat)
+            self.gap_k_ = int(self.gap_.index[self.gap_["chosen"]][0])
+        self.has_structure_ = self.gap_k_ != 1
+        if not self.has_structure_:  # one group: every OPD together
+            labels = np.zeros(len(X), dtype=int)
+            if self.method == "kmedoids":
+                self.medoid_indices_ = np.array([int(np.argmin(self._distance.sum(axis=1)))])
         self.labels_, order = _relabel_by_size(labels)
         if self.medoid_indices_ is not None:
             self.medoid_indices_ = np.asarray(self.medoid_indices_)[order]
         self.k_ = int(len(set(self.labels_[self.labels_ != NOISE])))
         self._describe_clusters(X, num)
-        self.stability_ = self._bootstrap(rng) if int(self.n_bootstrap) > 0 else None
+        self.stability_ = (self._bootstrap(rng) if int(self.n_bootstrap) > 0 and self.has_structure_ else None)
         del self._distance, self._numeric_raw  # working data (an n x n matrix for kmedoids): not kept
         return self
+
+    def _gap(self, k_max: int, Xin: pd.DataFrame, num: list[str], cat: list[str]) -> pd.DataFrame:
+        """The gap statistic over k = 1 ... k_max with the method's dissimilarity (see ``tendency``)."""
+        rng = np.random.default_rng([self._seed, 9])
+        n = len(Xin)
+        idx = (np.sort(rng.choice(n, int(self.tendency_sample_size), replace=False))
+               if n > int(self.tendency_sample_size) else np.arange(n))
+        ks = range(1, max(2, int(k_max)) + 1)
+        if self.method == "kmedoids":
+            import kmedoids
+
+            num_raw = self._numeric_raw[idx] if num else None
+            cat_raw = (self.preprocessor_.named_transformers_["cat"].named_steps["impute"].transform(Xin[cat])[idx]
+                       if cat else None)
+
+            def medoids(D, k, seed):
+                return kmedoids.KMedoids(n_clusters=k, metric="precomputed", method="fasterpam",
+                                         random_state=seed).fit(D).labels_
+
+            return gap_statistic(medoids, (num_raw, cat_raw), independent_features_reference(num_raw, cat_raw), ks,
+                                 n_references=int(self.n_references), random_state=rng,
+                                 distance_fn=lambda d: gower_distances(*d, dtype=np.float64))
+        Z = self.embedding_[idx]
+
+        def kmeans(data, k, seed):
+            return KMeans(n_clusters=k, n_init=int(self.n_init), random_state=seed).fit(data).labels_
+
+        return gap_statistic(kmeans, Z, uniform_box_reference(Z), ks, n_references=int(self.n_references),
+                             random_state=rng)
 
     def _fit_hdbscan(self, Z):
         model = HDBSCAN(min_cluster_size=int(self.min_cluster_size), copy=True)
@@ -578,6 +756,8 @@ class OPDClusterer(ClusterMixin, BaseEstimator):
         dormant = (X["innovation_count"].groupby(labels).max() == 0) if "innovation_count" in X.columns else None
         self.archetypes_ = name_archetypes(self.cluster_zscores_, labels.value_counts().sort_index(),
                                            dormant=dormant)
+        if not self.has_structure_:
+            self.archetypes_[["archetype_level", "archetype_focus", "archetype_suffix"]] = ["none", "", 0]
 
     # -- convenience -------------------------------------------------------
     def assignments(self, profiles: pd.DataFrame) -> pd.DataFrame:

@@ -47,11 +47,48 @@ def plot_k_selection(model: OPDClusterer, *, lang: str = "id", ax=None):
         ax.axvline(model.k_, color="grey", linestyle="--", linewidth=1)
         ax.annotate(f"{_t('chosen', lang)} = {model.k_}", (model.k_, np.nanmax(sil.to_numpy())),
                     textcoords="offset points", xytext=(5, -12), fontsize=9)
+    if not getattr(model, "has_structure_", True):
+        ax.text(0.5, 0.95, _t("no_groups", lang), transform=ax.transAxes, ha="center", va="top", fontsize=9,
+                color="dimgrey")
     if len(model.inertia_):
         ax2 = ax.twinx()
         ax2.plot(model.inertia_.index, model.inertia_.to_numpy(), marker="s", color="C1")
         ax2.set_ylabel(_t("inertia", lang), color="C1")
     ax.set_xticks(list(sil.index))
+    return ax
+
+
+def plot_gap_statistic(model: OPDClusterer, *, lang: str = "id", ax=None):
+    """Gap statistic Gap(k) ± s_k of the clustering-tendency check, the k it picked marked.
+
+    Parameters
+    ----------
+    model : OPDClusterer, fitted with ``k='auto'`` and ``tendency='gap'`` (``gap_`` not None)
+    lang : {'id', 'en'}, default='id'
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Raises
+    ------
+    ValueError
+        If the model ran no tendency check.
+    """
+    if getattr(model, "gap_", None) is None:
+        raise ValueError("the model ran no tendency check (fit with k='auto' and tendency='gap')")
+    ax = _ax(ax)
+    gap = model.gap_
+    ax.errorbar(gap.index, gap["gap"], yerr=gap["se"], marker="o", color="C2", capsize=3)
+    ax.axvline(model.gap_k_, color="grey", linestyle="--", linewidth=1)
+    label = _t("no_groups", lang) if model.gap_k_ == 1 else f"{_t('chosen', lang)} = {model.gap_k_}"
+    ax.annotate(label, (model.gap_k_, float(gap.loc[model.gap_k_, "gap"])), textcoords="offset points",
+                xytext=(5, 8), fontsize=9)
+    ax.set_xticks(list(gap.index))
+    ax.set_xlabel(_t("k", lang))
+    ax.set_ylabel(_t("gap", lang))
+    ax.set_title(_t("gap_title", lang))
     return ax
 
 

@@ -27,6 +27,21 @@ def fit_or_message(model: OPDClusterer, profiles: pd.DataFrame, lang: str = "id"
     return outcome, ("" if outcome.is_fitted else too_few_message(outcome.error, lang))
 
 
+def structure_message(model: OPDClusterer, lang: str = "id") -> str:
+    """What the clustering-tendency check found, in words ("" when the model ran none).
+
+    "No clear groups" (``nb04_no_structure``) when the gap statistic picked k = 1, otherwise the
+    gap's k beside the silhouette's (``nb04_structure``).
+    """
+    if getattr(model, "gap_", None) is None:
+        return ""
+    if not model.has_structure_:
+        sil = model.silhouette_scores_.dropna()
+        best = fmt_number(float(sil.max()), lang) if len(sil) else "–"
+        return t("nb04_no_structure", lang, n=len(model.labels_), k_max=int(model.gap_.index.max()), sil=best)
+    return t("nb04_structure", lang, k_gap=model.gap_k_, k=model.k_)
+
+
 def resolve_kode_wilayah(value: str) -> str:
     """The Kemendagri code of a pemda written as code or name ("33.16", "3316", "Kab. Blora"), or "all".
 

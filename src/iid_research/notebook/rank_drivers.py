@@ -13,10 +13,11 @@ import dataclasses
 import pandas as pd
 
 from ..analysis.decomposition import decompose_score_change, decomposition_long
+from ..analysis.panel import IndicatorRankModel
 from ..analysis.path import PathPlan, path_to_target
 from ..analysis.shapley import IndicatorShapleyResult, indicator_rank_shapley, rank_shapley
 from ..frameworks import PREDICATES, framework_for_year, load_framework, predicate_thresholds
-from ..text import component_label, fmt_number, player_label, t
+from ..text import component_label, fmt_number, level_plural, player_label, t
 
 
 @dataclasses.dataclass
@@ -326,3 +327,58 @@ def rules_text_fields(framework_year: int) -> dict:
     th = predicate_thresholds(framework_year)
     return {"floor": fw.divisor_floor, "min_yandas": fw.count_score_min_urusan_yandas,
             "sangat": th.sangat_inovatif_min, "inovatif": th.inovatif_min}
+
+
+# --------------------------------------------------------------------------- national indicator model
+
+def indicator_label(feature: str, lang: str = "id", framework=None) -> str:
+    """Label of an indicator of :func:`~iid_research.analysis.panel.indicator_rank_model`.
+
+    "SPD 2a. <name>", "SID 19. <name> (mean level over innovations)", or the innovation count.
+    """
+    if feature.startswith("spd_"):
+        return t("model_spd_label", lang, label=component_label(feature, lang, framework))
+    if feature.startswith("sid_"):
+        return t("model_sid_label", lang, label=component_label(feature, lang, framework))
+    return component_label(feature, lang, framework)
+
+
+def indicator_model_table(model: IndicatorRankModel, lang: str = "id", framework=None) -> pd.DataFrame:
+    """The indicator model's coefficients for a reader, largest first.
+
+    Returns
+    -------
+    DataFrame with columns [model_indicator, coef_pct_per_step, ci_low, ci_high, (iid_per_step),
+    ranks_<level> ...]
+        Column names are catalogue keys (shown translated).
+    """
+    c = model.coefficients.sort_values("coef", ascending=False, kind="stable")
+    cols = ["coef", "ci_low", "ci_high", *[k for k in c.columns if k == "iid_per_step" or k.startswith("ranks_")]]
+    out = c[cols].rename(columns={"coef": "coef_pct_per_step"}).reset_index(drop=True)
+    out.insert(0, "model_indicator", [indicator_label(f, lang, framework) for f in c["feature"]])
+    return out
+
+
+def rank_value_table(model: IndicatorRankModel, lang: str = "id") -> pd.DataFrame:
+    """What one IID point is worth per cluster (:func:`~iid_research.analysis.panel.ranks_per_iid_point`).
+
+    Returns
+    -------
+    DataFrame with columns [level, cluster_size, n_changes, ranks_per_iid_point, ci_low, ci_high,
+    pct_per_iid_point]
+    """
+    return model.ranks_per_point.copy()
+
+
+def rank_value_text(model: IndicatorRankModel, lang: str = "id") -> str:
+    """The ``nb03_t_rank_value`` paragraph: ranks per IID point in each cluster, in words."""
+    per = model.ranks_per_point
+    if per.empty:
+        return ""
+    items = [t("nb03_rank_value_item", lang, ranks=fmt_number(r.ranks_per_iid_point, lang), size=int(r.cluster_size),
+               level=level_plural(r.level, lang)) for r in per.itertuples(index=False)]
+    joined = items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {t('nb03_and', lang)} " + items[-1]
+    return t("nb03_t_rank_value", lang, n_changes=model.n_changes, n_pemda=model.n_pemda,
+             first=model.pairs[0][0], last=model.pairs[-1][1], items=joined,
+             pct_min=fmt_number(per["pct_per_iid_point"].min(), lang),
+             pct_max=fmt_number(per["pct_per_iid_point"].max(), lang))

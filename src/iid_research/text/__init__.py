@@ -233,7 +233,8 @@ def archetype_label(row, lang: str = "id") -> str:
     ``row`` is any object with those attributes or keys (a row of
     ``OPDClusterer.archetypes_``).  Level "high" with focus
     "jenis_digital_share" reads "pelopor layanan digital" / "digital service
-    leaders"; a suffix 2 appends " (2)".
+    leaders"; a suffix 2 appends " (2)"; level "none" (the one group of a model
+    that found no clear groups) reads "semua OPD (tidak ada kelompok yang jelas)".
 
     >>> archetype_label({"archetype_level": "high", "archetype_focus": "jenis_digital_share",
     ...                  "archetype_suffix": 0}, "en")
@@ -243,7 +244,7 @@ def archetype_label(row, lang: str = "id") -> str:
         return row[key] if isinstance(row, dict) else getattr(row, key)
 
     level, focus, suffix = get("archetype_level"), get("archetype_focus"), int(get("archetype_suffix") or 0)
-    if level in ("dormant", "noise") or not focus:
+    if level in ("dormant", "noise", "none") or not focus:
         name = t(f"archetype_{level}", lang)
     else:
         name = t(f"archetype_{level}_focus", lang, focus=t(f"focus_{focus}", lang))
