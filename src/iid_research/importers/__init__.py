@@ -133,7 +133,7 @@ def import_file(kind: str, path, year: int, **kwargs) -> ImportReport:
     """Import one file of the given kind (``"annex"``, ``"innovations"`` or ``"spd"``).
 
     Keyword arguments go to :func:`import_annex`, :func:`import_innovations`
-    or :func:`import_spd` (``pemda=`` is not accepted for the annex).
+    or :func:`import_spd` (``pemda=`` is ignored for the annex, ``column=`` is for the annex only).
 
     Raises
     ------
@@ -147,6 +147,8 @@ def import_file(kind: str, path, year: int, **kwargs) -> ImportReport:
         raise ValueError(f"unknown import kind {kind!r}; expected one of {KINDS}")
     if kind == "annex":
         kwargs.pop("pemda", None)
+    elif kwargs.pop("column", None) is not None:
+        raise ValueError("column= applies to the annex only (the column holding the IID score)")
     return funcs[kind](path, year, **kwargs)
 __all__ = ["KINDS", "ImportReport", "DataImportError", "import_file", "import_annex", "import_innovations",
            "import_spd", "read_imported", "XLSX_ENGINE", "ANNEX_COLUMNS", "INNOVATION_COLUMNS", "SPD_COLUMNS"]

@@ -258,7 +258,7 @@ def _read_sheet(sh: Sheet, start: int, header: dict, state: _AnnexState, column)
                 level_hint = NAME_HEADER_LEVEL.get(norm_header(new_header["name"].header), level_hint)
                 if resolve_subcolumns(sh, i, new_header, state.year, column, report):
                     sub_rows.add(i + 1)
-            header = new_header
+                header = new_header  # (the first header was read, with its sub-columns, above)
             continue
         if i in too_wide:
             candidates.append(_Candidate(row_no, row, header, level_hint, province_hint, province_row, True,

@@ -123,16 +123,29 @@ def _serial(number: float, shown):
     return pd.Timestamp(day), None
 
 
-def read_date_column(values: pd.Series, column: str) -> tuple[list, dict, list[str]]:
+def read_date_column(values: pd.Series, column: str, others: dict | None = None) -> tuple[list, dict, list[str]]:
     """Read one date column: (Timestamps or NaT per row, {row: error}, warnings).
 
-    The order of numeric dates is found from the column (:func:`date_order`); a warning says when it is
-    month-first, mixed, or could not be told (ambiguous values read day-first).  Excel serial numbers
-    are read as dates and counted in a warning.
+    The order of numeric dates is found from the column (:func:`date_order`); a column that does not
+    settle it follows the other date columns of the file (``others``: {header: values}), which were
+    written by the same spreadsheet, else is read day-first.  A warning says when dates are read
+    month-first, when a column mixes orders, and when the order could not be told.  Excel serial
+    numbers are read as dates and counted in a warning.
     """
     order, evidence = date_order(values.tolist())
     warnings = []
-    if order == "mdy":
+    if order == "dmy" and not evidence["dmy"]:
+        for name, other_values in (others or {}).items():
+            other_order, other_evidence = date_order(list(other_values))
+            if other_order == "mdy":
+                order = "mdy"
+                if evidence["ambiguous"]:
+                    warnings.append(f"column {column!r}: no date tells whether the day or the month comes first "
+                                    f"(e.g. {evidence['ambiguous'][0]!r}); read MONTH first like column {name!r} "
+                                    f"({other_evidence['mdy'][0]!r})")
+                evidence = {**evidence, "ambiguous": []}
+                break
+    if order == "mdy" and evidence["mdy"]:
         warnings.append(f"column {column!r}: dates read MONTH first (US order), as {evidence['mdy'][0]!r} shows "
                         f"({len(evidence['mdy'])} such date(s), none day-first); e.g. "
                         f"{(evidence['ambiguous'] or evidence['mdy'])[0]!r} read as month/day/year")
@@ -140,7 +153,7 @@ def read_date_column(values: pd.Series, column: str) -> tuple[list, dict, list[s
         warnings.append(f"column {column!r} has day-first ({evidence['dmy'][0]!r}) and month-first "
                         f"({evidence['mdy'][0]!r}) dates; each unambiguous date read as written, ambiguous ones "
                         "rejected")
-    elif evidence["ambiguous"] and not evidence["dmy"]:
+    elif order == "dmy" and evidence["ambiguous"] and not evidence["dmy"]:
         warnings.append(f"column {column!r}: no date tells whether the day or the month comes first (e.g. "
                         f"{evidence['ambiguous'][0]!r}); read DAY first, as written in Indonesia. If the file comes "
                         "from an Excel set to US format, write the dates as 2024-03-01")

@@ -176,7 +176,9 @@ def import_innovations(path, year: int, *, out_dir=None, strict: bool = False, m
             out[role] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
             continue
         col = header[role]
-        values, errors, warns = read_date_column(frame[role], col.header)
+        others = {header[r].header: frame[r].tolist() for r in ("trial_date", "implementation_date")
+                  if r != role and r in frame.columns}
+        values, errors, warns = read_date_column(frame[role], col.header, others)
         report.warnings.extend(f"{label}: {w}" for w in warns)
         what = "trial" if role == "trial_date" else "implementation"
         for row_no, ts in zip(frame.index, values):
