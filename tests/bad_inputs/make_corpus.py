@@ -164,8 +164,8 @@ ISSUE15 = {
                                              '2,Kab. Pati,"50,50",Inovatif']),
     # 4 spreadsheet errors and formulas without a saved value
     "innovations_excel_errors.xlsx": _xlsx(_excel_errors, [
-        (b"<f>NA()</f><v /></c>", b"<f>NA()</f><v>#N/A</v></c>"),
-        (b"<f>1/0</f><v /></c>", b"<f>1/0</f><v>#DIV/0!</v></c>")]),
+        (b'<c r="C3"><f>NA()</f><v /></c>', b'<c r="C3" t="e"><f>NA()</f><v>#N/A</v></c>'),
+        (b'<c r="V4"><f>1/0</f><v /></c>', b'<c r="V4" t="e"><f>1/0</f><v>#DIV/0!</v></c>')]),
     "annex_excel_error_exported.csv": annex(['1,Kab. Blora,"60,01",Sangat Inovatif', "2,Kab. Pati,#DIV/0!,Inovatif"]),
     # 5 hidden rows
     "annex_hidden_rows.xlsx": _xlsx(_hidden_rows),

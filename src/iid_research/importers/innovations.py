@@ -29,6 +29,7 @@ from .output import (
     finish_import,
     get_matcher,
     new_report,
+    refuse_all,
 )
 from .sheets import (
     Column,
@@ -134,7 +135,7 @@ def import_innovations(path, year: int, *, out_dir=None, strict: bool = False, m
             f"{found_columns(sh.rows[start])}. Expected names: " + "; ".join(expected), report)
     rejects = Rejects()
     label = sh.label
-    check_width(sh, start, header, (), rejects, report)
+    too_wide = check_width(sh, start, header, (), rejects, report)
     summary: list = []
     frame = data_frame(sh, start, list(header.values()), summary)
     note_summary_rows(label, summary, report)
@@ -142,6 +143,9 @@ def import_innovations(path, year: int, *, out_dir=None, strict: bool = False, m
     if not len(frame):
         raise DataImportError(f"{label}: the header (row {start + 1}) was found but there are no data rows below "
                               "it; nothing written", report)
+    frame = frame.drop(index=[r for r in frame.index if r - 1 in too_wide])  # rejected: values shifted
+    if not len(frame):
+        refuse_all(report, rejects)
     m = get_matcher(matcher)
     kode = match_pemda(frame, m, pemda, label, header, rejects, report)
     check_year_column(frame, year, label, header, rejects)

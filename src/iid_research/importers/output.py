@@ -175,6 +175,13 @@ class Rejects:
         return frame
 
 
+def refuse_all(report: ImportReport, rejects: Rejects) -> None:
+    """Raise :class:`DataImportError` when every data row was rejected before the rest was read."""
+    report.rejected = rejects.frame()
+    report.rows_rejected = len(rejects.keys)
+    raise DataImportError(f"all {report.rows_read} data row(s) rejected; nothing written", report)
+
+
 def get_matcher(matcher):
     """The region matcher given, or the package's one over the region table."""
     if matcher is not None:

@@ -71,6 +71,8 @@ def read_rows(path: Path, report: ImportReport, sheet=None, skip_hidden: bool = 
         else:
             sheet_, report.encoding = read_csv_sheet(path, label, report.warnings)
             sheets = [sheet_]
+    except DataImportError:
+        raise
     except ValueError as exc:
         raise DataImportError(str(exc), report) from None
     except OSError as exc:

@@ -22,6 +22,7 @@ from .output import (
     finish_import,
     get_matcher,
     new_report,
+    refuse_all,
 )
 from .sheets import (
     Column,
@@ -154,7 +155,7 @@ def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_s
             f"{label}: missing required column(s) {missing} for the {'long' if is_long else 'wide'} SPD layout. "
             f"Columns found in row {start + 1}: {found_columns(sh.rows[start])}. Expected names: "
             + "; ".join(names), report)
-    check_width(sh, start, header, ("raw_value",), rejects, report)
+    too_wide = check_width(sh, start, header, ("raw_value",), rejects, report)
     summary: list = []
     frame = data_frame(sh, start, list(header.values()), summary)
     note_summary_rows(label, summary, report)
@@ -162,6 +163,9 @@ def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_s
     if not len(frame):
         raise DataImportError(f"{label}: the header (row {start + 1}) was found but there are no data rows below "
                               "it; nothing written", report)
+    frame = frame.drop(index=[r for r in frame.index if r - 1 in too_wide])  # rejected: values shifted
+    if not len(frame):
+        refuse_all(report, rejects)
     kode = match_pemda(frame, m, pemda, label, header, rejects, report)
     check_year_column(frame, year, label, header, rejects)
     records = []

@@ -164,7 +164,10 @@ def _values_openpyxl(path: Path, label: str, sheet):
         for name in names:
             ws = wb[name]
             ws.reset_dimensions()  # converters often write a wrong <dimension>; read every row
-            values[name] = [list(r) for r in ws.iter_rows(min_row=1, values_only=True)]
+            try:
+                values[name] = [list(r) for r in ws.iter_rows(min_row=1, values_only=True)]
+            except Exception as exc:  # a cell openpyxl cannot parse
+                raise bad_workbook(f"{label}!{name}", exc) from None
         return values, skipped
     finally:
         wb.close()
