@@ -179,7 +179,7 @@ ISSUE15 = {
                                                              ("2024-05-01", "2024-02-01")]),
     # 8 one Windows-1252 line in a UTF-8 file
     "annex_utf8_one_cp1252_line.csv": ("LAMPIRAN – KEPUTUSAN\nNO,PEMERINTAH DAERAH,NILAI INDEKS,PREDIKAT,KETERANGAN\n"
-                                       '1,Kab. Blora,"60,01",Sangat Inovatif,naik – 2 peringkat\n').encode("utf-8")
+                                       '1,Kab. Blora,"60,01",Sangat Inovatif,naik – 2 peringkat\n').encode()
     + '2,Kab. Pati,"50,50",Inovatif,turun – 1 peringkat\n'.encode("cp1252"),
     # 9 same file name, different pemda (the test copies both to "inovasi.csv")
     "innovations_same_name_blora.csv": "pemda," + SID_HEAD + "\nKab. Blora," + SID_ONES + "\n",
