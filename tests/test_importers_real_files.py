@@ -98,6 +98,15 @@ def test_wrapped_name_with_the_score_on_the_second_row(tmp_path):
     assert t["iid_score"].tolist() == [60.01, 55.0] and t["source_row"].tolist() == [2, 4]
 
 
+def test_footnote_after_a_short_name_is_not_a_wrapped_name(tmp_path):
+    src = tmp_path / "a.csv"
+    src.write_text('NO,PEMERINTAH DAERAH,NILAI INDEKS,PREDIKAT\n1,Kota Tangerang,"60,01",Sangat Inovatif\n'
+                   ',MENTERI DALAM NEGERI,,\n', encoding="utf-8")
+    rep = import_annex(src, 2024, write=False, strict=True)
+    assert rep.table["kode_wilayah"].tolist() == ["36.71"]
+    assert "row 3: 'MENTERI DALAM NEGERI'" in rep.warnings[0]
+
+
 # --------------------------------------------------------------------------- 4 spreadsheet errors
 
 @pytest.mark.parametrize("engine", ["calamine", "openpyxl"])

@@ -285,21 +285,26 @@ class RegionMatcher:
             found = list(self._by_name.get(_compact(_ALIASES[key]), []))
         return found
 
-    def continues(self, query: str, level: str | None = None) -> bool:
+    def continues(self, query: str, level: str | None = None, rest: str = "") -> bool:
         """Whether a longer pemda name starts with ``query`` ("Kota Tangerang" -> Kota Tangerang Selatan).
 
         A name cut by a PDF converter that wraps long names onto a second line looks like this; the
-        importers then join it with the next line, or refuse both, but never match it alone.
+        importers then join it with the next line, or refuse both, but never match it alone.  With
+        ``rest`` (the text of the next line) the longer name must also go on with its first two letters
+        ("Selatn" still may be the rest of Tangerang Selatan, "MENTERI DALAM NEGERI" is not).
         """
         implied, bare = split_prefix(query)
-        bare = expand_abbreviations(bare)
+        bare = expand_abbreviations(bare) + " " + normalise_name(rest)[:2]
+        bare = bare.rstrip()
         want = implied or level
         if not bare:
             return False
         if not hasattr(self, "_spaced"):
             self._spaced = [(expand_abbreviations(split_prefix(e.label.split(" ", 1)[1])[1]), e)
                             for e in self._by_code.values()]
-        return any(name.startswith(bare + " ") and (want is None or e.level == want) for name, e in self._spaced)
+        stem = bare if rest else bare + " "
+        return any(name.startswith(stem) and len(name) > len(bare) and (want is None or e.level == want)
+                   for name, e in self._spaced)
 
     def _lookup_former(self, bare: str, implied: str | None) -> list[_Entry]:
         hits = self._former_names.get(_compact(expand_abbreviations(bare)), [])

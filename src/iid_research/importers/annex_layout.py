@@ -217,6 +217,6 @@ def wrapped_fragment(m: RegionMatcher, header: dict[str, Column], row, nxt, leve
     frag = cell_text(nxt[name_col])
     if len(frag) > 40 or SECTION_RE.match(norm_header(frag)) or norm_header(frag) in SUMMARY_LABELS:
         return None
-    if not m.continues(cell_text(row[name_col]), level) or names_pemda(m, frag, level):
+    if not m.continues(cell_text(row[name_col]), level, frag) or names_pemda(m, frag, level):
         return None
     return frag
