@@ -179,6 +179,7 @@ from .output import (
     KINDS,
     SPD_COLUMNS,
     DataImportError,
+    ImportedFileError,
     ImportReport,
     read_imported,
 )
@@ -207,5 +208,6 @@ def import_file(kind: str, path, year: int, **kwargs) -> ImportReport:
     elif kwargs.pop("column", None) is not None:
         raise ValueError("column= applies to the annex only (the column holding the IID score)")
     return funcs[kind](path, year, **kwargs)
-__all__ = ["KINDS", "ImportReport", "DataImportError", "import_file", "import_annex", "import_innovations",
-           "import_spd", "read_imported", "XLSX_ENGINE", "ANNEX_COLUMNS", "INNOVATION_COLUMNS", "SPD_COLUMNS"]
+__all__ = ["KINDS", "ImportReport", "DataImportError", "ImportedFileError", "import_file", "import_annex",
+           "import_innovations", "import_spd", "read_imported", "XLSX_ENGINE", "ANNEX_COLUMNS",
+           "INNOVATION_COLUMNS", "SPD_COLUMNS"]
