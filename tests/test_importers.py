@@ -42,10 +42,13 @@ def test_bad_input_case(case, tmp_path):
         message = str(info.value)
         assert info.value.report.output_path is None
         assert list(tmp_path.iterdir()) == []  # nothing written
-    else:
+    else:  # "warning": the fragments are in the warnings; "ok": in the warnings or the output file name
         report = import_file(case["kind"], BAD / case["file"], int(case["year"]), **kwargs)
-        message = "\n".join(report.warnings)
+        message = "\n".join(report.warnings + ([report.output_path.name] if case["outcome"] == "ok" else []))
         assert report.output_path is not None and report.output_path.exists()
+        assert report.output_path.with_suffix(".meta.json").exists()
+        if case["outcome"] == "ok":
+            assert report.rows_rejected == 0
     for fragment in case["expected"].split(" && "):
         assert fragment in message, f"{fragment!r} not in:\n{message}"
 

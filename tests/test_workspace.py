@@ -141,13 +141,14 @@ def test_status_lists_files_and_what_each_analysis_can_do(filled):
 
 def test_reimport_without_replace_is_refused_and_the_first_data_stays(filled, tmp_path):
     ws, _, files = filled
-    before = (ws.path / "tabel" / "2023" / f"innovations_{BLORA}.csv").read_bytes()
+    table = ws.path / Workspace(ws.path).manifest().query("kind == 'innovations' and year == 2023")["table"].iloc[0]
+    before = table.read_bytes()
     other = files / "daftar_inovasi_2022.xlsx"  # a different file for the same kind, pemda and year
     result = CliRunner().invoke(main, ["import", "innovations", str(other), "--year", "2023",
                                        "--workspace", str(ws.path)])
     assert result.exit_code == 1 and "already imported from daftar_inovasi_2023.xlsx" in result.output
     assert "--replace" in result.output and "Traceback" not in result.output
-    assert (ws.path / "tabel" / "2023" / f"innovations_{BLORA}.csv").read_bytes() == before
+    assert table.read_bytes() == before and len(list(table.parent.glob("innovations_*"))) == 1
     manifest = json.loads((ws.path / "workspace.json").read_text())
     assert [e["source_file"] for e in manifest["imports"] if e["kind"] == "innovations" and e["year"] == 2023] == [
         "daftar_inovasi_2023.xlsx"]
@@ -163,6 +164,19 @@ def test_replace_replaces_and_records_the_new_file(tmp_path):
     parts = ws.import_file("innovations", b, 2024, replace=True)
     assert parts[0].replaced and parts[0].rows == 5
     assert Workspace(ws.path).manifest()["source_file"].tolist() == ["b.xlsx"]
+    assert [p.name for p in (ws.path / "tabel" / "2024").iterdir()] == [parts[0].table.name]  # the old table gone
+    assert len(from_workspace(ws).innovations) == 5
+
+
+def test_a_stored_table_changed_by_hand_is_refused(tmp_path):
+    ws = init_workspace(tmp_path / "w")
+    rng = np.random.default_rng(3)
+    fw = framework_for_year(2024)
+    a = fill_innovation_template(ws.path, 2024, "Kab. Blora", _levels(rng, 3, fw), rng, tmp_path / "a.xlsx")
+    part = ws.import_file("innovations", a, 2024)[0]
+    part.table.write_text(part.table.read_text().replace("Inovasi 1", "Inovasi X"))
+    with pytest.raises(WorkspaceError, match="was changed after its import from a.xlsx"):
+        from_workspace(ws)
 
 
 def test_two_pemda_in_one_workspace_are_each_analysed_on_their_own(tmp_path):

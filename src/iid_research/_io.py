@@ -5,7 +5,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
+import signal
 import tempfile
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,18 +39,107 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     previous content, so a failed or interrupted run never leaves a
     half-written output.
     """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    with atomic_paths(path) as (tmp,):
+        yield tmp
+
+
+def _temp_beside(target: Path) -> Path:
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary, shareable files
+    return tmp
+
+
+@contextlib.contextmanager
+def atomic_paths(*paths: str | os.PathLike) -> Iterator[tuple[Path, ...]]:
+    """Yield one temporary path beside each of ``paths``; when the body succeeds, rename them onto
+    ``paths`` in the order given (so the last one, e.g. a sidecar, is renamed last).
+
+    If the body raises (or the process is interrupted by Ctrl-C, or by SIGTERM inside
+    :func:`terminate_as_interrupt`), every temporary file is removed and every target keeps its previous
+    content.  The temporary names carry the process id (``.<name>.<pid>.<random>.tmp``) so that
+    :func:`remove_stale_temps` can remove those left by a killed process.
+    """
+    targets = [Path(p) for p in paths]
+    temps: list[Path] = []
     try:
-        yield tmp
-        os.replace(tmp, target)
+        for target in targets:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temps.append(_temp_beside(target))
+        yield tuple(temps)
+        for tmp, target in zip(temps, targets):
+            os.replace(tmp, target)
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        for tmp in temps:
+            if tmp.exists():
+                tmp.unlink()
+
+
+_TEMP_NAME = re.compile(r"^\..+\.(\d+)\.[^.]+\.tmp$")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
+def remove_stale_temps(folder: str | os.PathLike, max_age_s: float = 86_400) -> list[Path]:
+    """Remove temporary files left in ``folder`` by an :func:`atomic_paths` whose process was killed.
+
+    A temporary file is stale when the process named in it no longer runs, or it is older than
+    ``max_age_s`` (the process id may have been reused).  Returns the files removed.
+    """
+    removed = []
+    folder = Path(folder)
+    if not folder.is_dir():
+        return removed
+    now = time.time()
+    for p in folder.iterdir():
+        m = _TEMP_NAME.match(p.name)
+        if not m or not p.is_file():
+            continue
+        pid = int(m.group(1))
+        try:
+            old = now - p.stat().st_mtime > max_age_s
+        except OSError:
+            continue
+        if pid != os.getpid() and (old or not _alive(pid)):
+            with contextlib.suppress(OSError):
+                p.unlink()
+                removed.append(p)
+    return removed
+
+
+class Terminated(KeyboardInterrupt):
+    """Raised in the main thread when SIGTERM arrives inside :func:`terminate_as_interrupt`."""
+
+
+@contextlib.contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """Within the block, SIGTERM raises :class:`Terminated` (like Ctrl-C) so that ``finally`` blocks run.
+
+    Only in the main thread and only while SIGTERM has its default action (a handler someone else
+    installed is left alone); the previous handler is restored afterwards.
+    """
+    if threading.current_thread() is not threading.main_thread() or \
+            signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        yield
+        return
+
+    def handler(signum, frame):
+        raise Terminated(f"terminated by signal {signum}")
+
+    signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> Path:

@@ -232,7 +232,12 @@ def simulate(seed, output_dir):
               help="Refuse the file when more than this share of data rows is bad.")
 @click.option("--pemda", default=None,
               help="innovations/spd: the pemda of every row (name or code) when the file has no pemda column.")
+@click.option("--column", default=None,
+              help="annex: the column holding the IID score (header text or letter) when the score header spans "
+                   "sub-columns the year cannot decide.")
 @click.option("--sheet", default=None, help="Read only this sheet of a workbook.")
+@click.option("--skip-hidden", is_flag=True, help="Leave out rows and columns hidden in the workbook "
+                                                   "(default: imported, with a warning).")
 @click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
 @click.option("--errors-csv", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the full list of rejected rows [file, row, column, reason, cell] to this CSV.")
@@ -241,8 +246,8 @@ def simulate(seed, output_dir):
               help="Store the table in this workspace (with the file's name and SHA-256) instead of --out.")
 @click.option("--replace", is_flag=True, help="With --workspace: replace an earlier import of the same kind, "
                                               "pemda and year.")
-def import_command(kind, file, year, strict, out_dir, max_bad_share, pemda, sheet, dry_run, errors_csv, show,
-                   workspace, replace):
+def import_command(kind, file, year, strict, out_dir, max_bad_share, pemda, column, sheet, skip_hidden, dry_run,
+                   errors_csv, show, workspace, replace):
     r"""Import a spreadsheet: KIND is annex, innovations, spd or opd; FILE is XLSX or CSV.
 
     \b
@@ -252,9 +257,12 @@ def import_command(kind, file, year, strict, out_dir, max_bad_share, pemda, shee
     opd          the pemda's OPD list (with --workspace only)
 
     Prints rows read, matched and rejected.  Every rejected row is named with
-    its file, row number, column and reason.
+    its file, row number, column and reason.  Never prints a traceback: an
+    interrupted import (Ctrl-C, SIGTERM) leaves the previous output as it was.
     """
-    from ._io import write_csv_atomic
+    import signal
+
+    from ._io import Terminated, terminate_as_interrupt, write_csv_atomic
     from .importers import DataImportError, import_file
 
     kind = kind.lower()
@@ -262,47 +270,84 @@ def import_command(kind, file, year, strict, out_dir, max_bad_share, pemda, shee
         if out_dir is not None or dry_run:
             raise click.UsageError("--workspace stores the table in the workspace; leave out --out and --dry-run")
         _import_into_workspace(kind, file, year, workspace, replace, strict=strict, max_bad_share=max_bad_share,
-                               pemda=pemda, sheet=sheet, errors_csv=errors_csv, show=show)
+                               pemda=pemda, column=column, sheet=sheet, skip_hidden=skip_hidden,
+                               errors_csv=errors_csv, show=show)
         return
     if kind == "opd":
         raise click.UsageError("an OPD list is stored in a workspace: give --workspace DIR")
     if replace:
         raise click.UsageError("--replace goes with --workspace")
-    kwargs = dict(out_dir=out_dir, strict=strict, max_bad_share=max_bad_share, write=not dry_run, sheet=sheet)
+    kwargs = dict(out_dir=out_dir, strict=strict, max_bad_share=max_bad_share, write=not dry_run, sheet=sheet,
+                  skip_hidden=skip_hidden)
     if kind != "annex":
         kwargs["pemda"] = pemda
-    elif pemda is not None:
-        raise click.UsageError("--pemda applies to innovations and spd files only")
+        if column is not None:
+            raise click.UsageError("--column applies to annex files only")
+    else:
+        kwargs["column"] = column
+        if pemda is not None:
+            raise click.UsageError("--pemda applies to innovations and spd files only")
+    if hasattr(signal, "SIGXFSZ"):  # a file-size limit makes writes fail (reported) instead of killing us
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     try:
-        report = import_file(kind, file, year, **kwargs)
-        failed = False
-    except DataImportError as exc:
-        report = exc.report
-        failed = True
+        with terminate_as_interrupt():
+            try:
+                report = import_file(kind, file, year, **kwargs)
+                failed = False
+            except DataImportError as exc:
+                report = exc.report
+                failed = True
+    except Terminated:
+        click.echo(f"error: {file}: import terminated (SIGTERM); nothing written, previous output unchanged", err=True)
+        raise SystemExit(143) from None
+    except KeyboardInterrupt:
+        click.echo(f"error: {file}: import interrupted; nothing written, previous output unchanged", err=True)
+        raise SystemExit(130) from None
+    except Exception as exc:  # a bug or an unforeseen file: a clear line, not a traceback
+        click.echo(f"error: {file}: the import failed unexpectedly ({type(exc).__name__}: {exc}); nothing "
+                   "written. Please report this with the file.", err=True)
+        raise SystemExit(1) from None
     if errors_csv is not None and len(report.rejected):
-        write_csv_atomic(report.rejected, errors_csv)
+        try:
+            write_csv_atomic(report.rejected, errors_csv)
+        except OSError as exc:
+            click.echo(f"error: cannot write --errors-csv {errors_csv}: {exc.strerror or exc}", err=True)
+            failed = True
     click.echo(report.summary(limit=show), err=failed)
     if failed:
         raise SystemExit(1)
 
 
-def _import_into_workspace(kind, file, year, workspace, replace, *, strict, max_bad_share, pemda, sheet, errors_csv,
-                           show):
-    from ._io import write_csv_atomic
+def _import_into_workspace(kind, file, year, workspace, replace, *, strict, max_bad_share, pemda, column, sheet,
+                           skip_hidden, errors_csv, show):
+    from ._io import Terminated, terminate_as_interrupt, write_csv_atomic
     from .importers import DataImportError
     from .workspace import Workspace, WorkspaceError
 
-    kwargs = {"strict": strict, "max_bad_share": max_bad_share, "sheet": sheet}
+    kwargs = {"strict": strict, "max_bad_share": max_bad_share, "sheet": sheet, "skip_hidden": skip_hidden}
     if kind in ("innovations", "spd", "opd"):
         kwargs["pemda"] = pemda
     elif pemda is not None:
         raise click.UsageError("--pemda applies to innovations, spd and opd files only")
+    if kind == "annex":
+        kwargs["column"] = column
+    elif column is not None:
+        raise click.UsageError("--column applies to annex files only")
+    if kind == "opd":
+        kwargs = {"pemda": pemda}
     try:
         ws = Workspace(workspace)
-        parts = ws.import_file(kind, file, year, replace=replace, **kwargs)
+        with terminate_as_interrupt():
+            parts = ws.import_file(kind, file, year, replace=replace, **kwargs)
     except WorkspaceError as exc:
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(1) from None
+    except Terminated:
+        click.echo(f"error: {file}: import terminated (SIGTERM); the workspace is unchanged", err=True)
+        raise SystemExit(143) from None
+    except KeyboardInterrupt:
+        click.echo(f"error: {file}: import interrupted; the workspace is unchanged", err=True)
+        raise SystemExit(130) from None
     except DataImportError as exc:
         if errors_csv is not None and len(exc.report.rejected):
             write_csv_atomic(exc.report.rejected, errors_csv)

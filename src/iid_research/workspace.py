@@ -6,7 +6,7 @@ A workspace is a folder an analyst (Bappeda/BRIDA) keeps for their pemda::
       BACA_SAYA.md                what to put where (Bahasa Indonesia)
       templat/                    input templates: XLSX with drop-down lists of the guideline's parameter
                                   texts, and CSV (innovations, SPD answers, decree annex, OPD list)
-      tabel/<year>/<kind>_<kode>.csv   tidy tables written by ``iid-research import ... --workspace``
+      tabel/<year>/<kind>_<kode>_<sha>.csv   tidy tables written by ``iid-research import ... --workspace``
       workspace.json              the manifest: every import with the file's name and SHA-256
 
 ``iid-research import KIND FILE --year Y --workspace DIR`` validates the file
@@ -42,7 +42,8 @@ KINDS = ("innovations", "spd", "annex", "opd")
 """What a workspace holds: innovation lists, SPD answers, decree annexes, OPD lists."""
 ALL_PEMDA = "semua"
 """The ``kode_wilayah`` under which a year's annex (every pemda) is stored."""
-MANIFEST_COLUMNS = ["kind", "year", "kode_wilayah", "table", "source_file", "source_sha256", "rows", "imported_at"]
+MANIFEST_COLUMNS = ["kind", "year", "kode_wilayah", "table", "table_sha256", "source_file", "source_sha256", "rows",
+                    "imported_at"]
 
 
 class WorkspaceError(ValueError):
@@ -91,8 +92,10 @@ class Workspace:
         return bool(self._meta.get("demo", False))
 
     def manifest(self) -> pd.DataFrame:
-        """Every stored table: [kind, year, kode_wilayah, table, source_file, source_sha256, rows, imported_at]."""
+        """Every stored table: [kind, year, kode_wilayah, table, table_sha256, source_file, source_sha256, rows,
+        imported_at]."""
         frame = pd.DataFrame(self._meta.get("imports", []), columns=MANIFEST_COLUMNS)
+        frame["table_sha256"] = frame["table_sha256"].fillna("")
         return frame.astype({"year": int, "rows": int}) if len(frame) else frame
 
     def _save_manifest(self):
@@ -155,19 +158,25 @@ class Workspace:
         if clashes:
             raise WorkspaceError("; ".join(clashes) + ". Nothing was written; give --replace to replace it.")
         stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        written = []
+        written, stale = [], []
         for kode, part in parts:
-            rel = Path("tabel") / str(int(year)) / f"{kind}_{kode}.csv"
+            # a new file per import (named by the source's sha256): the manifest, written last, switches to it,
+            # so an interrupted import leaves the workspace exactly as it was
+            rel = Path("tabel") / str(int(year)) / f"{kind}_{kode}_{sha[:12]}.csv"
             write_csv_atomic(part.assign(source_file=file.name) if "source_file" not in part else part,
                              self.path / rel)
             entry = {"kind": kind, "year": int(year), "kode_wilayah": kode, "table": rel.as_posix(),
-                     "source_file": file.name, "source_sha256": sha, "rows": int(len(part)), "imported_at": stamp}
+                     "table_sha256": sha256_file(self.path / rel), "source_file": file.name, "source_sha256": sha,
+                     "rows": int(len(part)), "imported_at": stamp}
             imports = [e for e in self._meta.setdefault("imports", [])
                        if not (e["kind"] == kind and e["year"] == int(year) and e["kode_wilayah"] == kode)]
+            stale += [e["table"] for e in self._meta["imports"] if e not in imports and e["table"] != rel.as_posix()]
             replaced = len(imports) < len(self._meta["imports"])
             self._meta["imports"] = imports + [entry]
             written.append(ImportedPart(kind, int(year), kode, self.path / rel, file.name, sha, len(part), replaced))
         self._save_manifest()
+        for old in stale:
+            (self.path / old).unlink(missing_ok=True)
         return written
 
     # -- reading -----------------------------------------------------------------
@@ -188,8 +197,12 @@ class Workspace:
                 man = man[man["kode_wilayah"] == kode_wilayah]
         frames = []
         for row in man.itertuples(index=False):
-            frame = read_imported(self.path / row.table) if kind != "opd" else pd.read_csv(
-                self.path / row.table, dtype={"kode_wilayah": str, "opd_name": str})
+            table = self.path / row.table
+            if not table.is_file() or (row.table_sha256 and sha256_file(table) != row.table_sha256):
+                raise WorkspaceError(f"{table}: the stored table is missing or was changed after its import "
+                                     f"from {row.source_file}; import that file again with --replace")
+            frame = read_imported(table, check=False) if kind != "opd" else pd.read_csv(
+                table, dtype={"kode_wilayah": str, "opd_name": str})
             frame["source_file"] = row.source_file
             frames.append(frame)
         if not frames:

@@ -5,6 +5,8 @@ files are committed; ``cases.csv`` (hand-written) lists, for each file, the
 import kind, year, strictness and the message fragment(s) expected.
 """
 
+import io
+import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -84,6 +86,136 @@ FILES = {
     + "Kabupaten Blora," + ",".join(["3"] * 20) + "\n",
     "spd_wide_unknown_column.csv": "pemda," + ",".join(SPD_ROWS) + ",16\n" + "Kab. Blora," + ",".join(["2"] * 21) + "\n",
 }
+
+# --------------------------------------------------------------------------- issue 15: files as pemda send them
+
+ANNEX_RANK_HEAD = "NO,PEMERINTAH DAERAH,PREDIKAT,NILAI INDEKS,PERINGKAT\n"
+SID_HEAD = ",".join(SID)
+SID_ONES = ",".join(["1"] * 20)
+
+
+def inno_dates(rows: list[tuple[str, str]]) -> str:
+    head = "pemda,innovation_id,waktu uji coba,waktu penerapan," + SID_HEAD + "\n"
+    return head + "".join(f"Kab. Blora,INV-{i},{t},{p},{SID_ONES}\n" for i, (t, p) in enumerate(rows, 1))
+
+
+def _xlsx(build, patch=None) -> bytes:
+    """A workbook made with openpyxl, optionally with its first sheet's XML patched (cached error values)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    build(wb.active)
+    buf = io.BytesIO()
+    wb.save(buf)
+    if patch is None:
+        return buf.getvalue()
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                for old, new in patch:
+                    assert old in data, old
+                    data = data.replace(old, new)
+            dst.writestr(item, data)
+    return out.getvalue()
+
+
+def _excel_errors(ws):
+    ws.append(["pemda", "innovation_id", *SID])
+    ws.append(["Kab. Blora", "INV-1", *([1] * 20)])
+    ws.append(["Kab. Blora", "INV-2", "=NA()", "=VLOOKUP(B3,Data!A:B,2,0)", *([2] * 18)])
+    ws.append(["Kab. Blora", "INV-3", *([3] * 19), "=1/0"])
+
+
+def _hidden_rows(ws):
+    ws.append(["NO", "PEMERINTAH DAERAH", "NILAI INDEKS", "PREDIKAT"])
+    ws.append([1, "Kab. Blora", 60.01, "Sangat Inovatif"])
+    ws.append([2, "Kab. Pati", 50.5, "Inovatif"])
+    ws.append([3, "Kab. Rembang", 45.0, "Inovatif"])
+    ws.row_dimensions[3].hidden = True
+
+
+def _score_spd_sid_iid(ws):
+    ws.append(["NO", "PEMERINTAH DAERAH", "NILAI", None, None, "PREDIKAT"])
+    ws.append([None, None, "SPD", "SID", "IID", None])
+    ws.append([1, "Kab. Blora", 70.1, 55.2, 60.01, "Sangat Inovatif"])
+    ws.append([2, "Kab. Pati", 45.0, 52.3, 50.5, "Inovatif"])
+    ws.merge_cells("C1:E1")
+
+
+ISSUE15 = {
+    # 1 unquoted decimal commas
+    "annex_decimal_comma_unquoted.csv": "LAMPIRAN\n" + ANNEX_RANK_HEAD
+    + "1,Kab. Blora,Sangat Inovatif,82,80,1\n2,Kab. Pati,Inovatif,55,5,2\n3,Kab. Rembang,Inovatif,50,3\n",
+    "annex_extra_field_in_name.csv": annex(['1,Kab. Blora,"60,01",Sangat Inovatif',
+                                            '2,Kab. Pati, Jawa Tengah,"50,50",Inovatif']),
+    # 2 score header over sub-columns
+    "annex_score_subcolumns_years.csv": "NO,PEMERINTAH DAERAH,NILAI IID,,PREDIKAT\n,,2023,2024,\n"
+    '1,Kab. Blora,"55,50","60,01",Sangat Inovatif\n2,Kab. Pati,"40,00","50,50",Inovatif\n',
+    "annex_score_subcolumns_no_year.csv": "NO,PEMERINTAH DAERAH,NILAI IID,,PREDIKAT\n,,2022,2023,\n"
+    '1,Kab. Blora,"55,50","60,01",Sangat Inovatif\n',
+    "annex_score_subcolumns_spd_sid_iid.xlsx": _xlsx(_score_spd_sid_iid),
+    # 3 names wrapped by a PDF converter
+    "annex_wrapped_name.csv": annex(['1,Kota Tangerang,"60,01",Sangat Inovatif', ',Selatan,,',
+                                     '2,Kab. Pati,"50,50",Inovatif']),
+    "annex_wrapped_name_unknown.csv": annex(['1,Kota Tangerang,"60,01",Sangat Inovatif', ',Selatn,,',
+                                             '2,Kab. Pati,"50,50",Inovatif']),
+    # 4 spreadsheet errors and formulas without a saved value
+    "innovations_excel_errors.xlsx": _xlsx(_excel_errors, [
+        (b'<c r="C3"><f>NA()</f><v /></c>', b'<c r="C3" t="e"><f>NA()</f><v>#N/A</v></c>'),
+        (b'<c r="V4"><f>1/0</f><v /></c>', b'<c r="V4" t="e"><f>1/0</f><v>#DIV/0!</v></c>')]),
+    "annex_excel_error_exported.csv": annex(['1,Kab. Blora,"60,01",Sangat Inovatif', "2,Kab. Pati,#DIV/0!,Inovatif"]),
+    # 5 hidden rows
+    "annex_hidden_rows.xlsx": _xlsx(_hidden_rows),
+    # 6 date order
+    "innovations_dates_month_first.csv": inno_dates([("03/25/2024", "06/01/2024"), ("02/05/2024", "04/05/2024")]),
+    "innovations_dates_ambiguous.csv": inno_dates([("02/05/2023", "03/06/2023")]),
+    "innovations_dates_serial_and_month_names.csv": inno_dates([("45352", "1 Maret 2024"),
+                                                               ('"Jumat, 1 Maret 2024"', "15-Agt-2024")]),
+    # 7 trial after implementation
+    "innovations_trial_after_implementation.csv": inno_dates([("2024-01-10", "2024-03-01"),
+                                                             ("2024-05-01", "2024-02-01")]),
+    # 8 one Windows-1252 line in a UTF-8 file
+    "annex_utf8_one_cp1252_line.csv": ("LAMPIRAN – KEPUTUSAN\nNO,PEMERINTAH DAERAH,NILAI INDEKS,PREDIKAT,KETERANGAN\n"
+                                       '1,Kab. Blora,"60,01",Sangat Inovatif,naik – 2 peringkat\n').encode()
+    + '2,Kab. Pati,"50,50",Inovatif,turun – 1 peringkat\n'.encode("cp1252"),
+    # 9 same file name, different pemda (the test copies both to "inovasi.csv")
+    "innovations_same_name_blora.csv": "pemda," + SID_HEAD + "\nKab. Blora," + SID_ONES + "\n",
+    "innovations_same_name_pati.csv": "pemda," + SID_HEAD + "\nKab. Pati," + SID_ONES + "\n",
+    # 10 crashes
+    "innovations_header_only.csv": "pemda,innovation_id," + SID_HEAD + "\n",
+    "annex_utf16_no_bom.csv": 'NO;PEMERINTAH DAERAH;NILAI INDEKS;PREDIKAT\r\n1;Kab. Blora;60,01;Sangat Inovatif\r\n'
+    .encode("utf-16-le"),
+    # 11 interrupted imports (the test interrupts the import of this file)
+    "annex_interrupted_import.csv": annex(['1,Kab. Blora,"60,01",Sangat Inovatif', '2,Kab. Pati,"50,50",Inovatif']),
+    # 12 region names as annexes write them
+    "annex_kep_abbreviation.csv": annex(['1,Prov. Kep. Riau,"60,01",Sangat Inovatif',
+                                         '2,Kab. Kep. Selayar,"50,50",Inovatif', '3,Kota Tidore Kep.,"45,00",Inovatif']),
+    "annex_former_name.csv": annex(['1,Kabupaten Toba Samosir,"60,01",Sangat Inovatif',
+                                    '2,Kab. Mamuju Utara,"50,50",Inovatif']),
+    "annex_2021_former_province.csv": "NO,PROVINSI,KABUPATEN/KOTA,NILAI,PREDIKAT\n"
+    '1,Papua,Merauke,"40,50",Inovatif\n2,Papua Barat,Kab. Sorong,"35,00",Inovatif\n'
+    '3,Papua,Kab. Jayapura,"30,00",Kurang Inovatif\n',
+    "annex_2024_former_province.csv": "NO,PROVINSI,KABUPATEN/KOTA,NILAI,PREDIKAT\n"
+    '1,Papua,Merauke,"40,50",Inovatif\n2,Papua,Kab. Jayapura,"50,00",Inovatif\n',
+    # 13 ties
+    "annex_rank_ties.csv": "NO,PEMERINTAH DAERAH,NILAI INDEKS,PREDIKAT,PERINGKAT\n"
+    '1,Kab. Blora,"60,01",Sangat Inovatif,1\n2,Kab. Pati,"50,50",Inovatif,=2\n3,Kab. Rembang,"50,50",Inovatif,2=\n'
+    '4,Kab. Kudus,"45,00",Inovatif,4\n',
+    # 14 summary rows
+    "annex_summary_rows.csv": annex(['1,Kab. Blora,"60,01",Sangat Inovatif', '2,Kab. Pati,"50,50",Inovatif',
+                                     ',RATA-RATA,"55,26",', ',NILAI TERTINGGI,"60,01",', 'JUMLAH,,"110,51",']),
+    # 15 Opini BPK abbreviations
+    "spd_opini_bpk_abbreviation.csv": "pemda,indikator,jawaban\nKab. Blora,8,WTP\nKab. Pati,8,WDP\n"
+    "Kab. Rembang,8,TW\nKab. Kudus,8,TMP\nKab. Jepara,8,Wajar Tanpa Pengecualian\n",
+    # 16 a rejection under a province heading names the column
+    "annex_name_outside_heading_province.csv": annex([',PROVINSI JAWA TIMUR,,', '1,Kab. Blora,"60,01",Sangat Inovatif',
+                                                      '2,Kab. Jember,"50,50",Inovatif']),
+}
+FILES.update(ISSUE15)
+
 
 if __name__ == "__main__":
     for name, content in FILES.items():

@@ -1,12 +1,46 @@
 """Importers for the spreadsheets people actually hold: real files in, clear errors out, nothing lost.
 
-Three kinds of file are read (XLSX/XLSM via python-calamine when installed, else
-openpyxl read-only, hidden sheets skipped and named in a warning; CSV/TXT/TSV in
-UTF-8, UTF-8 with BOM, UTF-16 or Windows-1252, separated by ``,``, ``;``, tab or
-``|``, and a CSV the parser refuses, e.g. a cell over 131,072 characters after an
-unclosed quote, is refused with its row), validated, and written as a tidy CSV
-to ``data/processed/`` (or a folder given), always temp-then-rename
-(:func:`iid_research._io.atomic_path`):
+Three kinds of file are read, validated, and written as a tidy CSV to
+``data/processed/`` (or a folder given).
+
+Reading (any kind)
+------------------
+* XLSX/XLSM via python-calamine when installed, else openpyxl read-only; hidden
+  sheets skipped and named in a warning.  From each sheet's XML: merged ranges,
+  hidden rows and columns (imported by default and named in a warning;
+  ``skip_hidden=True`` / ``--skip-hidden`` leaves them out), error cells
+  (``#N/A``, ``#DIV/0!``, ``#VALUE!`` ...) and formulas saved without their
+  result: such a cell is rejected as what it is, per cell, never read as empty
+  or level 0.  The same error texts in a CSV exported from Excel are rejected
+  the same way.
+* CSV/TXT/TSV separated by ``,``, ``;``, tab or ``|``, in UTF-8 (with or
+  without BOM), UTF-16 with BOM, UTF-16 without BOM (recognised from its NUL
+  bytes, with a warning), or Windows-1252.  A UTF-8 file with some lines in
+  Windows-1252 is decoded line by line, the odd lines named in a warning.  A CSV
+  the parser refuses (e.g. a cell over 131,072 characters after an unclosed
+  quote) is refused with its row.
+* A comma-separated row with more fields than the header is a row error naming
+  the row; when every such row has its extra field(s) in the same place, each
+  joining two whole numbers, the file writes decimal commas without quotes
+  (``1,Kab. Blora,82,80,1``): read as ``82,80`` with a warning.
+* Summary rows under a table ("RATA-RATA", "NILAI TERTINGGI", "JUMLAH",
+  "TOTAL") are skipped and listed in a warning, also under ``strict``.
+* Region names go through :class:`iid_research.regions.RegionMatcher`: codes,
+  prefixes, "Kep." for "Kepulauan", former names ("Kabupaten Toba Samosir" is
+  Kabupaten Toba), former codes and, for data of the years before a change,
+  former provinces (``mappings/region_changes.csv``); a former name or province
+  used is named in a warning.
+
+Writing: the table and its ``.meta.json`` sidecar (input SHA-256, counts, the
+table's SHA-256) go to temporary files first, then both are renamed, the
+sidecar last (:func:`iid_research._io.atomic_paths`); SIGTERM and Ctrl-C during
+the write remove the temporary files, and temporary files left by a killed
+import are removed by the next import into the folder.  :func:`read_imported`
+refuses a table whose sidecar is missing or describes another table.  A full
+disk, a file-size limit or an output folder below a regular file is a
+:class:`DataImportError`, nothing written.  Output names carry kind, year and,
+for innovations and SPD answers, the pemda (``innovations_2024_33.16_<stem>.csv``),
+so two files of the same name for different pemda never replace each other.
 
 ``annex`` -- :func:`import_annex`
     The national ranking annex (lampiran) of the Kepmendagri decree on IID
@@ -32,7 +66,19 @@ to ``data/processed/`` (or a folder given), always temp-then-rename
     * footnote rows after the last score ("Keterangan", "MENTERI DALAM NEGERI",
       "ttd"), listed in the report's warnings;
     * ties written once in a score/predikat cell merged down over several pemda
-      rows (XLSX): each row gets the merged value, listed in a warning.
+      rows (XLSX): each row gets the merged value, listed in a warning; ranks
+      written as ties (``=3``, ``3=``) are rank 3;
+    * a score header over sub-columns ("NILAI IID" merged over "2023 | 2024",
+      "NILAI" over "SPD | SID | IID"): the sub-column of ``year`` or the one
+      saying IID/INDEKS is read (named in a warning); otherwise the import is
+      refused listing the candidates, and ``column=`` / ``--column`` (header text
+      or letter) says which;
+    * long names a PDF converter wrapped onto a second row ("Kota Tangerang" /
+      "Selatan", the second row holding nothing the first fills): joined when
+      the whole name matches a pemda (warning), else both rows rejected; the
+      first part is never matched alone to a shorter name;
+    * a province column or heading row naming another province than the pemda's
+      is a rejection naming the column (the name column, for a heading).
 
     A row that names a pemda but has an empty score (and no predikat "Tidak
     Dapat Dinilai") is rejected as "score missing", wherever it stands; only a
@@ -54,10 +100,17 @@ to ``data/processed/`` (or a folder given), always temp-then-rename
       ``opd`` / ``perangkat daerah``; ``tahapan``; ``jenis``; ``bentuk``;
       ``inisiator``; ``urusan``; ``tematik``; ``waktu uji coba`` (trial_date);
       ``waktu penerapan`` (implementation_date); ``tahun`` (must equal ``year``);
-      dates as ``2024-03-01`` (optionally with a time of day), ``01/03/2024`` (day
-      first) or ``1 Maret 2024``; anything else after the date is rejected, and so
-      is a trial or implementation date after 31 December of ``year`` (an
-      innovation assessed for a year is tried and implemented by then);
+      dates as ``2024-03-01`` (optionally with a time of day), ``01/03/2024``,
+      ``1 Maret 2024`` / ``Jumat, 1 Maret 2024`` / ``15-Agt-2024`` (Indonesian or
+      English month names), Excel date cells or Excel serial numbers (``45352``,
+      counted in a warning).  The order of ``01/03/2024`` is found per column:
+      a value such as ``25/03/2024`` shows day-first, ``03/25/2024`` month-first
+      (US Excel; warned); a column that does not tell follows the file's other
+      date column, else is read day-first with a warning; a column with both
+      orders rejects its ambiguous dates.  Anything else after the date is
+      rejected, and so is a trial or implementation date after 31 December of
+      ``year`` (an innovation assessed for a year is tried and implemented by
+      then), and a trial date after the implementation date;
     * SID answers, indicators 16-35, one column each, headed ``16``, ``sid_16``,
       ``SID 16``, ``Indikator 16``, ``16. Regulasi Inovasi Daerah`` or the
       indicator's Indonesian name (``Regulasi Inovasi Daerah``; the 2023 and 2026
@@ -68,7 +121,11 @@ to ``data/processed/`` (or a folder given), always temp-then-rename
     text of the guideline for that year (``"Peraturan Kepala Daerah"``,
     ``"11-30 SDM"``), compared after lower-casing and dropping punctuation and
     spacing, so ``"11 - 30 sdm"`` matches ``"11-30 SDM"``.  Where a parameter text
-    joins alternatives with `` / `` each alternative is accepted too.  An empty
+    joins alternatives with `` / `` or ``atau`` each alternative is accepted
+    too, and both halves of a code pair: for Opini BPK (SPD 8:
+    ``"TMP/Disclaimer atau TW/Adverse"``, ``"WDP/Qualified"``, ``"WTP/Unqualified"``)
+    ``WTP``, ``WDP``, ``TW``, ``TMP`` and their full names ("Wajar Tanpa
+    Pengecualian", "Opini WTP") are the guideline's levels 3, 2, 1, 1.  An empty
     cell, ``-``, ``tidak ada`` or ``belum ada`` is level 0 (not filled) and is
     counted in a warning.
 
@@ -95,8 +152,8 @@ to ``data/processed/`` (or a folder given), always temp-then-rename
 Errors
 ------
 Every rejected row is listed in :attr:`ImportReport.rejected` with the file,
-the row number as the spreadsheet shows it, the column header, the cell
-(``"D12"``) and the reason.  Nothing is written when any row is rejected
+the row number as the spreadsheet shows it, the column header (every
+rejection names one), the cell (``"D12"``) and the reason.  Nothing is written when any row is rejected
 under ``strict=True``, or when more than ``max_bad_share`` of the data rows
 are rejected otherwise; :class:`DataImportError` is raised and carries the
 report.  Problems with the whole file (empty, unreadable, no header, missing
@@ -122,6 +179,7 @@ from .output import (
     KINDS,
     SPD_COLUMNS,
     DataImportError,
+    ImportedFileError,
     ImportReport,
     read_imported,
 )
@@ -133,7 +191,7 @@ def import_file(kind: str, path, year: int, **kwargs) -> ImportReport:
     """Import one file of the given kind (``"annex"``, ``"innovations"`` or ``"spd"``).
 
     Keyword arguments go to :func:`import_annex`, :func:`import_innovations`
-    or :func:`import_spd` (``pemda=`` is not accepted for the annex).
+    or :func:`import_spd` (``pemda=`` is ignored for the annex, ``column=`` is for the annex only).
 
     Raises
     ------
@@ -147,6 +205,9 @@ def import_file(kind: str, path, year: int, **kwargs) -> ImportReport:
         raise ValueError(f"unknown import kind {kind!r}; expected one of {KINDS}")
     if kind == "annex":
         kwargs.pop("pemda", None)
+    elif kwargs.pop("column", None) is not None:
+        raise ValueError("column= applies to the annex only (the column holding the IID score)")
     return funcs[kind](path, year, **kwargs)
-__all__ = ["KINDS", "ImportReport", "DataImportError", "import_file", "import_annex", "import_innovations",
-           "import_spd", "read_imported", "XLSX_ENGINE", "ANNEX_COLUMNS", "INNOVATION_COLUMNS", "SPD_COLUMNS"]
+__all__ = ["KINDS", "ImportReport", "DataImportError", "ImportedFileError", "import_file", "import_annex",
+           "import_innovations", "import_spd", "read_imported", "XLSX_ENGINE", "ANNEX_COLUMNS",
+           "INNOVATION_COLUMNS", "SPD_COLUMNS"]

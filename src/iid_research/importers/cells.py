@@ -11,6 +11,9 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
+from .dates import parse_date  # noqa: F401  (read here before the dates module existed)
+from .grid import CellError, as_cell_error
+
 
 def norm_header(text) -> str:
     """Lower-case, NFKC, punctuation to spaces, collapsed: ``"KABUPATEN/KOTA"`` -> ``"kabupaten kota"``."""
@@ -76,6 +79,8 @@ def clean_row(row: list) -> list:
             v = v.strip()
             if v in _BLANK_TEXTS:
                 v = None
+            elif v[0] == "#":
+                v = as_cell_error(v) or v
         elif v.__class__ is float and v != v:
             v = None
         out.append(v)
@@ -95,7 +100,33 @@ _TERM_SYNONYMS = [
     (re.compile(r"\bperda\b"), "peraturan daerah"),
     (re.compile(r"\b(?:sk|surat keputusan|keputusan) (?:bupati|walikota|wali kota|gubernur|kepala daerah)\b"),
      "sk kepala daerah"),
+    # the opinions of the audit board (BPK) by their full names; the guideline writes the abbreviations
+    (re.compile(r"\bwajar tanpa pengecualian\b"), "wtp"),
+    (re.compile(r"\bwajar dengan pengecualian\b"), "wdp"),
+    (re.compile(r"\btidak memberikan pendapat\b|\btidak menyatakan pendapat\b"), "tmp"),
+    (re.compile(r"\btidak wajar\b"), "tw"),
+    (re.compile(r"^opini (?:bpk )?(?=\w+$)"), ""),  # "Opini WTP" is WTP
 ]
+
+
+_NOT_ALONE = frozenset({"lebih", "setara", "kurang dari", "lainnya"})
+
+
+def _alternatives(text: str) -> list[str]:
+    """The alternatives a parameter text offers: parts joined by `` / `` or ``atau``, and both halves of a
+    code pair such as ``"TMP/Disclaimer"`` (``"TMP/Disclaimer atau TW/Adverse"`` gives TMP, Disclaimer, TW,
+    Adverse, ...)."""
+    out = []
+    for part in re.split(r"\s+/\s+", text):
+        out.append(part)
+        subs = re.split(r"\s+atau\s+", part)
+        if len(subs) > 1:
+            out.extend(subs)
+        for sub in subs:
+            pair = re.fullmatch(r"\s*([A-Za-z]+)/([A-Za-z]+)\s*", sub)
+            if pair:
+                out.extend(pair.groups())
+    return out
 
 
 def _canon_terms(key: str) -> str:
@@ -116,16 +147,18 @@ class LevelReader:
         alternatives: dict[str, set] = {}
         for level, text in enumerate(self.params, start=1):
             self.lookup[_canon_terms(norm_header(text))] = level
-            for part in re.split(r"\s+/\s+", text):
+            for part in _alternatives(text):
                 alternatives.setdefault(_canon_terms(norm_header(part)), set()).add(level)
         for key, levels in alternatives.items():
-            if key and len(levels) == 1 and key not in self.lookup:
+            if len(key) >= 2 and key not in _NOT_ALONE and len(levels) == 1 and key not in self.lookup:
                 self.lookup[key] = levels.pop()
 
     def read(self, value) -> tuple[int | None, str | None, bool]:
         """Return (level, error, was_blank)."""
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return 0, None, True
+        if isinstance(value, CellError):
+            return None, value.describe(), False
         if isinstance(value, bool):
             return None, f"{value!r} is not a level 0-3", False
         if isinstance(value, (int, float, np.integer, np.floating)):
@@ -179,39 +212,3 @@ def map_levels(values: pd.Series, reader: LevelReader):
         blanks += blank
         levels.append(level)
     return pd.array(levels, dtype="Int64"), errors, blanks
-
-
-_MONTHS = {"januari": 1, "februari": 2, "pebruari": 2, "maret": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
-           "agustus": 8, "september": 9, "oktober": 10, "november": 11, "nopember": 11, "desember": 12,
-           "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "agu": 8, "agt": 8, "aug": 8, "sep": 9,
-           "okt": 10, "oct": 10, "nov": 11, "des": 12, "dec": 12, "may": 5}
-
-
-def parse_date(value):
-    """Return (Timestamp or NaT, error)."""
-    if value is None:
-        return pd.NaT, None
-    if isinstance(value, (_dt.datetime, _dt.date)):
-        if not 1900 <= value.year <= 2100:
-            return pd.NaT, f"date {value.isoformat()!r} has a year outside 1900-2100"
-        return pd.Timestamp(value.year, value.month, value.day), None
-    s = str(value).strip()
-    m = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$", s)
-    parts = None
-    if m:
-        parts = (int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    m2 = re.match(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$", s)
-    if m2:
-        parts = (int(m2.group(3)), int(m2.group(2)), int(m2.group(1)))  # day first, as written in Indonesia
-    m3 = re.match(r"^(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})$", s)
-    if m3 and m3.group(2).lower() in _MONTHS:
-        parts = (int(m3.group(3)), _MONTHS[m3.group(2).lower()], int(m3.group(1)))
-    if parts and not 1900 <= parts[0] <= 2100:
-        return pd.NaT, f"date {s!r} has a year outside 1900-2100"
-    if parts:
-        try:
-            return pd.Timestamp(_dt.date(*parts)), None
-        except ValueError:
-            pass
-    return pd.NaT, (f"{s!r} is not a date (expected e.g. 2024-03-01, 2024-03-01 00:00:00, 01/03/2024 or "
-                    "1 Maret 2024)")

@@ -12,6 +12,7 @@ from ..frameworks import Framework, framework_years, load_framework
 from ..numbers import parse_number
 from ..regions import RegionMatcher, RegionMatchError
 from .cells import cell_text, column_letter, norm_header, region_text
+from .grid import CellError
 from .output import DataImportError, ImportReport, Rejects
 
 PEMDA_HEADERS = {"pemda", "pemerintah daerah", "nama pemda", "nama pemerintah daerah", "kode wilayah",
@@ -71,25 +72,35 @@ def match_pemda(frame: pd.DataFrame, m: RegionMatcher, pemda, label: str, header
             raise DataImportError(f"pemda given: {exc}", report) from None
         if "pemda" not in frame.columns:
             return pd.Series(code, index=frame.index, dtype=object)
-    codes = {}
+    codes, notes = {}, []
     for value in pd.unique(frame["pemda"]):
+        if value is None:
+            codes[value] = (None, "pemda is empty")
+            continue
+        if isinstance(value, CellError):
+            codes[value] = (None, f"pemda: {value.describe()}")
+            continue
         try:
-            codes[value] = (m.match(region_text(value)), None)
+            code = m.match(region_text(value), year=report.year)
+            codes[value] = (code, None)
+            note = m.former_note(region_text(value), code)
+            if note:
+                notes.append(note)
         except RegionMatchError as exc:
             codes[value] = (None, str(exc))
     out = []
     col = header["pemda"]
     for row_no, value in frame["pemda"].items():
         code, err = codes[value]
-        if value is None:
-            err = "pemda is empty"
-            code = None
         if err:
             rejects.add(label, row_no, col.header, err, f"{column_letter(col.index)}{row_no}")
         elif given is not None and code != given:
             rejects.add(label, row_no, col.header, f"pemda {cell_text(value)!r} is {code}, not the pemda given "
                         f"({pemda!r})", f"{column_letter(col.index)}{row_no}")
         out.append(code)
+    if notes:
+        report.warnings.append(f"{label}: pemda written by a former name or code, read as today's pemda: "
+                               + "; ".join(notes))
     return pd.Series(out, index=frame.index, dtype=object)
 
 

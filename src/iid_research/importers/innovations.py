@@ -9,7 +9,7 @@ import pandas as pd
 from ..frameworks import SID_INDICATORS, framework_for_year
 from ..regions import RegionMatcher
 from ..scoring import SID_COLUMNS, unknown_urusan
-from .cells import LevelReader, cell_text, column_letter, map_levels, parse_date, slug
+from .cells import LevelReader, cell_text, column_letter, map_levels, slug
 from .columns import (
     INNOVATION_HEADERS,
     SID_NUMBER_RE,
@@ -19,6 +19,7 @@ from .columns import (
     read_free_text,
     sid_name_lookup,
 )
+from .dates import read_date_column
 from .output import (
     INNOVATION_COLUMNS,
     DataImportError,
@@ -28,12 +29,15 @@ from .output import (
     finish_import,
     get_matcher,
     new_report,
+    refuse_all,
 )
 from .sheets import (
     Column,
+    check_width,
     classify_header,
     data_frame,
     found_columns,
+    note_summary_rows,
     pick_sheet,
     read_rows,
     row_text,
@@ -42,7 +46,7 @@ from .sheets import (
 
 def import_innovations(path, year: int, *, out_dir=None, strict: bool = False, max_bad_share: float = 0.05,
                        write: bool = True, sheet=None, pemda: str | None = None,
-                       matcher: RegionMatcher | None = None) -> ImportReport:
+                       matcher: RegionMatcher | None = None, skip_hidden: bool = False) -> ImportReport:
     """Import an innovation list with SID answers (one row per innovation).
 
     Parameters
@@ -55,8 +59,9 @@ def import_innovations(path, year: int, *, out_dir=None, strict: bool = False, m
     pemda : str, optional
         The pemda of every row (name or code) when the file has no pemda column;
         when it has one, rows of another pemda are rejected.
-    out_dir, strict, max_bad_share, write, sheet, matcher
-        As for :func:`import_annex`.  Output ``innovations_<year>_<stem>.csv``.
+    out_dir, strict, max_bad_share, write, sheet, matcher, skip_hidden
+        As for :func:`import_annex`.  Output ``innovations_<year>_<pemda>_<stem>.csv``
+        (:func:`~iid_research.importers.output.output_name`).
 
     Returns
     -------
@@ -78,7 +83,7 @@ def import_innovations(path, year: int, *, out_dir=None, strict: bool = False, m
     report = new_report("innovations", path, year)
     year = report.year = check_year(year, report)
     fw = framework_for_year(year)
-    sheets = read_rows(path, report, sheet)
+    sheets = read_rows(path, report, sheet, skip_hidden)
     sid_names = sid_name_lookup()
     unknown_numbers: list[tuple[str, int]] = []
 
@@ -128,10 +133,19 @@ def import_innovations(path, year: int, *, out_dir=None, strict: bool = False, m
         raise DataImportError(
             f"{sh.label}: missing required column(s) {missing}. Columns found in row {start + 1}: "
             f"{found_columns(sh.rows[start])}. Expected names: " + "; ".join(expected), report)
-    frame = data_frame(sh, start, list(header.values()))
-    report.rows_read = len(frame)
     rejects = Rejects()
     label = sh.label
+    too_wide = check_width(sh, start, header, (), rejects, report)
+    summary: list = []
+    frame = data_frame(sh, start, list(header.values()), summary)
+    note_summary_rows(label, summary, report)
+    report.rows_read = len(frame)
+    if not len(frame):
+        raise DataImportError(f"{label}: the header (row {start + 1}) was found but there are no data rows below "
+                              "it; nothing written", report)
+    frame = frame.drop(index=[r for r in frame.index if r - 1 in too_wide])  # rejected: values shifted
+    if not len(frame):
+        refuse_all(report, rejects)
     m = get_matcher(matcher)
     kode = match_pemda(frame, m, pemda, label, header, rejects, report)
     check_year_column(frame, year, label, header, rejects)
@@ -162,25 +176,33 @@ def import_innovations(path, year: int, *, out_dir=None, strict: bool = False, m
                                f"count towards the urusan pelayanan dasar: {shown}"
                                + (" ..." if len(unknown) > 10 else ""))
     for role in ("trial_date", "implementation_date"):
-        values = []
-        if role in frame.columns:
-            col = header[role]
-            cache = {}
-            for row_no, v in frame[role].items():
-                try:
-                    ts, err = cache[v]
-                except KeyError:
-                    ts, err = cache[v] = parse_date(v)
-                if not err and ts is not pd.NaT and ts.year > year:
-                    what = "trial" if role == "trial_date" else "implementation"
-                    err = (f"{what} date {ts.date().isoformat()} is after 31 Dec {year}, the end of the "
-                           f"assessment year imported; a {year} innovation is tried and implemented by then")
-                if err:
-                    rejects.add(label, row_no, col.header, err, f"{column_letter(col.index)}{row_no}")
-                values.append(ts)
-        else:
-            values = [pd.NaT] * len(frame)
+        if role not in frame.columns:
+            out[role] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+            continue
+        col = header[role]
+        others = {header[r].header: frame[r].tolist() for r in ("trial_date", "implementation_date")
+                  if r != role and r in frame.columns}
+        values, errors, warns = read_date_column(frame[role], col.header, others)
+        report.warnings.extend(f"{label}: {w}" for w in warns)
+        what = "trial" if role == "trial_date" else "implementation"
+        for row_no, ts in zip(frame.index, values):
+            err = errors.get(row_no)
+            if not err and ts is not pd.NaT and ts.year > year:
+                err = (f"{what} date {ts.date().isoformat()} is after 31 Dec {year}, the end of the "
+                       f"assessment year imported; a {year} innovation is tried and implemented by then")
+            if err:
+                rejects.add(label, row_no, col.header, err, f"{column_letter(col.index)}{row_no}")
         out[role] = pd.to_datetime(pd.Series(values, index=frame.index, dtype="datetime64[ns]"))
+    if "trial_date" in frame.columns and "implementation_date" in frame.columns:
+        tcol, icol = header["trial_date"], header["implementation_date"]
+        late = out["trial_date"].notna() & out["implementation_date"].notna() & (
+            out["trial_date"] > out["implementation_date"])
+        for row_no in out.index[late]:
+            t, i = out.loc[row_no, "trial_date"].date(), out.loc[row_no, "implementation_date"].date()
+            rejects.add(label, row_no, icol.header, f"implementation date {i.isoformat()} is before the trial date "
+                        f"{t.isoformat()} ({tcol.header!r}, {column_letter(tcol.index)}{row_no}): an innovation is "
+                        "tried before it is implemented; check the two dates (day and month swapped?)",
+                        f"{column_letter(icol.index)}{row_no}")
     sid = fw.sid.set_index("indicator_no")
     blanks = 0
     for c in SID_COLUMNS:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
+import hashlib
 import json
 from pathlib import Path
 
 import pandas as pd
 
 from .. import config, contracts
-from .._io import atomic_path, sha256_file, write_text_atomic
+from .._io import atomic_paths, remove_stale_temps, sha256_file, terminate_as_interrupt
 from ..frameworks import assessment_years
 from ..scoring import SID_COLUMNS
 from .cells import slug
@@ -173,6 +175,13 @@ class Rejects:
         return frame
 
 
+def refuse_all(report: ImportReport, rejects: Rejects) -> None:
+    """Raise :class:`DataImportError` when every data row was rejected before the rest was read."""
+    report.rejected = rejects.frame()
+    report.rows_rejected = len(rejects.keys)
+    raise DataImportError(f"all {report.rows_read} data row(s) rejected; nothing written", report)
+
+
 def get_matcher(matcher):
     """The region matcher given, or the package's one over the region table."""
     if matcher is not None:
@@ -243,21 +252,89 @@ def finish_import(report: ImportReport, table: pd.DataFrame, rejects: Rejects, *
                                   f"than the allowed share {max_bad_share:.1%}; nothing written", report)
     if write:
         folder = Path(out_dir) if out_dir is not None else config.PROCESSED_DIR
-        target = folder / f"{kind}_{report.year}_{slug(stem)}.csv"
-        with atomic_path(target) as tmp:
-            _guard_formulas(table).to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
-        meta = {"kind": kind, "year": report.year, "source_file": Path(report.file).name,
-                "input_sha256": report.input_sha256, "encoding": report.encoding,
-                "rows_read": report.rows_read, "rows_matched": report.rows_matched,
-                "rows_rejected": report.rows_rejected, "output_sha256": sha256_file(target),
-                "columns": list(table.columns)}
-        write_text_atomic(target.with_suffix(".meta.json"), json.dumps(meta, indent=2, sort_keys=True) + "\n")
-        report.output_path = target
+        target = folder / output_name(kind, report.year, table, stem)
+        _write_pair(report, table, kind, folder, target)
     return report
 
 
-def read_imported(path) -> pd.DataFrame:
+def output_name(kind: str, year: int, table: pd.DataFrame, stem: str) -> str:
+    """File name of an imported table: ``annex_<year>_<stem>.csv``; for innovations and SPD answers the
+    pemda too, so that two files of the same name from different pemda never replace each other:
+    ``innovations_<year>_<kode>_<stem>.csv`` for one pemda (``innovations_2024_33.16_inovasi.csv``),
+    ``innovations_<year>_<n>pemda-<hash>_<stem>.csv`` for several (hash of their sorted codes).
+    """
+    if kind == "annex" or "kode_wilayah" not in table.columns:
+        return f"{kind}_{year}_{slug(stem)}.csv"
+    codes = sorted({str(c) for c in table["kode_wilayah"].dropna()})
+    if len(codes) == 1:
+        return f"{kind}_{year}_{codes[0]}_{slug(stem)}.csv"
+    digest = hashlib.sha256(",".join(codes).encode()).hexdigest()[:8]
+    return f"{kind}_{year}_{len(codes)}pemda-{digest}_{slug(stem)}.csv"
+
+
+def _write_pair(report: ImportReport, table: pd.DataFrame, kind: str, folder: Path, target: Path) -> None:
+    """Write the table and its sidecar to temporary files, then rename both (sidecar last)."""
+    sidecar = target.with_suffix(".meta.json")
+    try:
+        with terminate_as_interrupt():
+            _make_folder(folder)
+            stale = remove_stale_temps(folder)
+            if stale:
+                report.warnings.append(f"removed {len(stale)} temporary file(s) left in {folder} by an import that "
+                                       f"was killed: {', '.join(p.name for p in stale[:5])}")
+            with atomic_paths(target, sidecar) as (tmp, tmp_meta):
+                _guard_formulas(table).to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
+                meta = {"kind": kind, "year": report.year, "source_file": Path(report.file).name,
+                        "input_sha256": report.input_sha256, "encoding": report.encoding,
+                        "rows_read": report.rows_read, "rows_matched": report.rows_matched,
+                        "rows_rejected": report.rows_rejected, "output_file": target.name,
+                        "output_sha256": sha256_file(tmp), "columns": list(table.columns)}
+                if kind != "annex":
+                    meta["pemda"] = sorted({str(c) for c in table["kode_wilayah"].dropna()})
+                tmp_meta.write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise DataImportError(f"cannot write {target}: {_os_reason(exc, folder)}; nothing written (any "
+                              "previous output there is unchanged)", report) from None
+    report.output_path = target
+
+
+def _make_folder(folder: Path) -> None:
+    for parent in [folder, *folder.parents]:
+        if parent.exists():
+            if not parent.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, f"{parent} is a file, not a folder", str(parent))
+            break
+    folder.mkdir(parents=True, exist_ok=True)
+
+
+def _os_reason(exc: OSError, folder: Path) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    if exc.errno == errno.EFBIG:
+        return "the file is larger than this process may write (a file-size limit, e.g. 'ulimit -f')"
+    if exc.errno == errno.EDQUOT:
+        return "the disk quota is used up"
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST) and exc.strerror and " is a file" in exc.strerror:
+        return f"the output folder {folder} cannot be made: {exc.strerror}"
+    if exc.errno == errno.ENOTDIR:
+        return f"the output folder {folder} lies below a file, not a folder"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"no permission to write in {folder}"
+    if exc.errno == errno.EROFS:
+        return f"{folder} is on a read-only file system"
+    return f"{type(exc).__name__}: {exc.strerror or exc}"
+
+
+class ImportedFileError(ValueError):
+    """An imported table does not match its ``.meta.json`` sidecar (or has none)."""
+
+
+def read_imported(path, *, check: bool = True) -> pd.DataFrame:
     """Read a table written by an importer back with its dtypes.
+
+    With ``check`` (default) the table's SHA-256 must equal the ``output_sha256`` of its
+    ``.meta.json`` sidecar: a table without its sidecar, or with the sidecar of another import (an
+    import interrupted between the two renames, a table edited by hand), is refused.
 
     ``kode_wilayah`` stays text (``"33.16"``, ``"33"``: pandas would read them as
     floats/integers), ``sub`` stays text, dates become datetime64, SID levels
@@ -268,11 +345,21 @@ def read_imported(path) -> pd.DataFrame:
     ----------
     path : path-like
         An ``annex_*.csv``, ``innovations_*.csv`` or ``spd_*.csv`` output.
+    check : bool, default True
+        Verify the table against its sidecar.
 
     Returns
     -------
     DataFrame
+
+    Raises
+    ------
+    ImportedFileError
+        ``check`` and the sidecar is missing, unreadable or of another table.
     """
+    path = Path(path)
+    if check:
+        _check_sidecar(path)
     text_cols = {"kode_wilayah": "string", "sub": "string", "innovation_id": "string", "nama": "string",
                  "source_file": "string", "predicate": "string", "level": "string"}
     head = pd.read_csv(path, nrows=0).columns
@@ -289,3 +376,19 @@ def read_imported(path) -> pd.DataFrame:
         if col in frame.columns:
             frame[col] = frame[col].astype("Int64")
     return frame
+
+
+def _check_sidecar(path: Path) -> None:
+    sidecar = path.with_suffix(".meta.json")
+    if not sidecar.is_file():
+        raise ImportedFileError(f"{path.name}: no sidecar {sidecar.name} beside it, so nothing says which import "
+                                "wrote it; import the source file again (or pass check=False)")
+    try:
+        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+        expected = meta["output_sha256"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ImportedFileError(f"{sidecar.name}: unreadable sidecar ({exc}); import the source file again") from None
+    if sha256_file(path) != expected:
+        raise ImportedFileError(f"{path.name} does not match its sidecar {sidecar.name} (SHA-256 differs): the "
+                                "import that wrote it was interrupted, or the table was edited; import the source "
+                                "file again")

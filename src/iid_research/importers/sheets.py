@@ -1,91 +1,23 @@
-"""Reading CSV/TXT and XLSX files into rows (:class:`Sheet`), and finding the header row."""
+"""Reading CSV/TXT and XLSX files into rows (:class:`~.grid.Sheet`), and finding the header row."""
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 from pathlib import Path
 
 import pandas as pd
 
-from .cells import cell_text, clean_row, norm_header
+from .cells import cell_text, clean_row, column_letter, norm_header
 from .columns import PEMDA_HEADERS
-from .output import DataImportError, ImportReport
+from .csvfile import extent, read_csv_sheet, repair_decimal_commas
+from .grid import Sheet
+from .output import DataImportError, ImportReport, Rejects
+from .xlsx import read_workbook
 
 HEADER_SEARCH_ROWS = 40
 
 
 """How many rows from the top are searched for the header row."""
-
-
-@dataclasses.dataclass
-class Sheet:
-    """The rows of one sheet (or of a CSV file) as read, with its label for messages."""
-
-    label: str
-    rows: list  # rows[i] is spreadsheet row i + 1, a list of cell values
-    merged: list = dataclasses.field(default_factory=list)  # (row0, col0, row1, col1), 0-based, inclusive
-
-
-def _decode(data: bytes, label: str, warnings: list) -> tuple[str, str]:
-    """Decode CSV bytes: UTF-8 with/without BOM, UTF-16 with BOM, else Windows-1252."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as exc:
-        first_bad = exc.start
-    try:
-        text = data.decode("cp1252")
-        enc = "cp1252"
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-        enc = "latin-1"
-    warnings.append(f"{label} is not valid UTF-8 (first bad byte at offset {first_bad}); read as "
-                    f"{'Windows-1252' if enc == 'cp1252' else 'Latin-1'}. Check accented names; save as "
-                    "'CSV UTF-8' to avoid this.")
-    return text, enc
-
-
-def _sniff_delimiter(lines: list[str]) -> str:
-    best, best_score = ",", -1
-    for delim in (",", ";", "\t", "|"):
-        counts = []
-        try:
-            for r in csv.reader(lines, delimiter=delim):
-                if len(r) > 1:
-                    counts.append(len(r))
-        except csv.Error:
-            pass  # the full read below reports it with the row number
-        if not counts:
-            continue
-        mode = max(set(counts), key=lambda k: (counts.count(k), k))
-        score = counts.count(mode) * (mode - 1)
-        if score > best_score:
-            best, best_score = delim, score
-    return best
-
-
-def _read_csv_rows(path: Path, label: str, warnings: list) -> tuple[list[Sheet], str]:
-    data = path.read_bytes()
-    text, enc = _decode(data, label, warnings)
-    sample = [ln for ln in text.splitlines()[:60] if ln.strip()]
-    delim = "\t" if path.suffix.lower() == ".tsv" else _sniff_delimiter(sample)
-    rows = []
-    try:
-        for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim):
-            rows.append(list(r))
-    except csv.Error as exc:
-        detail = str(exc)
-        if "field larger than field limit" in detail:
-            detail = (f"a cell holds more than {csv.field_size_limit():,} characters ({exc}); an unclosed "
-                      "quote (\") usually swallows the rest of the file")
-        raise ValueError(f"{label} row {len(rows) + 1}: cannot read the CSV: {detail}. Expected a table of "
-                         "short cells separated by ',', ';', tab or '|'") from None
-    return [Sheet(label, rows)], enc
 
 
 def _calamine_available() -> bool:
@@ -105,109 +37,30 @@ openpyxl's read-only mode.  Both give the same rows; set to ``"openpyxl"`` to fo
 
 def _read_xlsx_rows(path: Path, label: str, sheet, engine: str | None = None,
                     warnings: list | None = None) -> list[Sheet]:
-    engine = engine or XLSX_ENGINE
-    if engine == "calamine":
-        sheets, skipped = _read_xlsx_calamine(path, label, sheet)
-    else:
-        sheets, skipped = _read_xlsx_openpyxl(path, label, sheet)
+    sheets, skipped = read_workbook(path, label, sheet, engine or XLSX_ENGINE)
     if skipped and warnings is not None:
         warnings.append(f"{label}: hidden sheet(s) {', '.join(repr(n) for n in skipped)} not read; unhide "
                         "them or pass sheet=/--sheet to read one")
     return sheets
 
 
-def _bad_workbook(label: str, exc: Exception) -> ValueError:
-    return ValueError(f"{label}: cannot open as an XLSX workbook ({type(exc).__name__}: {exc}). "
-                      "Save it again from Excel/LibreOffice as .xlsx or as CSV UTF-8.")
+def read_rows(path: Path, report: ImportReport, sheet=None, skip_hidden: bool = False) -> list[Sheet]:
+    """Every sheet of a workbook (or the one table of a CSV file) as rows; problems go to ``report``.
 
-
-def _pick_sheet_names(label: str, visible: list[str], all_names: list[str], sheet) -> tuple[list[str], list[str]]:
-    """(sheets to read, hidden sheets skipped)."""
-    if sheet is None:
-        return visible, [n for n in all_names if n not in visible]
-    if str(sheet) not in all_names:
-        raise ValueError(f"{label}: no sheet {sheet!r}; sheets are {all_names}")
-    return [str(sheet)], []
-
-
-def _read_xlsx_calamine(path: Path, label: str, sheet) -> tuple[list[Sheet], list[str]]:
-    import python_calamine as pc
-
-    try:
-        wb = pc.CalamineWorkbook.from_path(str(path))
-        meta = wb.sheets_metadata
-    except Exception as exc:  # CalamineError, zip errors ...
-        raise _bad_workbook(label, exc) from None
-    visible = [m.name for m in meta if "Visible" in str(m.visible) and "Hidden" not in str(m.visible)]
-    names, skipped = _pick_sheet_names(label, visible or list(wb.sheet_names), list(wb.sheet_names), sheet)
-    sheets = []
-    for name in names:
-        try:
-            ws = wb.get_sheet_by_name(name)
-            rows = ws.to_python(skip_empty_area=False)
-            ranges = getattr(ws, "merged_cell_ranges", None) or []  # python-calamine >= 0.3
-            merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges]
-        except Exception as exc:
-            raise _bad_workbook(f"{label}!{name}", exc) from None
-        sheets.append(Sheet(label if len(names) == 1 else f"{label}!{name}", [list(r) for r in rows], merged))
-    return sheets, skipped
-
-
-def _openpyxl_merged(ws) -> list[tuple[int, int, int, int]]:
-    """Merged ranges of a read-only openpyxl sheet (its ``<mergeCell ref="C5:C6"/>`` elements), 0-based."""
-    from xml.etree.ElementTree import iterparse
-
-    from openpyxl.utils.cell import range_boundaries
-
-    out = []
-    try:
-        with ws._get_source() as src:  # read-only sheets do not parse merged cells themselves
-            for _, elem in iterparse(src):
-                tag = elem.tag.rsplit("}", 1)[-1]
-                if tag == "mergeCell" and elem.get("ref"):
-                    c0, r0, c1, r1 = range_boundaries(elem.get("ref"))
-                    out.append((r0 - 1, c0 - 1, r1 - 1, c1 - 1))
-                elif tag in ("row", "c", "v", "is", "t"):
-                    elem.clear()
-    except Exception:  # unreadable XML: without merge ranges a tie's second row is rejected, not lost
-        return []
-    return out
-
-
-def _read_xlsx_openpyxl(path: Path, label: str, sheet) -> tuple[list[Sheet], list[str]]:
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException ...
-        raise _bad_workbook(label, exc) from None
-    try:
-        visible = [ws.title for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
-        names, skipped = _pick_sheet_names(label, visible, list(wb.sheetnames), sheet)
-        sheets = []
-        for name in names:
-            ws = wb[name]
-            ws.reset_dimensions()  # converters often write a wrong <dimension>; read every row
-            rows = [list(r) for r in ws.iter_rows(min_row=1, values_only=True)]
-            sheets.append(Sheet(label if len(names) == 1 else f"{label}!{name}", rows, _openpyxl_merged(ws)))
-        return sheets, skipped
-    finally:
-        wb.close()
-
-
-def read_rows(path: Path, report: ImportReport, sheet=None) -> list[Sheet]:
-    """Every sheet of a workbook (or the one table of a CSV file) as rows; problems go to ``report``."""
+    Rows and columns hidden in a workbook are read (``skip_hidden=False``) or blanked out
+    (``skip_hidden=True``); either way a warning names them.
+    """
     label = path.name
     if not path.exists():
         raise DataImportError(f"{path}: file not found", report)
     if path.is_dir():
         raise DataImportError(f"{path}: is a folder, not a file", report)
-    if path.stat().st_size == 0:
-        raise DataImportError(f"{label}: the file is empty (0 bytes)", report)
-    with open(path, "rb") as handle:
-        magic = handle.read(8)
-    suffix = path.suffix.lower()
     try:
+        if path.stat().st_size == 0:
+            raise DataImportError(f"{label}: the file is empty (0 bytes)", report)
+        with open(path, "rb") as handle:
+            magic = handle.read(8)
+        suffix = path.suffix.lower()
         if magic.startswith(b"PK") or suffix in (".xlsx", ".xlsm"):
             sheets = _read_xlsx_rows(path, label, sheet, warnings=report.warnings)
         elif magic.startswith(b"\xd0\xcf\x11\xe0") or suffix == ".xls":
@@ -216,14 +69,108 @@ def read_rows(path: Path, report: ImportReport, sheet=None) -> list[Sheet]:
         elif magic.startswith(b"%PDF"):
             raise ValueError(f"{label}: is a PDF; convert the annex table to XLSX or CSV first")
         else:
-            sheets, report.encoding = _read_csv_rows(path, label, report.warnings)
+            sheet_, report.encoding = read_csv_sheet(path, label, report.warnings)
+            sheets = [sheet_]
+    except DataImportError:
+        raise
     except ValueError as exc:
         raise DataImportError(str(exc), report) from None
+    except OSError as exc:
+        raise DataImportError(f"{label}: cannot read the file: {exc.strerror or exc}", report) from None
     for sh in sheets:
         sh.rows = [clean_row(r) for r in sh.rows]
+        _hidden(sh, skip_hidden, report)
     if not any(any(v is not None for v in r) for sh in sheets for r in sh.rows):
         raise DataImportError(f"{label}: the file is empty (no cell holds a value)", report)
     return sheets
+
+
+def _hidden(sh: Sheet, skip: bool, report: ImportReport) -> None:
+    """Warn about hidden rows/columns that hold values; blank them out when ``skip``."""
+    rows = sorted(r for r in sh.hidden_rows if r < len(sh.rows) and any(v is not None for v in sh.rows[r]))
+    cols = sorted(c for c in sh.hidden_cols if any(c < len(r) and r[c] is not None for r in sh.rows))
+    if not rows and not cols:
+        return
+    parts = []
+    if rows:
+        shown = ", ".join(str(r + 1) for r in rows[:30]) + (" ..." if len(rows) > 30 else "")
+        parts.append(f"{len(rows)} hidden row(s) ({shown})")
+    if cols:
+        parts.append(f"{len(cols)} hidden column(s) ({', '.join(column_letter(c) for c in cols[:30])})")
+    what = " and ".join(parts)
+    if skip:
+        for r in rows:
+            sh.rows[r] = [None] * len(sh.rows[r])
+        for row in sh.rows:
+            for c in cols:
+                if c < len(row):
+                    row[c] = None
+        report.warnings.append(f"{sh.label}: {what} skipped (skip_hidden / --skip-hidden)")
+    else:
+        report.warnings.append(f"{sh.label}: {what} were hidden in the workbook and ARE imported; check them, or "
+                               "pass skip_hidden=True / --skip-hidden to leave them out")
+
+
+SUMMARY_LABELS = frozenset({
+    "rata rata", "rata2", "rerata", "nilai rata rata", "rata rata nasional", "rata rata nilai", "rata rata indeks",
+    "rata rata provinsi", "rata rata kabupaten", "rata rata kota", "rata rata kabupaten kota", "average", "mean",
+    "nilai tertinggi", "tertinggi", "nilai terendah", "terendah", "nilai maksimum", "nilai minimum", "maksimum",
+    "minimum", "max", "min", "median", "nilai tengah", "jumlah", "total", "jumlah total", "grand total", "sum",
+    "jumlah pemda", "jumlah daerah", "jumlah inovasi", "total inovasi", "subtotal", "sub total", "standar deviasi",
+})
+"""Labels of summary rows under a table ("RATA-RATA", "NILAI TERTINGGI", "JUMLAH"), normalised."""
+
+
+def summary_label(row) -> str | None:
+    """The label of a summary row: every text cell is a summary label (numbers beside it allowed)."""
+    label = None
+    for v in row:
+        if v is None or isinstance(v, (int, float)):
+            continue
+        key = norm_header(cell_text(v))
+        if not key:
+            continue
+        if key.replace(" ", "").isdigit():
+            continue
+        if key not in SUMMARY_LABELS:
+            return None
+        label = cell_text(v)
+    return label
+
+
+def check_width(sh: Sheet, start: int, header: dict, prefer_roles, rejects: Rejects, report: ImportReport,
+                stop=None, skip=None) -> set[int]:
+    """Rows below the header with more fields than the header (CSV): repaired when they are decimal commas
+    written without quotes (:func:`~.csvfile.repair_decimal_commas`), else each rejected naming its row.
+
+    ``header`` maps roles to :class:`Column`; the columns of ``prefer_roles`` hold decimals.  Rows for which
+    ``skip(row)`` is true (headings, footnotes) are not rejected.  Returns the 0-based rows rejected.
+    """
+    if sh.delimiter != ",":
+        return set()
+    width = max([extent(sh.rows[start])] + [c.index + 1 for c in header.values()])
+    texts = [cell_text(v).replace("\n", " ") for v in sh.rows[start]] + [""] * width
+    for c in header.values():
+        texts[c.index] = c.header
+    prefer = {header[r].index for r in prefer_roles if r in header}
+    errors = repair_decimal_commas(sh, start, width, texts[:width], prefer, stop, report.warnings)
+    out = set()
+    for i, (col, reason) in errors.items():
+        if summary_label(sh.rows[i]) is not None or (skip is not None and skip(sh.rows[i])):
+            continue
+        rejects.add(sh.label, i + 1, texts[col] or column_letter(col), reason, f"{column_letter(col)}{i + 1}")
+        out.add(i)
+    return out
+
+
+def note_summary_rows(label: str, summary: list, report: ImportReport) -> None:
+    """Record summary rows (row number, label) left out of the data in ``report``."""
+    if not summary:
+        return
+    report.rows_skipped.extend((label, r, t) for r, t in summary)
+    report.warnings.append(f"{len(summary)} summary row(s) skipped (not a pemda): "
+                           + "; ".join(f"{label} row {r}: {t!r}" for r, t in summary[:10])
+                           + (" ..." if len(summary) > 10 else ""))
 
 
 def classify_header(row, named_headers: dict, indicator_role) -> list[Column]:
@@ -283,8 +230,12 @@ def find_header(sheet: Sheet, classify, min_hits: int):
     return None, None
 
 
-def data_frame(sheet: Sheet, start: int, cols: list[Column]) -> pd.DataFrame:
-    """Rows below the header as a frame (object cells), index = spreadsheet row number."""
+def data_frame(sheet: Sheet, start: int, cols: list[Column], summary: list | None = None) -> pd.DataFrame:
+    """Rows below the header as a frame (object cells), index = spreadsheet row number.
+
+    When ``summary`` is a list, summary rows ("JUMLAH", "RATA-RATA") are left out and appended to it as
+    (row number, label).
+    """
     idx = [c.index for c in cols]
     width = max(idx) + 1 if idx else 0
     data, row_numbers = [], []
@@ -292,6 +243,11 @@ def data_frame(sheet: Sheet, start: int, cols: list[Column]) -> pd.DataFrame:
         row = sheet.rows[i]
         if not any(v is not None for v in row):
             continue
+        if summary is not None:
+            label = summary_label(row)
+            if label is not None:
+                summary.append((i + 1, label))
+                continue
         if len(row) < width:
             row = row + [None] * (width - len(row))
         data.append([row[j] for j in idx])

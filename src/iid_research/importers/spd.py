@@ -22,12 +22,15 @@ from .output import (
     finish_import,
     get_matcher,
     new_report,
+    refuse_all,
 )
 from .sheets import (
     Column,
+    check_width,
     classify_header,
     data_frame,
     found_columns,
+    note_summary_rows,
     pick_sheet,
     read_rows,
     row_text,
@@ -65,7 +68,7 @@ def _spd_row_id(value, sub, fw: Framework) -> tuple[str | None, str | None]:
 
 def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_share: float = 0.05,
                write: bool = True, sheet=None, pemda: str | None = None,
-               matcher: RegionMatcher | None = None) -> ImportReport:
+               matcher: RegionMatcher | None = None, skip_hidden: bool = False) -> ImportReport:
     """Import SPD answers (regional-government aspect, indicators 1-15), long or wide.
 
     Parameters
@@ -76,8 +79,8 @@ def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_s
         wide otherwise.
     year : int
         Assessment year (its framework gives the SPD rows and parameter texts).
-    pemda, out_dir, strict, max_bad_share, write, sheet, matcher
-        As for :func:`import_innovations`.  Output ``spd_<year>_<stem>.csv``.
+    pemda, out_dir, strict, max_bad_share, write, sheet, matcher, skip_hidden
+        As for :func:`import_innovations`.  Output ``spd_<year>_<pemda>_<stem>.csv``.
 
     Returns
     -------
@@ -96,7 +99,7 @@ def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_s
     report = new_report("spd", path, year)
     year = report.year = check_year(year, report)
     fw = framework_for_year(year)
-    sheets = read_rows(path, report, sheet)
+    sheets = read_rows(path, report, sheet, skip_hidden)
     spd_names = spd_name_lookup(fw)
 
     def indicator_role(key):
@@ -152,8 +155,17 @@ def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_s
             f"{label}: missing required column(s) {missing} for the {'long' if is_long else 'wide'} SPD layout. "
             f"Columns found in row {start + 1}: {found_columns(sh.rows[start])}. Expected names: "
             + "; ".join(names), report)
-    frame = data_frame(sh, start, list(header.values()))
+    too_wide = check_width(sh, start, header, ("raw_value",), rejects, report)
+    summary: list = []
+    frame = data_frame(sh, start, list(header.values()), summary)
+    note_summary_rows(label, summary, report)
     report.rows_read = len(frame)
+    if not len(frame):
+        raise DataImportError(f"{label}: the header (row {start + 1}) was found but there are no data rows below "
+                              "it; nothing written", report)
+    frame = frame.drop(index=[r for r in frame.index if r - 1 in too_wide])  # rejected: values shifted
+    if not len(frame):
+        refuse_all(report, rejects)
     kode = match_pemda(frame, m, pemda, label, header, rejects, report)
     check_year_column(frame, year, label, header, rejects)
     records = []
