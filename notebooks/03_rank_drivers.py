@@ -84,7 +84,7 @@ nb.show_markdown(t("nb03_t_fe", lang))
 nb.show_table(nb.label_players(national.fixed_effects, lang), lang, digits=3, simulated=True)
 nb.show_markdown(t("nb03_t_gb", lang, r2=national.test_r2))
 fig.plot_shapley_bars(national.importances.assign(player=national.importances.feature), x="importance", lang=lang,
-                      ax=plt.figure(figsize=(8, 4)).gca()).set_xlabel(t("fig_importance", lang))
+                      xlabel=t("fig_importance", lang), ax=plt.figure(figsize=(8, 4)).gca())
 plt.show()
 fig.plot_partial_dependence(national.partial_dependence, feature=national.top_feature, lang=lang)
 plt.show()
