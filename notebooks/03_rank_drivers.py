@@ -109,7 +109,7 @@ if data.kind == "simulated" and study is not None:
                   digits=3, simulated=True)
     nb.show_markdown(t("nb03_t_gb", lang, r2=national.test_r2))
     fig.plot_shapley_bars(national.importances.assign(player=national.importances.feature), x="importance",
-                          lang=lang, ax=plt.figure(figsize=(8, 4)).gca()).set_xlabel(t("fig_importance", lang))
+                          lang=lang, xlabel=t("fig_importance", lang), ax=plt.figure(figsize=(8, 4)).gca())
     plt.show()
     fig.plot_partial_dependence(national.partial_dependence, feature=national.top_feature, lang=lang)
     plt.show()

@@ -1,7 +1,10 @@
 """Every notebook has one parameters cell and no outputs; every notebook runs on the shipped data."""
 
+import html
 import json
 import re
+from urllib.parse import unquote
+from xml.etree import ElementTree
 
 import nbformat
 import pytest
@@ -24,11 +27,24 @@ def test_one_parameters_cell_and_no_outputs(path):
     assert all(spec["help"] for spec in declared.values()), "every parameter needs a comment"
 
 
-def _assert_clean_html(page):
+IMG = re.compile(r"<img ([^>]*)>")
+ATTR = re.compile(r"""(\w+)=(?:"([^"]*)"|'([^']*)')""")
+
+
+def _images(text):
+    """[{attribute: value}] of every <img> in a report page."""
+    return [{k: html.unescape(a or b) for k, a, b in ATTR.findall(m.group(1))} for m in IMG.finditer(text)]
+
+
+def _assert_clean_html(page, min_images=1):
     text = page.read_text(encoding="utf-8")
-    assert "Traceback" not in text and "jp-OutputArea-output error" not in text
+    assert "Traceback" not in text and 'class="iid-error"' not in text
     assert "rp.setup(" not in text and "from iid_research import" not in text  # no code in the report
-    assert "data:image/png;base64" in text
+    images = _images(text)
+    assert len(images) >= min_images and all(i["src"].startswith(("data:image/png;base64,", "data:image/svg+xml,")) for i in images)
+    for img in images:  # every figure says what it shows and gives a number
+        assert len(img["alt"]) > 40 and re.search(r"\d", img["alt"]), img["alt"]
+    assert "<script" not in text and "jp-" not in text  # the lean template, not JupyterLab's
     return text
 
 
@@ -49,7 +65,7 @@ def test_pemda_report_runs_on_real_data(tmp_path):
 def test_pemda_report_in_english_for_a_province(tmp_path):
     out = execute.run_notebook(config.NOTEBOOKS_DIR / "02_pemda_report.ipynb",
                               {"kode_wilayah": "11", "year": "2024", "lang": "en"}, tmp_path)
-    text = _assert_clean_html(out["html"])
+    text = _assert_clean_html(out["html"], min_images=0)  # a province has no peers and one ranked year
     assert "Regional Innovation Index report: Provinsi Aceh" in text and "55.87" in text
 
 
@@ -113,3 +129,20 @@ def test_rank_drivers_report_sums_parts_and_flags_unsourced_pins(tmp_path):
     # the national section says what its model estimates (issue 9, defect 4)
     assert "Apa yang diperkirakan model indikator" in text and "peringkat di antara 415 kabupaten" in text
     assert "Poin persentil per langkah" in text and "Peringkat (kabupaten)" in text
+
+
+@pytest.mark.slow
+def test_indonesian_figures_use_decimal_commas(tmp_path, monkeypatch):
+    monkeypatch.setenv("IID_FIGURE_FORMAT", "svg")  # text stays text in SVG: the tick labels can be read
+    out = execute.run_notebook(config.NOTEBOOKS_DIR / "03_rank_drivers.ipynb", {"lang": "id"}, tmp_path)
+    images = _images(out["html"].read_text(encoding="utf-8"))
+    assert images and all(i["src"].startswith("data:image/svg+xml,") for i in images)
+    ticks = []
+    for img in images:
+        svg = ElementTree.fromstring(unquote(img["src"].partition(",")[2]))
+        for group in svg.iter("{http://www.w3.org/2000/svg}g"):
+            if re.fullmatch(r"[xy]tick_\d+", group.get("id", "")):
+                ticks += ["".join(x.itertext()).strip() for x in group.iter("{http://www.w3.org/2000/svg}text")]
+    decimals = [x for x in ticks if re.fullmatch(r"[−-]?\d+,\d+", x)]
+    assert decimals, ticks
+    assert not [x for x in ticks if re.fullmatch(r"[−-]?\d+\.\d{1,2}", x)], "a decimal point in an Indonesian figure"

@@ -181,3 +181,146 @@ def test_simulate_command_writes_labelled_tables(tmp_path):
     assert (scores["source"] == "simulated").all() and "SIMULATED" in result.output
     blora = scores[(scores.kode_wilayah == "33.16") & (scores.year == 2022)].iloc[0]
     assert blora["rank"] == 16  # the simulator reproduces the published rank
+
+
+# --------------------------------------------------------------------------- lean reports (issue 14)
+
+def _img_attrs(page):
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Images(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag == "img":
+                found.append(dict(attrs))
+
+    Images().feed(page)
+    return found
+
+
+def _download(markup):
+    import re
+    from urllib.parse import unquote_to_bytes
+
+    m = re.search(r'<a download="([^"]+)" href="data:text/csv;charset=utf-8,([^"]*)"', markup)
+    assert m, "the table has a CSV download link"
+    return m.group(1), unquote_to_bytes(m.group(2))
+
+
+def test_table_download_link_is_the_table_as_excel_csv():
+    import csv
+    import io
+
+    frame = pd.DataFrame({"nama": ["Kab. Pidie Jaya", "Kota Banda Aceh"], "iid_score": [1234.5, float("nan")],
+                          "is_provisional": [True, False], "rank": [3, 12]})
+    markup = display.table_html(frame, "id")
+    name, data = _download(markup)
+    assert data.startswith(b"\xef\xbb\xbf") and name.endswith(".csv")
+    rows = list(csv.reader(io.StringIO(data[3:].decode("utf-8")), delimiter=";"))
+    header = [h for h in __import__("re").findall(r'<th scope="col">([^<]*)</th>', markup)]
+    assert rows[0] == header == ["Pemerintah daerah", "Nilai IID", "Sementara", "Peringkat"]
+    assert rows[1:] == [["Kab. Pidie Jaya", "1234,5", "Ya", "3"], ["Kota Banda Aceh", "", "Tidak", "12"]]
+    assert "Unduh CSV (2 baris)" in markup
+    _, data_en = _download(display.table_html(frame, "en"))
+    rows_en = list(csv.reader(io.StringIO(data_en[3:].decode("utf-8"))))
+    assert rows_en[1] == ["Kab. Pidie Jaya", "1234.5", "Yes", "3"]
+
+
+def test_table_download_has_every_row_beyond_the_shown_ones():
+    frame = pd.DataFrame({"year": list(range(100)), "iid_score": [float(i) / 4 for i in range(100)]})
+    markup = display.table_html(frame, "en", max_rows=10)
+    _, data = _download(markup)
+    lines = data.decode("utf-8-sig").splitlines()
+    assert len(lines) == 101 and lines[-1] == "99,24.75" and markup.count("<tr>") == 11
+
+
+def test_local_formatter_writes_indonesian_ticks():
+    import matplotlib.pyplot as plt
+
+    from iid_research.figures.labels import localize
+    fig, ax = plt.subplots()
+    ax.plot([0, 1.5], [0, 20000])
+    localize(ax, "id")
+    fig.canvas.draw()
+    xs = [(t.get_position()[0], t.get_text()) for t in ax.get_xticklabels() if t.get_text()]
+    ys = [(t.get_position()[1], t.get_text()) for t in ax.get_yticklabels() if t.get_text()]
+    assert any("," in label for _, label in xs) and all("." not in label for _, label in xs)
+    assert "10.000" in [label for _, label in ys]
+    for loc, label in xs + ys:  # reading the label back (dot = thousands, comma = decimal) gives the tick
+        assert float(label.replace(".", "").replace(",", ".").replace("\N{MINUS SIGN}", "-")) == pytest.approx(loc)
+
+
+def test_figures_carry_a_text_alternative_with_their_key_numbers():
+    import matplotlib.pyplot as plt
+
+    from iid_research.figures import overview
+    from iid_research.figures.labels import alt_text
+    peers = pd.DataFrame({"nama": ["Kab. A", "Kab. B", "Kota C"], "iid_score": [41.25, 70.5, 55.0],
+                          "predicate": ["Inovatif", "Sangat Inovatif", "Inovatif"], "is_focus": [False, False, True]})
+    fig = plt.figure()
+    overview.plot_peer_scores(peers, lang="id", ax=fig.gca())
+    alt = alt_text(fig)
+    assert "3 pemda" in alt and "Tertinggi Kab. B (70,50)" in alt and "Kota C: 55,00, urutan 2 dari 3" in alt
+
+
+def test_figure_bundle_is_one_small_image_with_alt_text():
+    import base64
+    import io
+
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    from iid_research.figures import overview
+    from iid_research.notebook import images
+    history = pd.DataFrame({"kode_wilayah": "33.16", "nama": "Kabupaten Blora", "year": [2021, 2022, 2023],
+                            "rank": [80, 16, 12]})
+    fig = plt.figure(figsize=(8, 4))
+    overview.plot_rank_trajectories(history, highlight="33.16", lang="en", ax=fig.gca())
+    data, meta = images.figure_bundle(fig, "en")
+    (mime,) = data
+    assert meta[mime]["alt"] == ("Rank trajectories of pemda with several years: Line: rank of Kabupaten Blora per "
+                                 "year (rank 1 at the top): 2021: 80, 2022: 16, 2023: 12.")
+    png = base64.b64decode(images.figure_bundle(fig, "en", fmt="png")[0]["image/png"])
+    svg = images.figure_bundle(fig, "en", fmt="svg")[0]["image/svg+xml"]
+    assert Image.open(io.BytesIO(png)).mode == "P"  # palette PNG
+    assert "<text" in svg and ">2022<" in svg  # text stays text
+    smaller = "image/svg+xml" if len(images.svg_data_uri(svg)) < len(images.png_data_uri(
+        base64.b64encode(png).decode())) else "image/png"
+    assert mime == smaller
+    assert 450 < meta[mime]["width"] <= 640  # 8 inches at 80 CSS px per inch, cropped to the content
+
+
+def test_lean_html_report(tmp_path):
+    import base64
+    import io
+
+    import matplotlib.pyplot as plt
+
+    from iid_research.notebook import images
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [1, 2])
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    nb = nbformat.v4.new_notebook(metadata={"papermill": {"parameters": {"lang": "en"}}})
+    cell = nbformat.v4.new_code_cell("print(1)")
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={"text/markdown": "# Report <b>X</b>", "text/plain": "x"}),
+        nbformat.v4.new_output("display_data", data={"text/html": display.table_html(
+            pd.DataFrame({"year": [2023]}), "en"), "text/plain": "t"}),
+        nbformat.v4.new_output("display_data", data={"image/png": base64.b64encode(buf.getvalue()).decode()},
+                               metadata={"image/png": {"alt": 'A line "from" 1 to 2', "width": 400, "height": 300}}),
+        nbformat.v4.new_output("display_data", data={"image/svg+xml": images.svg_text(fig)}),
+    ]
+    nb.cells = [cell]
+    path = tmp_path / "r.ipynb"
+    nbformat.write(nb, path)
+    page = rhtml.render_html(path, tmp_path / "r.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="en">' in page and "<title>Report <b>X</b>" not in page
+    assert "<script" not in page and "jp-" not in page and "http" not in page.replace("http://www.w3.org", "")
+    imgs = _img_attrs(page)
+    assert [i["alt"] for i in imgs] == ['A line "from" 1 to 2', "Figure without a description"]
+    assert imgs[0]["width"] == "400" and imgs[1]["src"].startswith("data:image/svg+xml,%3Csvg")
+    assert 'scope="col"' in page and "Download CSV (1 rows)" in page and "print(1)" not in page
+    images_size = sum(len(i["src"]) for i in imgs)
+    assert len(page.encode()) - images_size < 6_000  # the stylesheet and the page around the outputs stay small

@@ -1,7 +1,8 @@
 """Figures of the OPD clustering (seaborn style: ``plot_x(model, *, lang, ax=None) -> Axes``).
 
 They draw a fitted :class:`iid_research.analysis.clustering.OPDClusterer`;
-labels come from :mod:`iid_research.text`.
+labels come from :mod:`iid_research.text`, numbers are in the report language's
+notation and each figure carries a text alternative (:mod:`iid_research.figures.labels`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from sklearn.decomposition import PCA
 
 from ..analysis.clustering import MAX_PAIRWISE_OPDS, NOISE, OPDClusterer
 from ..text import archetype_label, feature_label, fmt_number, t
+from .labels import describe, localize
 
 
 def _t(key: str, lang: str) -> str:
@@ -55,7 +57,11 @@ def plot_k_selection(model: OPDClusterer, *, lang: str = "id", ax=None):
         ax2.plot(model.inertia_.index, model.inertia_.to_numpy(), marker="s", color="C1")
         ax2.set_ylabel(_t("inertia", lang), color="C1")
     ax.set_xticks(list(sil.index))
-    return ax
+    chosen = sil.get(model.k_, np.nan) if len(sil) else np.nan
+    if len(sil):
+        describe(ax, t("alt_k_selection", lang, k_min=int(min(sil.index)), k_max=int(max(sil.index)), k=model.k_,
+                       silhouette=fmt_number(chosen, lang) if np.isfinite(chosen) else "–"))
+    return localize(ax, lang)
 
 
 def plot_gap_statistic(model: OPDClusterer, *, lang: str = "id", ax=None):
@@ -127,7 +133,11 @@ def plot_cluster_heatmap(model: OPDClusterer, *, lang: str = "id", features=None
     kwargs.setdefault("yticklabels", True)
     sns.heatmap(data, ax=ax, **kwargs)
     ax.set_title(_t("heatmap", lang))
-    return ax
+    stacked = data.stack()
+    top = stacked.reindex(stacked.abs().sort_values(ascending=False).index)[:3]
+    describe(ax, t("alt_cluster_heatmap", lang, n_features=len(data.index), k=len(data.columns),
+                   top="; ".join(f"{f} — {a} ({fmt_number(v, lang, '+.1f')})" for (f, a), v in top.items())))
+    return localize(ax, lang)
 
 
 def plot_cluster_pca(model: OPDClusterer, *, lang: str = "id", ax=None, **kwargs):
@@ -164,10 +174,14 @@ def plot_cluster_pca(model: OPDClusterer, *, lang: str = "id", ax=None, **kwargs
     kwargs.setdefault("s", 30 if len(xy) < 2000 else 8)
     sns.scatterplot(x=xy[:, 0], y=xy[:, 1], hue=hue.to_numpy(), hue_order=order, palette=palette, ax=ax, **kwargs)
     ratio = pca.explained_variance_ratio_
-    ax.set_xlabel(f"{_t('pc', lang)} 1 ({ratio[0]:.0%})")
-    ax.set_ylabel(f"{_t('pc', lang)} 2 ({ratio[1]:.0%})" if len(ratio) > 1 else f"{_t('pc', lang)} 2")
+    shares = [fmt_number(r, lang, ".0%") for r in ratio] + ["–"] * (2 - len(ratio))
+    ax.set_xlabel(f"{_t('pc', lang)} 1 ({shares[0]})")
+    ax.set_ylabel(f"{_t('pc', lang)} 2 ({shares[1]})" if len(ratio) > 1 else f"{_t('pc', lang)} 2")
     ax.set_title(_t("pca", lang))
-    return ax
+    sizes = hue.value_counts().reindex(order).dropna()
+    describe(ax, t("alt_cluster_pca", lang, n=len(xy), r1=shares[0], r2=shares[1],
+                   sizes="; ".join(f"{name}: {int(n)}" for name, n in sizes.items())))
+    return localize(ax, lang)
 
 
 def plot_dendrogram(model: OPDClusterer, *, lang: str = "id", labels=None, max_leaves: int = 40, ax=None):
@@ -209,7 +223,8 @@ def plot_dendrogram(model: OPDClusterer, *, lang: str = "id", labels=None, max_l
         ax.axhline(cut, color="grey", linestyle="--", linewidth=1)
     ax.set_ylabel(_t("distance", lang))
     ax.set_title(_t("dendrogram", lang))
-    return ax
+    describe(ax, t("alt_dendrogram", lang, n=n, k=k))
+    return localize(ax, lang)
 
 
 def archetype_names(model, lang: str = "id") -> pd.Series:

@@ -3,7 +3,9 @@
 Every function takes ``simulated`` (default True): when set, the figure
 carries a visible "DATA SIMULASI" / "SIMULATED DATA" label, because the
 indicator-level data behind these analyses are simulated unless they come
-from a pemda's own files (a workspace).  Labels come from :mod:`iid_research.text`.
+from a pemda's own files (a workspace).  Labels come from :mod:`iid_research.text`;
+numbers are written in the report language's notation, and each figure carries a
+text alternative with its key numbers (:mod:`iid_research.figures.labels`).
 """
 
 from __future__ import annotations
@@ -14,12 +16,20 @@ import pandas as pd
 import seaborn as sns
 
 from ..text import fmt_number, player_label, t
+from .labels import describe, join_values, localize
+
+SIMULATED_COLOR = "#a50f15"
+"""Colour of the SIMULATED note in figures: contrast 8:1 on white (WCAG AA needs 4.5:1)."""
 
 
-def _mark_simulated(ax, simulated: bool, lang: str) -> None:
+def _finish(ax, text: str, simulated: bool, lang: str):
+    """Stamp the SIMULATED note (when ``simulated``), describe the Axes, localize its numbers."""
     if simulated:
         ax.text(0.99, 0.01, t("simulated_note", lang), transform=ax.transAxes,
-                ha="right", va="bottom", fontsize=8, color="firebrick", alpha=0.85, fontweight="bold")
+                ha="right", va="bottom", fontsize=8, color=SIMULATED_COLOR, fontweight="bold")
+        text = f"{text} {t('simulated_note', lang)}."
+    describe(ax, text)
+    return localize(ax, lang)
 
 
 def plot_waterfall(data: pd.DataFrame, *, start: float, end: float | None = None, label: str = "label",
@@ -76,12 +86,14 @@ def plot_waterfall(data: pd.DataFrame, *, start: float, end: float | None = None
     ax.set_yticks(y, names)
     ax.set_xlabel(t("fig_waterfall_x", lang))
     sns.despine(ax=ax)
-    _mark_simulated(ax, simulated, lang)
-    return ax
+    parts = join_values(zip(d[label], d[value]), lang, "+.2f")
+    return _finish(ax, t("alt_waterfall", lang, start=fmt_number(start, lang), end=fmt_number(end, lang),
+                         change=fmt_number(end - start, lang, "+.2f"), parts=parts), simulated, lang)
 
 
 def plot_shapley_bars(data: pd.DataFrame, *, x: str = "shapley_rank", y: str = "player", error: str | None = None,
-                      lang: str = "id", simulated: bool = True, top_n: int | None = None, ax=None):
+                      lang: str = "id", simulated: bool = True, top_n: int | None = None, xlabel: str | None = None,
+                      ax=None):
     """Bars of Shapley values of a rank change (negative = moved up the ranking).
 
     Parameters
@@ -94,6 +106,9 @@ def plot_shapley_bars(data: pd.DataFrame, *, x: str = "shapley_rank", y: str = "
         Column with a ± error (e.g. ``ci95_halfwidth``) drawn as error bars.
     top_n : int, optional
         Keep the largest |values|.
+    xlabel : str, optional
+        Label of the value axis (and of the text alternative); default the
+        Shapley label "Contribution to rank change (negative = moved up)".
     lang, simulated, ax
         As :func:`plot_waterfall`.
 
@@ -115,10 +130,12 @@ def plot_shapley_bars(data: pd.DataFrame, *, x: str = "shapley_rank", y: str = "
     ax.set_yticks(pos, d["_label"])
     ax.invert_yaxis()
     ax.axvline(0, color="0.3", lw=0.8)
-    ax.set_xlabel(t("fig_shap_x", lang))
+    xlabel = t("fig_shap_x", lang) if xlabel is None else xlabel
+    ax.set_xlabel(xlabel)
     sns.despine(ax=ax)
-    _mark_simulated(ax, simulated, lang)
-    return ax
+    spec = "+.2f" if x == "shapley_rank" else ".3f"
+    top = join_values(zip(d["_label"], d[x]), lang, spec)
+    return _finish(ax, t("alt_bars", lang, n=len(d), xlabel=xlabel, top=top), simulated, lang)
 
 
 def plot_transition_heatmap(data: pd.DataFrame, *, lang: str = "id", simulated: bool = True, ax=None):
@@ -133,11 +150,12 @@ def plot_transition_heatmap(data: pd.DataFrame, *, lang: str = "id", simulated: 
     mat = mat.reindex(index=order, columns=order)
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 4.5))
-    sns.heatmap(mat, annot=True, fmt=".2f", cmap="Blues", vmin=0, vmax=1, cbar=False, ax=ax)
+    annot = mat.map(lambda v: fmt_number(v, lang) if pd.notna(v) else "").to_numpy()
+    sns.heatmap(mat, annot=annot, fmt="", cmap="Blues", vmin=0, vmax=1, cbar=False, ax=ax)
     ax.set_xlabel(t("fig_to", lang))
     ax.set_ylabel(t("fig_from", lang))
-    _mark_simulated(ax, simulated, lang)
-    return ax
+    stay = [(t(p, lang), mat.loc[p, p]) for p in order if pd.notna(mat.loc[p, p])]
+    return _finish(ax, t("alt_transitions", lang, stay=join_values(stay, lang, limit=len(stay))), simulated, lang)
 
 
 def plot_partial_dependence(data: pd.DataFrame, *, feature: str = "", lang: str = "id", simulated: bool = True,
@@ -156,8 +174,11 @@ def plot_partial_dependence(data: pd.DataFrame, *, feature: str = "", lang: str 
     ax.set_xlabel(player_label(feature, lang))
     ax.set_ylabel(t("fig_pd_y", lang))
     sns.despine(ax=ax)
-    _mark_simulated(ax, simulated, lang)
-    return ax
+    x, y = data["value"].astype(float), data["rank_gain"].astype(float)
+    text = t("alt_partial_dependence", lang, y=t("fig_pd_y", lang), feature=player_label(feature, lang),
+             x_min=fmt_number(x.min(), lang), x_max=fmt_number(x.max(), lang), y_min=fmt_number(y.min(), lang),
+             y_max=fmt_number(y.max(), lang)) if len(data) else ""
+    return _finish(ax, text, simulated, lang)
 
 
 
@@ -194,5 +215,5 @@ def plot_opd_contribution(data: pd.DataFrame, *, x: str = "opd_iid_contribution"
         ax.text(v, yi, " " + fmt_number(v, lang), va="center", fontsize=8)
     ax.set_xlabel(t("fig_opd_contribution", lang))
     sns.despine(ax=ax)
-    _mark_simulated(ax, simulated, lang)
-    return ax
+    top = list(zip(d[y], d[x].astype(float)))
+    return _finish(ax, t("alt_opd_contribution", lang, n=len(d), top=join_values(top, lang)), simulated, lang)

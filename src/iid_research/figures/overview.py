@@ -1,8 +1,10 @@
 """Plotting functions in the seaborn style: ``plot_x(data, *, ..., ax=None) -> Axes``.
 
 Each function draws on ``ax`` (or the current Axes), labels it in the
-report's language (``lang``: "id" or "en") and returns the Axes.  None calls
-``plt.show()`` or saves files.
+report's language (``lang``: "id" or "en"), writes its numbers in that
+language's notation, describes what it shows for readers who cannot see it
+(:func:`iid_research.figures.labels.describe`) and returns the Axes.  None
+calls ``plt.show()`` or saves files.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import seaborn as sns
 
 from ..frameworks import PREDICATES, predicate_thresholds
 from ..text import fmt_number, t
+from .labels import describe, localize
 
 PREDICATE_COLORS = {
     "Sangat Inovatif": "#1a9850",
@@ -66,7 +69,13 @@ def plot_predicate_counts(data: pd.DataFrame, *, lang: str = "id", ax=None):
     ax.set_ylabel(t("n_pemda_axis", lang))
     ax.legend(title=t("predicate", lang), fontsize=8, title_fontsize=8, loc="upper left")
     ax.set_title(t("h_participation", lang))
-    return ax
+    counted = frame[frame.sum(axis=1) > 0]
+    if len(counted):
+        last = counted.iloc[-1]
+        counts = ", ".join(f"{fmt_number(last[p], lang, ',d')} {t(p, lang)}" for p in PREDICATES if last[p] > 0)
+        describe(ax, t("alt_predicate_counts", lang, first=frame.index[0], last=frame.index[-1], year=counted.index[-1],
+                       counts=counts))
+    return localize(ax, lang)
 
 
 def plot_score_distribution(data: pd.DataFrame, *, lang: str = "id", show_thresholds: bool = True, ax=None):
@@ -101,7 +110,12 @@ def plot_score_distribution(data: pd.DataFrame, *, lang: str = "id", show_thresh
     ax.set_title(t("h_distribution", lang))
     if ax.get_legend() is not None:
         sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), title=t("predicate", lang), fontsize=8)
-    return ax
+    if years:
+        scores = frame.groupby("year")["iid_score"].agg(["median", "size"])
+        medians = "; ".join(t("alt_year_median", lang, year=int(y), median=fmt_number(r["median"], lang),
+                              n=int(r["size"])) for y, r in scores.iterrows())
+        describe(ax, t("alt_score_distribution", lang, first=years[0], last=years[-1], medians=medians))
+    return localize(ax, lang)
 
 
 def plot_rank_trajectories(data: pd.DataFrame, *, highlight: str | None = None, lang: str = "id", ax=None):
@@ -135,7 +149,17 @@ def plot_rank_trajectories(data: pd.DataFrame, *, highlight: str | None = None, 
     ax.set_title(t("h_trajectories", lang))
     if data["kode_wilayah"].nunique() <= 12:
         ax.legend(fontsize=7, loc="best")
-    return ax
+    n = data["kode_wilayah"].nunique()
+    text = t("alt_trajectories", lang, n=n, first=years[0], last=years[-1]) if years else ""
+    focus = data[data["kode_wilayah"].eq(highlight) & data["rank"].notna()].sort_values("year")
+    if len(focus):
+        ranks = ", ".join(f"{int(y)}: {int(r)}" for y, r in zip(focus["year"], focus["rank"]))
+        if n == 1:
+            text = t("alt_trajectory_one", lang, nama=focus["nama"].iloc[0], ranks=ranks)
+        else:
+            text += " " + t("alt_trajectory_focus", lang, nama=focus["nama"].iloc[0], ranks=ranks)
+    describe(ax, text)
+    return localize(ax, lang)
 
 
 def plot_score_vs_covariate(data: pd.DataFrame, *, x: str = "grdp_per_capita_thousand_idr", lang: str = "id",
@@ -160,11 +184,11 @@ def plot_score_vs_covariate(data: pd.DataFrame, *, x: str = "grdp_per_capita_tho
                     hue_order=[p for p in PREDICATES if p in set(frame["predicate"])],
                     markers=LEVEL_MARKERS, palette=PREDICATE_COLORS, ax=ax)
     if log_x and len(frame) and (frame[x] > 0).all():
-        from matplotlib.ticker import LogLocator, NullFormatter, StrMethodFormatter
+        from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
         ax.set_xscale("log")
         ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-        ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_number(v, lang, ",.0f")))
         ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel(t(x, lang))
     ax.set_ylabel(t("score_axis", lang))
@@ -175,7 +199,10 @@ def plot_score_vs_covariate(data: pd.DataFrame, *, x: str = "grdp_per_capita_tho
         for text in legend.get_texts():  # seaborn writes the hue/style column names as sub-titles
             text.set_text(t(text.get_text(), lang))
         sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
-    return ax
+    rho = frame[x].astype(float).corr(frame["iid_score"].astype(float), method="spearman") if len(frame) > 2 else np.nan
+    describe(ax, t("alt_covariate", lang, x=t(x, lang), n=len(frame),
+                   rho=fmt_number(rho, lang) if np.isfinite(rho) else "–"))
+    return localize(ax, lang)
 
 
 def plot_peer_scores(data: pd.DataFrame, *, lang: str = "id", ax=None):
@@ -202,4 +229,14 @@ def plot_peer_scores(data: pd.DataFrame, *, lang: str = "id", ax=None):
         ax.text(v + 0.8, y, fmt_number(v, lang), va="center", fontsize=8)
     ax.set_xlim(0, 100)
     ax.set_xlabel(t("score_axis", lang))
-    return ax
+    ranked = frame.dropna(subset=["iid_score"]).iloc[::-1].reset_index(drop=True)
+    if len(ranked):
+        text = t("alt_peers", lang, n=len(ranked), top=ranked["nama"].iloc[0],
+                 top_score=fmt_number(ranked["iid_score"].iloc[0], lang))
+        focus = ranked.index[ranked["is_focus"].astype(bool)]
+        if len(focus):
+            row = ranked.loc[focus[0]]
+            text += " " + t("alt_peers_focus", lang, focus=row["nama"], score=fmt_number(row["iid_score"], lang),
+                            pos=int(focus[0]) + 1, n=len(ranked))
+        describe(ax, text)
+    return localize(ax, lang)

@@ -4,12 +4,21 @@ Notebook cells call these, so every report shows text from the catalogue
 (:mod:`iid_research.text`) in one language, tables with translated headers and
 numbers in the report's notation, and a provenance banner: ``real`` (published
 facts or the pemda's own files) or ``simulated``.
+
+Every table comes with a link that downloads it as CSV (:func:`table_csv`: the
+table's column names and all its rows); every figure is shown as the smaller of a
+PNG and an SVG, with its text alternative as ``alt`` and numbers in the report's
+notation (:mod:`iid_research.notebook.images`, set up by :func:`setup`).
 """
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import re
+import unicodedata
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -17,21 +26,29 @@ from ..text import check_lang, fmt_number, label_columns, player_label, t
 
 
 def setup(lang: str = "id"):
-    """Set figure defaults for reports (small PNGs, readable fonts) and check ``lang``.
+    """Set figure defaults for reports and how figures are shown, and check ``lang``.
+
+    In IPython (a notebook or a report run), every figure is then shown through
+    :func:`iid_research.notebook.images.figure_bundle`: numbers in the notation of
+    ``lang``, the smaller of a palette PNG and an SVG, and the figure's text
+    alternative as ``alt``.
 
     Raises
     ------
     ValueError
-        If ``lang`` is not "id" or "en".
+        If ``lang`` is not "id" or "en", or ``IID_FIGURE_FORMAT`` is not "auto", "png" or "svg".
     """
     import matplotlib as mpl
     import seaborn as sns
+
+    from . import images
 
     check_lang(lang)
     sns.set_theme(style="whitegrid", context="notebook")
     mpl.rcParams.update({"figure.figsize": (8, 4.2), "figure.dpi": 80, "savefig.dpi": 80,
                          "axes.titlesize": 12, "figure.autolayout": True})
     pd.set_option("display.max_rows", 200)
+    images.register(lang)
 
 
 def show_html(markup: str):
@@ -88,9 +105,61 @@ def banner(kind: str, lang: str = "id", **fields):
     show_html(banner_html(kind, lang, **fields))
 
 
+CSV_FORMATS = {"id": {"delimiter": ";", "decimal": ","}, "en": {"delimiter": ",", "decimal": "."}}
+"""CSV notation per report language: what a spreadsheet in that locale opens by double-click
+(Excel with Indonesian regional settings splits on ";" and reads a decimal comma)."""
+
+
+def _csv_cell(v, lang: str) -> str:
+    if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)):
+        return ""
+    if isinstance(v, bool) or type(v).__name__ == "bool_":
+        return t("yes" if v else "no", lang)
+    if isinstance(v, float) or type(v).__name__.startswith("float"):
+        return fmt_number(float(v), lang, ".10g")
+    s = str(v)
+    return s if s.startswith(("http://", "https://")) else t(s, lang)
+
+
+def table_csv(frame: pd.DataFrame, lang: str = "id") -> bytes:
+    r"""The table as CSV for a spreadsheet: UTF-8 with a byte-order mark, the table's column names, every row.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        As given to :func:`table_html`; headers and text cells are translated the same way.
+    lang : {"id", "en"}
+        Notation (:data:`CSV_FORMATS`): "id" separates fields with ";" and writes a decimal
+        comma (``1234,5``), "en" uses "," and a decimal point; numbers are never grouped and
+        keep up to 10 decimals; empty cells stay empty.
+
+    Returns
+    -------
+    bytes
+        ``b"\xef\xbb\xbf"`` (so Excel reads UTF-8) then the CSV, CRLF line ends.
+
+    Examples
+    --------
+    >>> table_csv(pd.DataFrame({"year": [2023], "iid_score": [1234.5]}), "id")
+    b'\xef\xbb\xbfTahun;Nilai IID\r\n2023;1234,5\r\n'
+    """
+    check_lang(lang)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=CSV_FORMATS[lang]["delimiter"], lineterminator="\r\n")
+    writer.writerow(label_columns(frame, lang).columns)
+    for row in frame.itertuples(index=False):
+        writer.writerow([_csv_cell(v, lang) for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _file_stem(labels) -> str:
+    ascii_text = unicodedata.normalize("NFKD", " ".join(map(str, labels))).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60] or "table"
+
+
 def table_html(frame: pd.DataFrame, lang: str = "id", *, floatfmt="{:,.2f}", max_rows: int = 60,
-               caption: str = "") -> str:
-    """HTML of a table with translated headers, escaped cells and links for URLs.
+               caption: str = "", download: bool = True, filename: str | None = None) -> str:
+    """HTML of a table with translated headers, escaped cells, links for URLs and a CSV download link.
 
     Parameters
     ----------
@@ -103,10 +172,17 @@ def table_html(frame: pd.DataFrame, lang: str = "id", *, floatfmt="{:,.2f}", max
     max_rows : int, default 60
     caption : str, optional
         Shown above the table (e.g. the SIMULATED note).
+    download : bool, default True
+        Add a link that downloads the whole table (all rows, same column names) as CSV
+        (:func:`table_csv`), embedded in the page as a ``data:`` URI.
+    filename : str, optional
+        Name of the downloaded file; default made from the first column names
+        (``tahun-nilai-iid-predikat.csv``).
 
     Returns
     -------
     str
+        ``<div class="iid-table">`` holding the scrollable table box and the link.
     """
     shown = label_columns(frame.head(max_rows), lang)
 
@@ -128,8 +204,16 @@ def table_html(frame: pd.DataFrame, lang: str = "id", *, floatfmt="{:,.2f}", max
                    for row in shown.itertuples(index=False))
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     more = "" if len(frame) <= max_rows else f"<p>… {len(frame) - max_rows} {t('more_rows', lang)}</p>"
-    return (f'<div class="iid-table-wrap"><table class="iid">{cap}<thead><tr>{head}</tr></thead>'
-            f"<tbody>{rows}</tbody></table></div>{more}")
+    link = ""
+    if download:
+        name = html.escape(filename or f"{_file_stem(shown.columns[:3])}.csv")
+        uri = "data:text/csv;charset=utf-8," + quote(table_csv(frame, lang), safe=" !$'()*+,-./:;=?@_~")
+        link = (f'<p class="iid-download"><a download="{name}" href="{uri}">'
+                f"{html.escape(t('download_csv', lang, n=len(frame)))}</a></p>")
+    # the box scrolls sideways on a phone: tabindex lets a keyboard user scroll it too
+    return (f'<div class="iid-table"><div class="iid-table-wrap" tabindex="0">'
+            f'<table class="iid">{cap}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
+            f"{more}{link}</div>")
 
 
 def local_floatfmt(lang: str = "id", spec: str = ",.2f"):

@@ -1,15 +1,21 @@
 """Code-free HTML reports from executed notebooks, and the index page of a report set.
 
-Pages are rendered with jinja2 templates (``render/templates``, autoescaped);
-notebook reports go through nbconvert with inputs and prompts excluded.
+Pages are rendered with jinja2 templates (``render/templates``).  Notebook reports go
+through nbconvert with our own lean template ``templates/iid_report`` (inputs and
+prompts excluded): one small stylesheet (``report.css``: system fonts, readable at
+360 px, wide tables scroll in their own box), ``<html lang>`` from the report's
+``lang`` parameter, no scripts and nothing fetched from the network.  Figures are
+written as ``<img>`` with the text alternative and size the notebook display put in
+the output's metadata (:mod:`iid_research.notebook.images`).  The index page is
+``templates/index.html.j2`` (autoescaped; its filter is inline script).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import functools
+import html
 import os
-import re
 from pathlib import Path
 
 from .. import config
@@ -28,19 +34,8 @@ def _jinja():
                               lstrip_blocks=True)
 
 
-_HTML_HEAD_EXTRA = """
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
-  body { max-width: 980px; margin: 0 auto; padding: 0 12px; font-size: 16px; }
-  .jp-RenderedHTMLCommon table, table.iid { font-size: 13px; border-collapse: collapse; }
-  .iid-table-wrap { overflow-x: auto; max-width: 100%; }
-  .iid-banner { padding: 8px 12px; border-radius: 6px; font-weight: 600; margin: 8px 0; }
-  .iid-real { background: #e5f5e0; border: 1px solid #74c476; }
-  .iid-simulated { background: #fee0d2; border: 2px solid #de2d26; }
-  img { max-width: 100%; height: auto; }
-</style>
-"""
-
+REPORT_TEMPLATE = "iid_report"
+"""The nbconvert template of the reports (``templates/iid_report``)."""
 
 _EXPORTER = None
 
@@ -61,13 +56,49 @@ def _report_title(nb) -> tuple[str, str]:
     return "IID", lang
 
 
+def report_image(output, mime: str, lang: str = "id"):
+    """``<figure><img ...></figure>`` of an image output, with its alt text and size (template filter).
+
+    Parameters
+    ----------
+    output : dict
+        A notebook output with ``data[mime]`` and, when shown by the report display,
+        ``metadata[mime]`` = ``{"alt", "width", "height"}``.
+    mime : {"image/png", "image/svg+xml", "image/jpeg"}
+    lang : {"id", "en"}
+        Language of the fallback text for an image without one.
+
+    Returns
+    -------
+    markupsafe.Markup
+    """
+    import markupsafe
+
+    from ..notebook.images import png_data_uri, svg_data_uri
+
+    data = output["data"][mime]
+    meta = (output.get("metadata") or {}).get(mime) or {}
+    if mime == "image/svg+xml":
+        src = svg_data_uri(data)
+    elif mime == "image/png":
+        src = png_data_uri("".join(data.split()))
+    else:
+        src = f"data:{mime};base64," + "".join(data.split())
+    # the data URIs hold no '"', '&', '<' or '>' (svg_data_uri encodes them; base64 has none)
+    attrs = [f'src="{src.replace(chr(34), "%22")}"', f'alt="{html.escape(meta.get("alt") or t("alt_no_text", lang))}"']
+    attrs += [f'{k}="{int(meta[k])}"' for k in ("width", "height") if meta.get(k)]
+    return markupsafe.Markup(f'<figure><img {" ".join(attrs)}></figure>')
+
+
 def _html_exporter():
     global _EXPORTER
     if _EXPORTER is None:  # building the exporter loads templates: do it once per process
         from nbconvert import HTMLExporter
 
-        _EXPORTER = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                                 exclude_output_prompt=True)
+        _EXPORTER = HTMLExporter(template_name=REPORT_TEMPLATE, extra_template_basedirs=[str(TEMPLATES_DIR)],
+                                 exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                                 exclude_anchor_links=True)
+        _EXPORTER.register_filter("report_image", report_image)
     return _EXPORTER
 
 
@@ -76,7 +107,8 @@ def render_html(executed_ipynb, output_html) -> Path:
 
     Inputs, input prompts and output prompts are excluded
     (``nbconvert --no-input``); stderr streams (library warnings) are dropped,
-    error outputs are kept; figures are embedded as base64 images.
+    error outputs are kept; figures are embedded as ``data:`` URIs.  The page uses
+    the lean template :data:`REPORT_TEMPLATE` in the report's language.
     """
     import nbformat
 
@@ -87,9 +119,7 @@ def render_html(executed_ipynb, output_html) -> Path:
             cell.outputs = [o for o in cell.outputs
                             if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
     title, lang = _report_title(nb)
-    body, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
-    body = body.replace("<head>", "<head>" + _HTML_HEAD_EXTRA, 1)
-    body = re.sub(r'<html lang="[^"]*"', f'<html lang="{lang}"', body, count=1)
+    body, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": title}, "iid_lang": lang})
     return write_text_atomic(output_html, body)
 
 
