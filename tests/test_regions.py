@@ -102,3 +102,13 @@ def test_names_that_start_like_a_prefix_and_unicode(matcher):
 def test_match_many_refuses_lists_of_different_lengths(matcher):
     with pytest.raises(ValueError, match="3 values but 1 levels"):
         matcher.match_many(["Blora", "Kab. Pati", "Kudus"], level=["kabupaten"])
+
+
+def test_names_the_region_table_itself_abbreviates_are_matched():
+    """The region table writes 'Kabupaten Kep. Siau Tagulandang Biaro'; 'Kep.' is also read as Kepulauan."""
+    from iid_research.data import region_matcher
+
+    m = region_matcher()
+    assert m.match("Kabupaten Kep. Siau Tagulandang Biaro") == "71.09"
+    assert m.match("Kabupaten Kepulauan Siau Tagulandang Biaro") == "71.09"
+    assert m.match("KEP. SERIBU") == "31.01"

@@ -171,8 +171,10 @@ class RegionMatcher:
             if isinstance(row.kode_bps, str) and row.kode_bps:
                 self._by_bps[row.kode_bps] = entry
             _, bare = split_prefix(row.nama)
-            for key in {bare, normalise_name(row.nama_short)}:
-                self._by_name.setdefault(_compact(key), []).append(entry)
+            short = normalise_name(row.nama_short)
+            # the table's own names may abbreviate too ("Kep. Siau Tagulandang Biaro"): index both spellings
+            for key in {_compact(k) for k in (bare, short, expand_abbreviations(bare), expand_abbreviations(short))}:
+                self._by_name.setdefault(key, []).append(entry)
         self._labels = {e.label for e in self._by_code.values()}
         self.changes = load_region_changes() if changes is None else changes
         self._former_names: dict[str, list[tuple[_Entry, object]]] = {}
