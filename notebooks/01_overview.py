@@ -32,11 +32,13 @@ from iid_research import data, frameworks
 from iid_research.analysis import published
 from iid_research.figures import overview as fig
 from iid_research.notebook import display as nb
-from iid_research.notebook.overview import quality_table
+from iid_research.notebook import overview as ov
+from iid_research.simulate import simulate_iid
 from iid_research.text import t
 
 nb.setup(lang)
-results = published.filter_results(data.load_iid_results(), level=level, province=province)
+all_results = data.load_iid_results()
+results = published.filter_results(all_results, level=level, province=province)
 nb.heading("overview_title", lang, level=1)
 nb.text("overview_intro", lang, year=year, level=t(level, lang), province=t(province, lang))
 nb.banner("real", lang)
@@ -49,6 +51,14 @@ plt.show()
 nb.show_table(participation, lang, digits=0)
 
 # %%
+nb.heading("h_national_mean", lang)
+nb.text("national_mean_caption", lang)
+national_mean = published.national_mean_by_year(all_results).drop(columns=["simulated_mean"])
+fig.plot_national_mean(national_mean, lang=lang, ax=plt.figure(figsize=(7, 3.5)).gca())
+plt.show()
+nb.show_table(national_mean, lang)
+
+# %%
 nb.heading("h_distribution", lang)
 nb.text("distribution_caption", lang)
 fig.plot_score_distribution(results[results.year >= frameworks.index_scale_first_year()], lang=lang,
@@ -59,10 +69,24 @@ nb.show_table(results.loc[results.year == year, ["nama", "level", "iid_score", "
 
 # %%
 nb.heading("h_trajectories", lang)
+nb.text("trajectories_caption", lang)
 trajectories = published.rank_trajectories(results)
-fig.plot_rank_trajectories(trajectories, highlight="33.16", lang=lang, ax=plt.figure(figsize=(8, 5)).gca())
+for shown_level in ("provinsi", "kabupaten", "kota"):
+    part = trajectories[trajectories.level == shown_level]
+    if len(part):
+        ax = fig.plot_rank_trajectories(part, highlight="33.16", lang=lang, ax=plt.figure(figsize=(8, 4)).gca())
+        ax.set_title(f"{t('h_trajectories', lang)}: {t(shown_level, lang)}")
+        plt.show()
+nb.show_table(trajectories.drop(columns=["kode_wilayah"]), lang, max_rows=500)
+
+# %%
+nb.heading("h_coverage", lang)
+nb.text("coverage_caption", lang, year=frameworks.index_scale_first_year())
+coverage = published.provincial_coverage(all_results)
+fig.plot_provincial_coverage(coverage, lang=lang, ax=plt.figure(figsize=(8, 9)).gca())
 plt.show()
-nb.show_table(trajectories.drop(columns=["kode_wilayah"]), lang)
+nb.show_markdown(ov.coverage_summary(coverage, lang))
+nb.show_table(ov.coverage_table(coverage, lang).drop(columns=["kode_province"]), lang, max_rows=60)
 
 # %%
 nb.heading("h_awards", lang)
@@ -78,7 +102,14 @@ plt.show()
 # %%
 nb.heading("h_quality", lang)
 nb.text("quality_caption", lang)
-nb.show_table(quality_table(lang=lang), lang)
+nb.text("quality_intro", lang)
+nb.show_table(ov.quality_table(lang=lang, simulation=simulate_iid()), lang, max_rows=500)
+
+# %%
+nb.heading("h_method_check", lang, level=3)
+method_rules = frameworks.framework_for_year(max(frameworks.assessment_years()))
+nb.text("method_check_caption", lang, factor=method_rules.max_total / 100, max_spd=method_rules.max_spd)
+nb.show_table(ov.method_table(), lang)
 
 # %%
 nb.heading("h_rules", lang)

@@ -17,7 +17,7 @@ def test_every_raw_file_matches_its_manifest_checksum():
     table = data.input_checksums()
     manifest = data.load_manifest()
     assert set(table["file"]) == set(manifest["file"])
-    assert len(manifest) == 10
+    assert len(manifest) == 15  # 10 of the first collection + 5 of the second (2026-12-01)
     assert (manifest[["source", "licence", "accessed_date", "description"]] != "").all().all()
 
 
@@ -106,7 +106,8 @@ def test_covariates_join_grdp_by_bps_code():
 
 def test_awards_and_counts():
     aw = data.load_awards()
-    assert set(aw.loc[aw["kode_wilayah"] == "33.16", "year"]) == {2022, 2023, 2024}
+    # the second award table adds Blora's IGA 2025 nomination (field validation, 14 Nov 2025)
+    assert set(aw.loc[aw["kode_wilayah"] == "33.16", "year"]) == {2022, 2023, 2024, 2025}
     counts = data.load_predicate_counts().set_index("year")
     assert counts.loc[2021, ["sangat_inovatif_count", "inovatif_count", "kurang_inovatif_count"]].tolist() == [37, 316, 166]
     assert counts.loc[2024, "innovations_reported_count"] == 31719
@@ -114,7 +115,9 @@ def test_awards_and_counts():
 
 def test_write_processed_writes_every_table(tmp_path):
     paths = data.write_processed(out_dir=tmp_path)
-    assert set(paths) == {"regions", "iid_results", "innovations", "covariates", "awards", "predicate_counts"}
+    assert set(paths) == {"regions", "iid_results", "innovations", "covariates", "awards", "predicate_counts",
+                          "iid_result_sources", "iid_result_conflicts", "innovation_counts", "named_innovations",
+                          "national_aggregates"}
     back = pd.read_csv(paths["regions"], dtype={"kode_wilayah": str})
     assert len(back) == 552 and "33.16" in set(back["kode_wilayah"])
     assert not list(tmp_path.glob("*.tmp"))

@@ -611,12 +611,20 @@ def test_counterfactual_table_shows_a_rules_change():
     assert table["shapley_rank"].iloc[:-1].sum() == table["shapley_rank"].iloc[-1] == -2
 
 
-def test_source_caveat_for_pinned_values_without_source_or_provisional():
+def test_source_caveat_names_the_source_of_each_pinned_value():
+    # Blora's 2021 rank 80 cites the regent's statement of 10 Jul 2023 (second collection): no longer
+    # "no source page", but a regional official quoted in news, not the decree
     text = source_caveat("33.16", (2021, 2022), "id")
-    assert "peringkat 80" in text and "tidak memiliki halaman sumber" in text
-    assert "rank 80 has no source page" in source_caveat("33.16", (2021, 2022), "en")
-    assert source_caveat("33.16", (2022, 2023), "id") == ""
+    assert "tidak memiliki halaman sumber" not in text
+    assert "nilai 2021 (peringkat 80) berasal dari berita mengutip pejabat daerah" in text
+    en = source_caveat("33.16", (2021, 2022), "en")
+    assert "no source page" not in en and "the 2021 value (rank 80) comes from news quoting a regional official" in en
+    assert "situs pemda" in source_caveat("33.16", (2022, 2023), "id")  # 2023 rank 12: Bappeda Blora's page
     assert "54,77" in source_caveat("52.04", (2022,), "id")  # provisional, decimal comma
+    tegal = source_caveat("33.28", (2023,), "en")
+    assert "(60.3) is a rounded quote" in tegal  # written with its published precision
+    assert "another source writes 53.02" in source_caveat("13.11", (2022,), "en")  # Solok Selatan
+    assert source_caveat("35.10", (2021,), "id") == ""  # Banyuwangi 84.19 from the decree
 
 
 def test_prose_numbers_use_the_report_language():

@@ -1,5 +1,6 @@
 """Every notebook has one parameters cell and no outputs; every notebook runs on the shipped data."""
 
+import decimal
 import html
 import json
 import re
@@ -120,12 +121,20 @@ def test_opd_clusters_report_has_readable_labels(tmp_path, lang):
 
 
 @pytest.mark.slow
-def test_rank_drivers_report_sums_parts_and_flags_unsourced_pins(tmp_path):
+def test_rank_drivers_report_sums_parts_and_shows_source_caveats(tmp_path):
+    from iid_research.simulate import simulate_iid
+
     out = execute.run_notebook(config.NOTEBOOKS_DIR / "03_rank_drivers.ipynb", {"lang": "id"}, tmp_path)
     text = _assert_clean_html(out["html"])
-    assert "Catatan sumber" in text and "peringkat 80 tahun 2021 tidak memiliki halaman sumber" in text
+    # Blora's 2021 rank is sourced now (the regent's statement of 10 Jul 2023), and the report says from whom
+    assert "Catatan sumber" in text and "tidak memiliki halaman sumber" not in text
+    assert "nilai 2021 (peringkat 80) berasal dari berita mengutip pejabat daerah" in text
     assert "Perubahan skor pemda lain" in text and "Jumlah = perubahan peringkat" in text and "-64,00" in text
-    assert "54,09" in text and "72,75" in text and "72.75" not in text
+    blora = simulate_iid().scores.set_index(["kode_wilayah", "year"])["iid_score"]
+    for year in (2021, 2022):  # the simulated scores, with a decimal comma
+        shown = str(decimal.Decimal(repr(float(blora[("33.16", year)]))).quantize(
+            decimal.Decimal("0.01"), rounding=decimal.ROUND_HALF_UP))
+        assert shown.replace(".", ",") in text and shown not in text
     # the national section says what its model estimates (issue 9, defect 4)
     assert "Apa yang diperkirakan model indikator" in text and "peringkat di antara 415 kabupaten" in text
     assert "Poin persentil per langkah" in text and "Peringkat (kabupaten)" in text

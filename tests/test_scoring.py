@@ -128,10 +128,18 @@ def test_predicate_agrees_with_every_published_pair_except_listed_contradictions
 
 
 def test_quality_list_flags_unsourced_and_provisional_rows():
-    issues = data_quality_issues(data.load_iid_results())
+    results = data.load_iid_results()
+    issues = data_quality_issues(results)
     by_issue = issues.groupby("issue")["kode_wilayah"].apply(set).to_dict()
-    assert "33.16" in by_issue["no_source"]             # Blora 2021 rank 80 has no stored source
-    assert {"52.04", "64.02"} <= by_issue["provisional"]  # Sumbawa 2022, Kutai Kartanegara 2023
+    # Blora's 2021 rank 80 now cites the regent's statement (second collection): every row has a source
+    assert "no_source" not in by_issue and results["has_source"].all()
+    assert {"52.04", "64.02", "63.11"} <= by_issue["provisional"]  # Sumbawa 2022, Kukar 2023, Balangan 2025
+    # a row without a source page is still listed
+    unsourced = results.assign(has_source=results["kode_wilayah"].eq("33.16") & results["year"].eq(2021)
+                               ).assign(has_source=lambda d: ~d["has_source"])
+    listed = data_quality_issues(unsourced)
+    assert set(zip(*[listed.loc[listed["issue"] == "no_source", c] for c in ("kode_wilayah", "year")])) == \
+        {("33.16", 2021)}
 
 
 def test_rank_within_cluster_ties_share_the_best_rank():

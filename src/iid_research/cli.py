@@ -7,6 +7,7 @@ Examples
     iid-research run notebooks/02_pemda_report.ipynb -p kode_wilayah 33.16 -p year 2023 -p lang en
     iid-research reports                # overview + one report per pemda with published results + index.html
     iid-research data verify            # check every raw file against data/raw/manifest.csv
+    iid-research data check             # print the data-quality list (conflicts, method check, ...)
     iid-research data build             # write the tidy tables to data/processed/
 """
 
@@ -184,6 +185,37 @@ def data_verify():
 
     table = input_checksums()
     click.echo(f"{len(table)} raw files match their manifest checksums")
+
+
+@data.command("check")
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
+              help="Language of the lines.")
+@click.option("--no-simulation", is_flag=True,
+              help="Leave out the comparison of the simulator's innovation totals with the published ones.")
+def data_check(lang, no_simulation):
+    """Print the data-quality list (the same list the overview shows), one finding per line.
+
+    Contradictions, sources that disagree, caveats (provisional, rounded, uncertain years, ranks that
+    are not national ranks) and the checks that passed: the method check (SPD implied by published
+    innovations, mean maturity and IID), the national mean IID against the published scores,
+    participation and innovation totals.  Exit status 0 when the list is printed, 1 when the data
+    cannot be read (the reason is printed; never a traceback).
+    """
+    try:
+        from .notebook.overview import quality_lines
+
+        simulation = None
+        if not no_simulation:
+            from .simulate import simulate_iid
+
+            simulation = simulate_iid()
+        lines = quality_lines(lang, simulation=simulation)
+    except Exception as exc:  # noqa: BLE001 - the user gets the reason, never a traceback
+        click.echo(f"error: the data check could not run: {type(exc).__name__}: {str(exc).strip()[-1500:]}",
+                   err=True)
+        sys.exit(1)
+    for line in lines:
+        click.echo(line)
 
 
 @data.command("build")

@@ -11,11 +11,16 @@ Tables
 ------
 regions           one row per pemda (38 provinsi, 416 kabupaten, 98 kota incl.
                   the 6 non-autonomous DKI Jakarta ones, flagged)
-iid_results       one row per pemda and year of published IID results
+iid_results       one row per pemda and year of published IID results (both collections merged)
+iid_result_sources    every source row of the two result tables, with what the merge kept
+iid_result_conflicts  values of two sources that disagree (the one kept and the other)
 innovations       real innovation records shipped (LAN portal, 2018)
 covariates        GRDP per capita, population, area, IDSD per pemda and year
-awards            IGA winners and nominees
-predicate_counts  national predicate counts and participation per year
+awards            IGA winners and nominees (both award tables)
+predicate_counts  national predicate counts and participation per year (by level where published)
+innovation_counts     innovations sent/accepted and mean maturity per pemda-year as published
+named_innovations     named real innovations with their OPD
+national_aggregates   national facts (mean IID 2024/2025, maxima, IGA counts)
 """
 
 from __future__ import annotations
@@ -30,8 +35,19 @@ import pandera.pandas as pa
 
 from . import config
 from ._io import sha256_file
-from .frameworks import PREDICATES, index_scale_first_year, normalise_predicate
+from .frameworks import PREDICATES, index_scale_first_year
 from .numbers import parse_number
+from .published_sources import (
+    FIELD_GROUPS,
+    RANK_SCOPES,
+    TRUST_GRADES,
+    award_category_base,
+    first_collection_rows,
+    innovation_count_records,
+    merge_result_rows,
+    second_collection_rows,
+    split_award_lists,
+)
 from .regions import LEVELS, RegionMatcher, RegionMatchError
 
 # DKI Jakarta's kabupaten/kota administrasi are not autonomous pemda (not ranked).
@@ -117,7 +133,8 @@ def input_checksums(names: list[str] | None = None, path=None) -> pd.DataFrame:
     return manifest[["file", "sha256", "source"]].reset_index(drop=True)
 
 
-def _read_raw(name: str, path=None) -> pd.DataFrame:
+def read_raw(name: str, path=None) -> pd.DataFrame:
+    """Read one raw CSV as text cells after verifying it against the manifest (cached by checksum)."""
     file = verify_raw_file(name, path)
     return _read_csv_cached(str(file), sha256_file(file))
 
@@ -165,7 +182,7 @@ def validate_schema(schema: pa.DataFrameSchema, frame: pd.DataFrame, source: str
 
 
 def _read_frame_cached(func):
-    """Cache a table builder by the checksums of the whole raw folder."""
+    """Cache a table builder (one frame or a tuple of frames) by the checksums of the whole raw folder."""
     cache: dict = {}
 
     @functools.wraps(func)
@@ -175,7 +192,8 @@ def _read_frame_cached(func):
             (f, sha256_file(folder / f)) for f in load_manifest(folder)["file"] if (folder / f).exists())))
         if key not in cache:
             cache[key] = func(path)
-        return cache[key].copy()
+        value = cache[key]
+        return tuple(v.copy() for v in value) if isinstance(value, tuple) else value.copy()
 
     wrapper.cache_clear = cache.clear
     return wrapper
@@ -217,7 +235,7 @@ def load_regions(path=None) -> pd.DataFrame:
         ``area_km2`` in km².  ``is_autonomous`` is False for the six DKI
         Jakarta administrative kabupaten/kota, which the IID does not rank.
     """
-    raw = _read_raw("regions_kemendagri_2025_population_area.csv", path)
+    raw = read_raw("regions_kemendagri_2025_population_area.csv", path)
     is_prov = raw["level"] == "provinsi"
     frame = pd.DataFrame({
         "kode_wilayah": raw["kode_kemendagri"].str.strip(),
@@ -271,111 +289,189 @@ def match_region(query, *, level=None, province=None, path=None) -> str:
 
 # --------------------------------------------------------------------------- IID results
 
-IID_RESULTS_SCHEMA = pa.DataFrameSchema(
-    {
-        "kode_wilayah": pa.Column(str, pa.Check.str_matches(r"^\d{2}(\.\d{2})?$")),
+RESULT_FILES = ("iid_region_scores_news_2019_2025.csv", "iid_region_results_news_round2_2017_2025.csv")
+"""The two per-pemda tables of published results (first and second collection), merged by :func:`load_iid_results`."""
+
+_KODE = r"^\d{2}(\.\d{2})?$"
+
+
+def _result_columns(*, merged: bool) -> dict:
+    year = pa.Column(int, pa.Check.in_range(2017, 2030)) if merged else \
+        pa.Column("Int64", pa.Check.in_range(2017, 2030), nullable=True)
+    cols = {
+        "kode_wilayah": pa.Column(str, pa.Check.str_matches(_KODE)),
         "nama": pa.Column(str),
         "level": pa.Column(str, pa.Check.isin(LEVELS)),
         "province": pa.Column(str),
-        "year": pa.Column(int, pa.Check.in_range(2018, 2030)),
+        "year": year,
         "iid_score": pa.Column(float, pa.Check.in_range(0, 100), nullable=True),
+        "score_decimals": pa.Column("Int64", pa.Check.in_range(0, 4), nullable=True),
+        "is_rounded": pa.Column(bool),
         "raw_score": pa.Column(float, pa.Check.ge(0), nullable=True),
         "predicate": pa.Column(str, pa.Check.isin(PREDICATES), nullable=True),
+        "predicate_as_written": pa.Column(str, nullable=True),
         "rank": pa.Column("Int64", pa.Check.ge(1), nullable=True),
         "rank_of": pa.Column("Int64", pa.Check.ge(1), nullable=True),
+        "scoped_rank": pa.Column("Int64", pa.Check.ge(1), nullable=True),
+        "scoped_rank_of": pa.Column("Int64", pa.Check.ge(1), nullable=True),
+        "rank_scope": pa.Column(str, pa.Check.isin(list(RANK_SCOPES)), nullable=True),
         "is_provisional": pa.Column(bool),
-        "has_source": pa.Column(bool),
+        "is_year_uncertain": pa.Column(bool),
+        "trust": pa.Column(str, pa.Check.isin(list(TRUST_GRADES))),
         "source_url": pa.Column(str, nullable=True),
+        "source_file": pa.Column(str, pa.Check.isin(list(RESULT_FILES))),
+        "source_row": pa.Column(int, pa.Check.ge(2)),
         "note": pa.Column(str, nullable=True),
-    },
-    checks=[
-        pa.Check(lambda d: ~(d["iid_score"].notna() & (d["year"] < index_scale_first_year())),
-                 error="0-100 score given for a year before the 0-100 scale (those years use the raw scale)"),
-        pa.Check(lambda d: ~(d["raw_score"].notna() & (d["year"] >= index_scale_first_year())),
-                 error="raw-scale score given for a year on the 0-100 scale"),
-        pa.Check(lambda d: d["rank"].isna() | d["rank_of"].isna() | (d["rank"] <= d["rank_of"]),
-                 error="rank larger than rank_of"),
-    ],
-    unique=["kode_wilayah", "year"],
-    strict=True,
-    name="iid_results",
-)
+    }
+    if merged:
+        cols.update({"has_source": pa.Column(bool), "n_sources": pa.Column(int, pa.Check.ge(1)),
+                     "n_conflicts": pa.Column(int, pa.Check.ge(0))})
+    else:
+        cols.update({"status": pa.Column(str, pa.Check.isin(["kept", "agrees", "conflict", "no_year"]))})
+    return cols
+
+
+_RESULT_CHECKS = [
+    pa.Check(lambda d: ~(d["iid_score"].notna() & (d["year"] < index_scale_first_year())).fillna(False),
+             error="0-100 score given for a year before the 0-100 scale (those years use the raw scale)"),
+    pa.Check(lambda d: ~(d["raw_score"].notna() & (d["year"] >= index_scale_first_year())).fillna(False),
+             error="raw-scale score given for a year on the 0-100 scale"),
+    pa.Check(lambda d: d["rank"].isna() | d["rank_of"].isna() | (d["rank"] <= d["rank_of"]),
+             error="rank larger than rank_of"),
+    pa.Check(lambda d: d["scoped_rank"].isna() | d["scoped_rank_of"].isna() | (d["scoped_rank"] <= d["scoped_rank_of"]),
+             error="scoped_rank larger than scoped_rank_of"),
+    pa.Check(lambda d: d["scoped_rank"].isna() == d["rank_scope"].isna(), error="a scoped rank needs its rank_scope"),
+    pa.Check(lambda d: d["iid_score"].isna() == d["score_decimals"].isna(), error="a score needs its score_decimals"),
+]
+
+IID_RESULTS_SCHEMA = pa.DataFrameSchema(
+    _result_columns(merged=True), checks=_RESULT_CHECKS, unique=["kode_wilayah", "year"], strict=True,
+    name="iid_results")
+"""Schema of :func:`load_iid_results`: one row per pemda and year (strict: no other column)."""
+
+RESULT_SOURCES_SCHEMA = pa.DataFrameSchema(_result_columns(merged=False), checks=_RESULT_CHECKS, strict=True,
+                                           name="iid_result_sources")
+"""Schema of :func:`load_iid_result_sources`: every source row of both tables."""
+
+CONFLICTS_SCHEMA = pa.DataFrameSchema(
+    {"kode_wilayah": pa.Column(str, pa.Check.str_matches(_KODE)), "nama": pa.Column(str),
+     "year": pa.Column(int), "field": pa.Column(str, pa.Check.isin(list(FIELD_GROUPS))),
+     "kept_value": pa.Column(object), "other_value": pa.Column(object),
+     "kept_file": pa.Column(str), "kept_row": pa.Column(int), "kept_trust": pa.Column(str),
+     "kept_url": pa.Column(str, nullable=True), "other_file": pa.Column(str), "other_row": pa.Column(int),
+     "other_trust": pa.Column(str), "other_url": pa.Column(str, nullable=True),
+     "other_is_provisional": pa.Column(bool), "other_note": pa.Column(str, nullable=True)},
+    strict=True, name="iid_result_conflicts")
+"""Schema of :func:`load_iid_result_conflicts`."""
+
+
+def rank_scope_overrides() -> dict:
+    """Hand-checked scopes of published ranks that are not national cluster ranks (``mappings/rank_scopes.csv``).
+
+    Returns
+    -------
+    dict of (file, region as written in lower case, year) -> rank scope ("province", "kabupaten_kota", "award")
+    """
+    table = pd.read_csv(config.MAPPINGS_DIR / "rank_scopes.csv", dtype=str, keep_default_na=False)
+    bad = sorted(set(table["rank_scope"]) - set(RANK_SCOPES))
+    if bad:
+        raise DataValidationError(f"{config.MAPPINGS_DIR / 'rank_scopes.csv'}: unknown rank_scope {bad}; "
+                                  f"expected {list(RANK_SCOPES)}")
+    return {(r.file, r.region.strip().lower(), int(r.year)): r.rank_scope for r in table.itertuples(index=False)}
+
+
+@_read_frame_cached
+def _result_tables(path=None):
+    regions = load_regions(path).set_index("kode_wilayah")
+    matcher = region_matcher(path)
+    scopes = rank_scope_overrides()
+    parts = []
+    for name, parse in zip(RESULT_FILES, (first_collection_rows, second_collection_rows)):
+        frame, errors = parse(read_raw(name, path), matcher, regions, scopes, name)
+        if errors:
+            raise DataValidationError(f"{raw_dir(path) / name}:\n  " + "\n  ".join(errors))
+        frame.index = frame["source_row"].to_numpy() - 2  # schema messages name the file's row
+        order = frame.pop("file_order")
+        frame["status"] = "agrees"
+        checked = validate_schema(RESULT_SOURCES_SCHEMA, frame, name).drop(columns="status")
+        parts.append(checked.assign(file_order=order))
+    rows = pd.concat(parts, ignore_index=True)
+    merged, conflicts, status = merge_result_rows(rows)
+    merged["has_source"] = merged["source_url"].notna()
+    merged = merged.astype({"year": int, "source_row": int, "n_sources": int, "n_conflicts": int})
+    merged = merged[list(IID_RESULTS_SCHEMA.columns)]
+    merged = validate_schema(IID_RESULTS_SCHEMA, merged, "iid_results (merged)")
+    merged = merged.sort_values(["year", "level", "kode_wilayah"], kind="stable").reset_index(drop=True)
+    sources = rows.drop(columns="file_order").assign(status=status.to_numpy())
+    sources = validate_schema(RESULT_SOURCES_SCHEMA, sources, "iid_result_sources")
+    conflicts = validate_schema(CONFLICTS_SCHEMA, conflicts, "iid_result_conflicts")
+    return merged, sources, conflicts
 
 
 @_read_frame_cached
 def load_iid_results(path=None) -> pd.DataFrame:
-    """Load the published per-pemda IID results.
+    """Load the published per-pemda IID results: both collections merged, one row per pemda and year.
 
-    Source: ``iid_region_scores_news_2019_2025.csv`` (hand-extracted from news
-    and regional-government pages, one URL per row; a convenience sample, not
-    the official Kepmendagri annex).
+    Sources: ``iid_region_scores_news_2019_2025.csv`` (first collection) and
+    ``iid_region_results_news_round2_2017_2025.csv`` (second collection), hand-extracted from news and
+    government pages, one URL per row; a convenience sample, not the official Kepmendagri annex.
+    Where both (or two rows of one) speak of a pemda-year, each field comes from the most trusted row
+    (order in :mod:`iid_research.published_sources`: final before provisional, then the trust grade,
+    then the first collection); every other value that disagrees is in :func:`load_iid_result_conflicts`.
 
     Returns
     -------
-    DataFrame with columns [kode_wilayah, nama, level, province, year, iid_score,
-    raw_score, predicate, rank, rank_of, is_provisional, has_source, source_url, note]
-        One row per pemda and year.  ``iid_score`` is on the 0-100 scale
-        (2021 onward); ``raw_score`` holds the old additive scale of 2019-2020
-        and is never mixed with it.  ``rank`` is within the pemda's cluster
-        (provinsi, kabupaten or kota) where the source says so.
-        ``has_source`` is False for rows with no source page.
+    DataFrame with the columns of :data:`IID_RESULTS_SCHEMA`
+        ``iid_score`` is on the 0-100 scale (2021 onward) with ``score_decimals`` as written (2 in the
+        decree; 0 for a quote such as "skor 59") and ``is_rounded`` True for a quote with fewer than 2
+        decimals; ``raw_score`` holds the old additive scale of 2017-2020 (rows marked RAW SCALE) and is
+        never mixed with it.  ``rank`` / ``rank_of`` are national ranks within the level cluster
+        (provinsi, kabupaten or kota); a rank of another scope is in ``scoped_rank`` / ``scoped_rank_of``
+        with ``rank_scope`` "province" (among the province's kabupaten/kota), "kabupaten_kota" (all
+        kabupaten and kota together) or "award" (an IGA award order).  ``predicate_as_written`` keeps a
+        written title that is not a predikat ("Terinovatif").  ``is_provisional`` marks pre-decree
+        readings, ``is_year_uncertain`` rows whose year the source leaves open.  ``trust``,
+        ``source_url``, ``source_file`` and ``source_row`` describe the primary row (the one whose score,
+        else rank, else predikat was kept); ``n_sources`` counts the rows merged and ``n_conflicts`` the
+        values that disagree.  Rows without a stated year (Kota Payakumbuh's rank 25 of 512) are not
+        here but in :func:`load_iid_result_sources`.
 
     Raises
     ------
     DataValidationError
-        If a row breaks the schema (the message names each row and column).
+        If a row breaks the schema (the message names the file, row and column).
     """
-    name = "iid_region_scores_news_2019_2025.csv"
-    raw = _read_raw(name, path)
-    regions = load_regions(path).set_index("kode_wilayah")
-    matcher = region_matcher(path)
-    errors = []
-    records, positions = [], []
-    for i, row in raw.iterrows():
-        line = i + 2
-        kode = row["kode_kemendagri"].strip()
-        try:
-            by_name = matcher.match(row["region"], level=row["level"] or None)
-        except RegionMatchError as exc:
-            errors.append(f"row {line}, column 'region': {exc}")
-            continue
-        if kode and kode != by_name:
-            errors.append(f"row {line}, column 'kode_kemendagri': {kode!r} but region {row['region']!r} is {by_name}")
-            continue
-        kode = by_name
-        year = int(row["year"])
-        is_raw = row["score_scale"].startswith("raw")
-        try:
-            value = parse_number(row["iid_score"], scale="raw" if is_raw else "index")
-            predicate = normalise_predicate(row["predicate"])
-        except ValueError as exc:
-            errors.append(f"row {line}: {exc}")
-            continue
-        positions.append(i)
-        records.append({
-            "kode_wilayah": kode,
-            "nama": regions.loc[kode, "nama"],
-            "level": regions.loc[kode, "level"],
-            "province": regions.loc[kode, "province"],
-            "year": year,
-            "iid_score": np.nan if is_raw else value,
-            "raw_score": value if is_raw else np.nan,
-            "predicate": predicate,
-            "rank": parse_number(row["rank"]),
-            "rank_of": parse_number(row["rank_of"]),
-            "is_provisional": row["provisional"].strip().lower() in ("yes", "true", "1"),
-            "has_source": bool(row["source_url"].strip()),
-            "source_url": row["source_url"].strip() or None,
-            "note": row["note"].strip() or None,
-        })
-    if errors:
-        raise DataValidationError(f"{raw_dir(path) / name}:\n  " + "\n  ".join(errors))
-    frame = pd.DataFrame.from_records(records, index=positions)  # index = source row, for error messages
-    for col in ("rank", "rank_of"):
-        frame[col] = frame[col].astype("Float64").round().astype("Int64")
-    frame["year"] = frame["year"].astype(int)
-    frame = validate_schema(IID_RESULTS_SCHEMA, frame, name)
-    return frame.sort_values(["year", "level", "kode_wilayah"], kind="stable").reset_index(drop=True)
+    return _result_tables(path)[0]
+
+
+@_read_frame_cached
+def load_iid_result_sources(path=None) -> pd.DataFrame:
+    """Every source row of both result tables, parsed, with what the merge did with it.
+
+    Returns
+    -------
+    DataFrame with the columns of :data:`RESULT_SOURCES_SCHEMA`
+        As :func:`load_iid_results` (``year`` may be empty) plus ``status``: ``kept`` (the primary row
+        of its pemda-year), ``agrees`` (confirms or adds values), ``conflict`` (a value disagrees with the
+        kept one) or ``no_year`` (left out of the results: the source states no year).
+    """
+    return _result_tables(path)[1]
+
+
+@_read_frame_cached
+def load_iid_result_conflicts(path=None) -> pd.DataFrame:
+    """Values of published results that disagree with the value kept in :func:`load_iid_results`.
+
+    Returns
+    -------
+    DataFrame with columns [kode_wilayah, nama, year, field, kept_value, other_value, kept_file,
+    kept_row, kept_trust, kept_url, other_file, other_row, other_trust, other_url,
+    other_is_provisional, other_note]
+        One row per disagreeing value; ``field`` is one of iid_score, raw_score, predicate, rank,
+        rank_of, scoped_rank.  Scores are compared at the lower precision of the two ("59" agrees with
+        59.28).  E.g. Kabupaten Pohuwato 2021: rank_of 415 kept, 251 ("197 dari 251") in the other.
+    """
+    return _result_tables(path)[2]
 
 
 # --------------------------------------------------------------------------- innovations
@@ -421,7 +517,7 @@ def load_innovations(path=None) -> pd.DataFrame:
         kabupaten/kota governments (the rest are ministries, BUMN/BUMD, NGOs).
     """
     name = "lan_inovasi_2018.csv"
-    raw = _read_raw(name, path)
+    raw = read_raw(name, path)
     matcher = region_matcher(path)
     fixes = region_name_fixes(name)
     is_pemda = raw["kelompok_inovator"].str.startswith("Provinsi / Kabupaten")
@@ -502,7 +598,7 @@ def load_covariates(path=None) -> pd.DataFrame:
     """
     regions = load_regions(path)
     matcher = region_matcher(path)
-    grdp = _read_raw("grdp_per_capita_districts_2000_2024_quarcs.csv", path)
+    grdp = read_raw("grdp_per_capita_districts_2000_2024_quarcs.csv", path)
     by_bps = regions.dropna(subset=["kode_bps"]).set_index("kode_bps")["kode_wilayah"]
     codes = []
     for row in grdp.itertuples(index=False):
@@ -521,7 +617,7 @@ def load_covariates(path=None) -> pd.DataFrame:
     long["year"] = long["year"].str[-4:].astype(int)
     long["grdp_per_capita_thousand_idr"] = long["grdp_per_capita_thousand_idr"].map(parse_number)
 
-    idsd = _read_raw("idsd_2024_kabkota_partial.csv", path)
+    idsd = read_raw("idsd_2024_kabkota_partial.csv", path)
     idsd_codes = matcher.match_many(list(idsd["region"]), level=list(idsd["level"]),
                                     province=list(idsd["province"]),
                                     context="idsd_2024_kabkota_partial.csv")
@@ -544,6 +640,9 @@ def load_covariates(path=None) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- awards, counts
 
+AWARD_FILES = ("iga_awards_2020_2025.csv", "iga_awards_round2_2021_2025.csv")
+"""The two IGA award tables, merged by :func:`load_awards`."""
+
 AWARDS_SCHEMA = pa.DataFrameSchema(
     {
         "year": pa.Column(int, pa.Check.in_range(2007, 2030)),
@@ -554,38 +653,230 @@ AWARDS_SCHEMA = pa.DataFrameSchema(
         "award_rank": pa.Column("Int64", nullable=True),
         "note": pa.Column(str, nullable=True),
         "source_url": pa.Column(str),
+        "source_file": pa.Column(str, pa.Check.isin(list(AWARD_FILES))),
     },
+    unique=["year", "category", "kode_wilayah"],
     strict=True,
     name="awards",
 )
 
 
+def _round2_awards(path) -> pd.DataFrame:
+    name = AWARD_FILES[1]
+    out = split_award_lists(read_raw(name, path))
+    out["kode_wilayah"] = region_matcher(path).match_many(list(out["region"]), level=list(out["level"]),
+                                                          context=str(raw_dir(path) / name))
+    return out
+
+
 @_read_frame_cached
 def load_awards(path=None) -> pd.DataFrame:
-    """Load Innovative Government Award (IGA) winners and nominees, 2020-2025.
+    """Load Innovative Government Award (IGA) winners and nominees, 2020-2025, from both award tables.
+
+    Sources: ``iga_awards_2020_2025.csv`` and ``iga_awards_round2_2021_2025.csv`` (second collection:
+    IGA 2021 nominees per cluster, Jatim, Sragen, Tegal, Magelang and others; a nominee list in one
+    cell is split into one row per pemda, its order kept in ``note`` as "listed k of n").  Where the
+    second table repeats a row of the first (same year, pemda and category, a trailing "(...)"
+    ignored), the first row is kept and only its missing ``award_rank`` is filled in from the second
+    (the source noted in ``note``).
 
     Returns
     -------
-    DataFrame with columns [year, category, kode_wilayah, nama, level, award_rank, note, source_url]
-        ``award_rank`` is the order given by the source where it states one.
+    DataFrame with columns [year, category, kode_wilayah, nama, level, award_rank, note, source_url, source_file]
+        ``award_rank`` is the order given by the source where it states a number ("12 besar" and
+        IID ranks are kept as text in ``note``).
     """
-    name = "iga_awards_2020_2025.csv"
-    raw = _read_raw(name, path)
+    name = AWARD_FILES[0]
+    raw = read_raw(name, path)
     codes = region_matcher(path).match_many(list(raw["region"]), level=list(raw["level"]),
                                             context=str(raw_dir(path) / name))
     regions = load_regions(path).set_index("kode_wilayah")
-    frame = pd.DataFrame({
+    first = pd.DataFrame({
         "year": raw["year"].astype(int),
         "category": raw["category"],
         "kode_wilayah": codes,
-        "nama": [regions.loc[c, "nama"] for c in codes],
         "level": raw["level"],
         "award_rank": pd.to_numeric(raw["award_rank"].replace("", None)).astype("Int64"),
         "note": raw["note"].replace("", None),
         "source_url": raw["source_url"],
-    })
+        "source_file": name,
+    }).drop_duplicates(["year", "category", "kode_wilayah"])
+    second = _round2_awards(path)
+    key = pd.MultiIndex.from_arrays([first["year"], first["category"].map(award_category_base),
+                                     first["kode_wilayah"]])
+    extra = []
+    for r in second.itertuples(index=False):
+        hit = (r.year, award_category_base(r.category), r.kode_wilayah)
+        if hit in key:
+            pos = key.get_loc(hit)
+            pos = pos if isinstance(pos, (int, np.integer)) else int(np.flatnonzero(pos)[0])
+            if pd.isna(first["award_rank"].iloc[pos]) and r.award_rank is not None:
+                first.iloc[pos, first.columns.get_loc("award_rank")] = r.award_rank
+                old = first["note"].iloc[pos]
+                first.iloc[pos, first.columns.get_loc("note")] = \
+                    f"{old + '; ' if isinstance(old, str) else ''}award_rank {r.award_rank} from {r.source_url}"
+            continue
+        extra.append({"year": r.year, "category": r.category, "kode_wilayah": r.kode_wilayah, "level": r.level,
+                      "award_rank": r.award_rank, "note": r.note, "source_url": r.source_url,
+                      "source_file": AWARD_FILES[1]})
+    frame = pd.concat([first, pd.DataFrame(extra)], ignore_index=True)
     frame = frame.drop_duplicates(["year", "category", "kode_wilayah"]).reset_index(drop=True)
-    return validate_schema(AWARDS_SCHEMA, frame, name)
+    frame["award_rank"] = pd.to_numeric(frame["award_rank"]).astype("Float64").round().astype("Int64")
+    frame.insert(3, "nama", [regions.loc[c, "nama"] for c in frame["kode_wilayah"]])
+    frame["note"] = frame["note"].astype(object).where(frame["note"].notna(), None)
+    return validate_schema(AWARDS_SCHEMA, frame, "iga_awards (both tables)")
+
+
+# --------------------------------------------------------------------------- second collection: counts, names, facts
+
+INNOVATION_COUNTS_SCHEMA = pa.DataFrameSchema(
+    {
+        "kode_wilayah": pa.Column(str, pa.Check.str_matches(_KODE)),
+        "nama": pa.Column(str),
+        "level": pa.Column(str, pa.Check.isin(LEVELS)),
+        "year": pa.Column("Int64", pa.Check.in_range(2017, 2030), nullable=True),
+        "n_sent_or_counted": pa.Column("Int64", pa.Check.ge(0), nullable=True),
+        "n_accepted": pa.Column("Int64", pa.Check.ge(0), nullable=True),
+        "mean_maturity": pa.Column(float, pa.Check.in_range(0, 111), nullable=True),
+        "maturity_as_written": pa.Column(str, nullable=True),
+        "iid_score": pa.Column(float, pa.Check.in_range(0, 100), nullable=True),
+        "raw_score": pa.Column(float, pa.Check.ge(0), nullable=True),
+        "iid_is_provisional": pa.Column(bool),
+        "other_counts": pa.Column(str, nullable=True),
+        "source_url": pa.Column(str),
+        "note": pa.Column(str, nullable=True),
+    },
+    checks=[pa.Check(lambda d: (d["n_accepted"].isna() | d["n_sent_or_counted"].isna()
+                                | (d["n_accepted"] <= d["n_sent_or_counted"])).astype(bool),
+                     error="more innovations accepted than sent")],
+    strict=True,
+    name="innovation_counts",
+)
+
+
+@_read_frame_cached
+def load_innovation_counts(path=None) -> pd.DataFrame:
+    """Innovation counts and maturity per pemda-year as published (second collection).
+
+    Source: ``iid_innovation_counts_maturity_2021_2025.csv``: what officials said at a date, often
+    before the input deadline.  Kabupaten Tegal 2023-2025 is complete (sent, accepted by Kemendagri,
+    mean maturity, IID); Blora: 210 (2023), 250 sent of 1,000 collected (2024), 471 (2025).
+
+    Returns
+    -------
+    DataFrame with the columns of :data:`INNOVATION_COUNTS_SCHEMA`
+        ``n_sent_or_counted`` innovations sent to (or counted for) the IID, ``n_accepted`` those
+        Kemendagri accepted; ``mean_maturity`` the mean maturity score ("nilai kematangan", 0-111 per
+        innovation) when a number is given, otherwise the text (a threshold or a range) is in
+        ``maturity_as_written``.  ``iid_score`` / ``raw_score`` is the IID the same source gives (raw for
+        pre-2021 years or "(raw)"), ``iid_is_provisional`` True for "(provisional)".  ``year`` is empty
+        where the source states none.
+    """
+    name = "iid_innovation_counts_maturity_2021_2025.csv"
+    records, errors = innovation_count_records(read_raw(name, path), region_matcher(path),
+                                               load_regions(path).set_index("kode_wilayah"))
+    if errors:
+        raise DataValidationError(f"{raw_dir(path) / name}:\n  " + "\n  ".join(errors))
+    frame = pd.DataFrame.from_records(records)
+    for col in ("year", "n_sent_or_counted", "n_accepted"):
+        frame[col] = pd.to_numeric(frame[col]).astype("Float64").round().astype("Int64")
+    return validate_schema(INNOVATION_COUNTS_SCHEMA, frame, name)
+
+
+NAMED_INNOVATIONS_SCHEMA = pa.DataFrameSchema(
+    {
+        "kode_wilayah": pa.Column(str, pa.Check.str_matches(_KODE)),
+        "nama": pa.Column(str),
+        "year": pa.Column(int, pa.Check.in_range(2017, 2030)),
+        "nama_inovasi": pa.Column(str),
+        "opd_name": pa.Column(str, nullable=True),
+        "opd_as_written": pa.Column(str),
+        "initiator_type": pa.Column(str, nullable=True),
+        "status_note": pa.Column(str, nullable=True),
+        "source_url": pa.Column(str),
+    },
+    strict=True,
+    name="named_innovations",
+)
+
+
+@_read_frame_cached
+def load_named_innovations(path=None) -> pd.DataFrame:
+    """Named real innovations with the OPD or unit that owns them where the source says (second collection).
+
+    Source: ``innovations_named_with_opd_2021_2025.csv`` (Sumbawa 2022 complete: 9 innovations with
+    their OPD; otherwise mostly IGA flagships).  No innovator names.
+
+    Returns
+    -------
+    DataFrame with columns [kode_wilayah, nama, year, nama_inovasi, opd_name, opd_as_written,
+    initiator_type, status_note, source_url]
+        ``opd_name`` is empty where the source does not name the OPD ("not stated ..."); the text as
+        written is in ``opd_as_written``.
+    """
+    name = "innovations_named_with_opd_2021_2025.csv"
+    raw = read_raw(name, path)
+    codes = region_matcher(path).match_many(list(raw["region_name"]), context=str(raw_dir(path) / name))
+    regions = load_regions(path).set_index("kode_wilayah")
+    opd = raw["opd_or_unit"].str.strip()
+    frame = pd.DataFrame({
+        "kode_wilayah": codes, "nama": [regions.loc[c, "nama"] for c in codes], "year": raw["year"].astype(int),
+        "nama_inovasi": raw["innovation_name"].str.strip(),
+        "opd_name": opd.where(~opd.str.contains("not stated", case=False) & opd.ne(""), None),
+        "opd_as_written": opd, "initiator_type": raw["initiator_type"].str.strip().replace("", None),
+        "status_note": raw["status_note"].str.strip().replace("", None), "source_url": raw["source_url"].str.strip(),
+    })
+    return validate_schema(NAMED_INNOVATIONS_SCHEMA, frame, name)
+
+
+NATIONAL_AGGREGATES_SCHEMA = pa.DataFrameSchema(
+    {
+        "year": pa.Column(int, pa.Check.in_range(2017, 2030)),
+        "item": pa.Column(str),
+        "value": pa.Column(str),
+        "value_number": pa.Column(float, nullable=True),
+        "source_url": pa.Column(str),
+        "trust_note": pa.Column(str, nullable=True),
+    },
+    unique=["year", "item"],
+    strict=True,
+    name="national_aggregates",
+)
+
+
+@_read_frame_cached
+def load_national_aggregates(path=None) -> pd.DataFrame:
+    """National IID facts as published (second collection).
+
+    Source: ``iid_national_aggregates_2020_2025.csv``: the national mean IID 46.01 (2024) and 49.43
+    (2025), the IID 2020 decree number, IGA winner counts, SPD/SID maxima.
+
+    Returns
+    -------
+    DataFrame with columns [year, item, value, value_number, source_url, trust_note]
+        ``value`` as written; ``value_number`` its number when the value is a single number
+        (e.g. ``national mean IID``), else NaN.
+    """
+    name = "iid_national_aggregates_2020_2025.csv"
+    raw = read_raw(name, path)
+    plain = raw["value"].str.fullmatch(r"\s*[\d.,]+\s*")
+    frame = pd.DataFrame({
+        "year": raw["year"].astype(int), "item": raw["item"].str.strip(), "value": raw["value"].str.strip(),
+        "value_number": [parse_number(v) if p else np.nan for v, p in zip(raw["value"], plain)],
+        "source_url": raw["source_url"].str.strip(), "trust_note": raw["trust_note"].str.strip().replace("", None),
+    })
+    return validate_schema(NATIONAL_AGGREGATES_SCHEMA, frame, name)
+
+
+def national_mean_iid(path=None) -> pd.Series:
+    """The published national mean IID by year (``load_national_aggregates``, item "national mean IID").
+
+    >>> national_mean_iid().to_dict()
+    {2024: 46.01, 2025: 49.43}
+    """
+    agg = load_national_aggregates(path)
+    rows = agg[agg["item"] == "national mean IID"]
+    return pd.Series(rows["value_number"].to_numpy(float), index=rows["year"].to_numpy(int), name="national_mean_iid")
 
 
 PREDICATE_COUNTS_SCHEMA = pa.DataFrameSchema(
@@ -596,6 +887,9 @@ PREDICATE_COUNTS_SCHEMA = pa.DataFrameSchema(
         "kurang_inovatif_count": pa.Column("Int64", pa.Check.ge(0), nullable=True),
         "tidak_dapat_dinilai_count": pa.Column("Int64", pa.Check.ge(0), nullable=True),
         "participating_pemda_count": pa.Column("Int64", pa.Check.ge(0)),
+        "participating_provinsi_count": pa.Column("Int64", pa.Check.ge(0), nullable=True),
+        "participating_kabupaten_count": pa.Column("Int64", pa.Check.ge(0), nullable=True),
+        "participating_kota_count": pa.Column("Int64", pa.Check.ge(0), nullable=True),
         "innovations_reported_count": pa.Column("Int64", pa.Check.ge(0)),
         "note": pa.Column(str, nullable=True),
         "source_url": pa.Column(str),
@@ -609,18 +903,26 @@ PREDICATE_COUNTS_SCHEMA = pa.DataFrameSchema(
 def load_predicate_counts(path=None) -> pd.DataFrame:
     """Load national predicate counts, participation and innovations per year (2018-2025).
 
+    Participation by level is read from the note where the source gives it ("38 prov 398 of 415 kab
+    93 kota" in 2024, "38 prov 400 kab 98 kota" in 2025, and 2018-2019); it is not checked against
+    the total here (the data-quality list does, :mod:`iid_research.analysis.quality`).
+
     Returns
     -------
     DataFrame with columns [year, sangat_inovatif_count, inovatif_count,
     kurang_inovatif_count, tidak_dapat_dinilai_count, participating_pemda_count,
+    participating_provinsi_count, participating_kabupaten_count, participating_kota_count,
     innovations_reported_count, note, source_url]
+        Counts by level are empty where the source gives none.
     """
-    raw = _read_raw("iid_predicate_counts_2018_2025.csv", path)
+    raw = read_raw("iid_predicate_counts_2018_2025.csv", path)
 
     def count(col):
         return pd.to_numeric(raw[col].replace("", None).map(
             lambda v: None if v is None else parse_number(v, scale="raw"))).astype("Int64")
 
+    by_level = raw["note"].str.extract(r"(\d+) prov\w*\s+(\d+)(?: of \d+)? kab\w*\s+(\d+) kota")
+    levels = [[None if pd.isna(v) else int(v) for v in by_level[k]] for k in range(3)]
     frame = pd.DataFrame({
         "year": raw["year"].astype(int),
         "sangat_inovatif_count": count("sangat_inovatif"),
@@ -628,6 +930,7 @@ def load_predicate_counts(path=None) -> pd.DataFrame:
         "kurang_inovatif_count": count("kurang_inovatif"),
         "tidak_dapat_dinilai_count": count("tidak_dapat_dinilai"),
         "participating_pemda_count": count("participating_pemda"),
+        **{f"participating_{lv}_count": pd.array(levels[k], dtype="Int64") for k, lv in enumerate(LEVELS)},
         "innovations_reported_count": count("innovations_reported"),
         "note": raw["note"].replace("", None),
         "source_url": raw["source_url"],
@@ -649,5 +952,8 @@ def write_processed(path=None, out_dir=None) -> dict[str, Path]:
         "regions": load_regions(path), "iid_results": load_iid_results(path),
         "innovations": load_innovations(path), "covariates": load_covariates(path),
         "awards": load_awards(path), "predicate_counts": load_predicate_counts(path),
+        "iid_result_sources": load_iid_result_sources(path), "iid_result_conflicts": load_iid_result_conflicts(path),
+        "innovation_counts": load_innovation_counts(path), "named_innovations": load_named_innovations(path),
+        "national_aggregates": load_national_aggregates(path),
     }
     return {name: write_csv_atomic(frame, out / f"{name}.csv") for name, frame in tables.items()}

@@ -85,3 +85,23 @@ def parse_number(text, *, scale: str = "index") -> float:
     if not _PLAIN.match(s):
         raise ValueError(f"cannot read {text!r} as a number")
     return float(s)
+
+
+def written_decimals(text) -> int:
+    """How many decimals a number is written with: ``"64.02"`` -> 2, ``"60,3"`` -> 1, ``"59"`` -> 0.
+
+    The published precision of a quoted score: the Kepmendagri annexes give 2 decimals, a
+    quote such as "skor 59" is rounded to 0.  A separator followed by exactly three digits in a
+    number with several separators (``"1.234,5"``) is read as grouping, like :func:`parse_number`.
+
+    >>> written_decimals("64.02"), written_decimals("60,3"), written_decimals(" 59 "), written_decimals("1.234,5")
+    (2, 1, 0, 1)
+    """
+    s = str(text).strip().replace("\u00a0", "").replace(" ", "")
+    if "," in s and "." in s:
+        sep = "," if s.rfind(",") > s.rfind(".") else "."
+        return len(s.rpartition(sep)[2])
+    for sep in (",", "."):
+        if s.count(sep) == 1:
+            return len(s.rpartition(sep)[2])
+    return 0

@@ -64,6 +64,47 @@ def round_published(scores):
     return np.sign(x) * np.floor(np.abs(x) * 100 + 0.5 + 1e-9) / 100
 
 
+def round_half_up(values, decimals: int):
+    """Round to ``decimals`` decimals, half away from zero (the rounding of published scores).
+
+    >>> round_half_up([58.5, 60.005, 0.4], 0).tolist(), float(round_half_up(60.005, 2))
+    ([59.0, 60.0, 0.0], 60.01)
+    """
+    x = np.asarray(values, dtype=float)
+    factor = 10.0 ** int(decimals)
+    return np.sign(x) * np.floor(np.abs(x) * factor + 0.5 + 1e-9) / factor
+
+
+def matches_published(values, published, decimals):
+    """Whether scores equal published scores at the published precision.
+
+    A score is first rounded to the decree's 2 decimals (:func:`round_published`), then to
+    ``decimals`` (2 for a decree value, 0 for a quote such as "skor 59", 1 for "60,3"): a quote
+    rounds the published 2-decimal score, so 58.496 -> 58.50 -> "59".
+
+    Parameters
+    ----------
+    values, published : float or array
+    decimals : int or array of int
+        Decimals of each published value as written (at most 2).
+
+    Returns
+    -------
+    bool or ndarray of bool (False where either value is missing)
+
+    >>> matches_published([60.324, 58.496, 64.026], [60.3, 59, 64.02], [1, 0, 2]).tolist()
+    [True, True, False]
+    """
+    d = np.minimum(np.asarray(decimals, dtype=float), 2)
+    v = round_published(values)
+    factor = 10.0 ** d
+    got = np.sign(v) * np.floor(np.abs(v) * factor + 0.5 + 1e-9) / factor
+    want = np.asarray(published, dtype=float)
+    want = np.sign(want) * np.floor(np.abs(want) * factor + 0.5 + 1e-9) / factor
+    out = np.isfinite(got) & np.isfinite(want) & (np.abs(got - want) < 0.5 / 10 ** 3)
+    return bool(out) if np.ndim(out) == 0 else out
+
+
 def _indicator_keys(levels: Mapping) -> dict[int, float]:
     out: dict[int, float] = {}
     for key, value in levels.items():
@@ -506,6 +547,62 @@ def compute_iid(spd_score, sid_score, framework: Framework):
     return float(value) if np.ndim(value) == 0 else value
 
 
+def implied_spd_score(iid_score, n_innovations, mean_maturity, framework: Framework, n_urusan_yandas=None):
+    """The SPD points a published IID implies, given the innovations counted and their mean maturity.
+
+    The IID formula solved for SPD::
+
+        SPD = IID × max_total / 100 − mean maturity × n / MAX(floor, n) − count_score(n)
+
+    With n ≥ floor the middle term is the mean maturity itself (2023 rules: SPD = IID × 2.5 −
+    mean maturity − 0.38 × MIN(n, 200)).  A value outside 0 ≤ SPD ≤ ``max_spd`` means the three
+    published numbers cannot come from this method: a contradiction of the method or of the data.
+
+    Parameters
+    ----------
+    iid_score : float or array
+        Published IID (0-100).
+    n_innovations : int or array of int
+        Innovations counted (accepted by Kemendagri).
+    mean_maturity : float or array
+        Mean maturity ("nilai kematangan", SID points per innovation, 0-111).
+    framework : Framework
+    n_urusan_yandas : int or array, optional
+        As :func:`count_score` (needed under rules with an urusan condition).
+
+    Returns
+    -------
+    float or ndarray
+        SPD points (not range-checked: an impossible value is the answer).
+
+    >>> from iid_research.frameworks import load_framework
+    >>> round(implied_spd_score(77.59, 137, 90.91, load_framework(2023)), 3)
+    51.005
+    """
+    n = np.asarray(n_innovations, dtype=float)
+    total = np.asarray(iid_score, dtype=float) * framework.max_total / 100
+    quality = np.asarray(mean_maturity, dtype=float) * n / sid_divisor(n, framework)
+    value = total - quality - count_score(n, framework, n_urusan_yandas)
+    return float(value) if np.ndim(value) == 0 else value
+
+
+def max_iid_for_count(n_innovations, framework: Framework, n_urusan_yandas=None):
+    """The highest IID reachable with ``n`` innovations (every SPD and SID answer at level 3).
+
+    ``(max_spd + max_sid_per_innovation × n / MAX(floor, n) + count_score(n)) / max_total × 100``:
+    a published IID above it cannot come with that many innovations.
+
+    >>> from iid_research.frameworks import load_framework
+    >>> round(max_iid_for_count(10, load_framework(2023)), 2), round(max_iid_for_count(200, load_framework(2023)), 2)
+    (71.12, 100.0)
+    """
+    n = np.asarray(n_innovations, dtype=float)
+    points = (framework.max_spd + framework.max_sid_per_innovation * n / sid_divisor(n, framework)
+              + count_score(n, framework, n_urusan_yandas))
+    value = points / framework.max_total * 100
+    return float(value) if np.ndim(value) == 0 else value
+
+
 def score_pemda(spd_levels, sid_answers, framework: Framework, *, n_urusan_yandas=None) -> dict:
     """Score one pemda from its answers: SPD, SID parts and IID.
 
@@ -649,24 +746,37 @@ def rank_among(scores, others, *, exclude=None) -> np.ndarray:
 def check_published_predicates(results: pd.DataFrame, rules_dir=None) -> pd.DataFrame:
     """Compare every published (score, predikat) pair with its year's thresholds.
 
+    A score quoted with fewer decimals than the decree (column ``score_decimals``, e.g. "skor 66")
+    stands for every 2-decimal score that rounds to it; the pair is consistent when any of those
+    gets the published predikat.
+
     Parameters
     ----------
     results : DataFrame with columns [kode_wilayah, nama, year, iid_score, predicate, source_url]
-        As returned by :func:`iid_research.data.load_iid_results`.
+        and optionally ``score_decimals``; as returned by :func:`iid_research.data.load_iid_results`.
 
     Returns
     -------
     DataFrame with columns [kode_wilayah, nama, year, iid_score, predicate,
     expected_predicate, is_consistent, source_url]
         One row per pair with both a score and a predikat in a year that has rules
-        (``rules/assessment_years.csv``).
+        (``rules/assessment_years.csv``).  ``expected_predicate`` is the predikat of the score as
+        written (for a rounded quote: of its written value).
     """
     years = assessment_years(rules_dir)
     pairs = results[results["year"].isin(years) & results["iid_score"].notna() & results["predicate"].notna()]
-    expected = [predicate_for(s, y, rules_dir) for s, y in zip(pairs["iid_score"], pairs["year"])]
+    decimals = (pairs["score_decimals"].fillna(2).astype(int).clip(upper=2) if "score_decimals" in pairs
+                else pd.Series(2, index=pairs.index))
+    expected, consistent = [], []
+    for s, y, d, pub in zip(pairs["iid_score"], pairs["year"], decimals, pairs["predicate"]):
+        half = 0.5 / 10 ** d
+        ends = {predicate_for(min(max(v, 0.0), 100.0), y, rules_dir)
+                for v in (s, s - half, s + half - 0.01)} if d < 2 else {predicate_for(s, y, rules_dir)}
+        expected.append(predicate_for(s, y, rules_dir))
+        consistent.append(pub in ends)
     out = pairs[["kode_wilayah", "nama", "year", "iid_score", "predicate", "source_url"]].copy()
     out.insert(5, "expected_predicate", expected)
-    out.insert(6, "is_consistent", out["predicate"] == out["expected_predicate"])
+    out.insert(6, "is_consistent", consistent)
     return out.reset_index(drop=True)
 
 

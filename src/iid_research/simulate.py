@@ -15,7 +15,7 @@ Stable API (used by the clustering work on OPDs)::
                      #   sid_16 ... sid_35, source]
     sim.scores       # per pemda-year: [kode_wilayah, year, level, spd_score, n_innovations, quality_score,
                      #   count_score, sid_score, iid_score, predicate, rank, rank_of, source]
-    sim.calibration  # every published 2021+ result and whether it is reproduced
+    sim.calibration  # every calibration target beside its simulated value, with a truthful status
     sim.components(year)  # sufficient statistics for scoring (see scoring.pemda_components)
 
 How the data are built (all randomness from ``numpy.random.default_rng(seed)``)
@@ -25,32 +25,62 @@ How the data are built (all randomness from ``numpy.random.default_rng(seed)``)
    pemda noise) plus an AR(1) yearly shock (ρ = 0.6) and, for about 2 % of
    pemda-years from 2022, a persistent jump of ±1.2-2.2 SD ("big jumps").
 2. *Participation*: each year ``participating_pemda_count`` pemda
-   (``load_predicate_counts``) report; the others score 0 ("Tidak Dapat
+   (``load_predicate_counts``) report, by level where the counts by level are
+   published (2024: all 38 provinces, 398 kabupaten, 93 kota; 2025: 38 / 400 /
+   98, capped at the 93 autonomous kota); the others score 0 ("Tidak Dapat
    Dinilai"), drawn mostly among low-capacity pemda.  The new Papua provinces
    (codes 93-96, formed 2022) are assessed from 2023.
 3. *Target scores*: participants' capacity ranks are mapped to IID scores by a
    per-year quantile function whose bands reproduce the national predikat
    shares (2021: 37/316/166, 2022: 44/365/101; 2023-2025 shares assumed, see
    :data:`PREDICATE_SHARES`).
-4. *Calibration to published results* (``load_iid_results``, 2021+): a
-   published 0-100 score is imposed exactly; a published predikat without a
-   score moves the score into that band; a published rank (treated as the rank
-   within the level cluster) is imposed by moving unconstrained pemda across
-   the pinned one, and a pinned rank without a score (Blora 2021-2023) gets a
-   score between its neighbours.  Inconsistent pins are dropped and listed in
-   ``calibration``.
-5. *Answers*: the number of innovations follows the target score and is
-   scaled to the national totals (25,124 / 26,900 / 28,539 / 31,719 / 36,742);
-   innovations are spread over the pemda's OPDs (the same OPD list every year,
-   names in realistic spelling variants); tahapan follows the published split
-   (2023: 1,362 / 1,080 / 26,097); SPD levels follow the score; SID levels
-   follow a per-innovation maturity and are then adjusted so that the pemda's
-   total points hit the target (error ≤ 0.5 / MAX(10, n) points, i.e. ≤ 0.02
-   IID points).
+4. *Calibration to published results* (``load_iid_results``, 2021+, both
+   collections merged): a published 0-100 score is imposed; a published predikat
+   without a score moves the score into that band; a published national rank
+   within the level cluster is imposed by moving unconstrained pemda across the
+   pinned one, and a pinned rank without a score (Blora 2021-2023) gets a score
+   between its neighbours (ranks within a province or award orders are not
+   used).  Inconsistent pins are dropped and listed in ``calibration``.  A rank
+   of a pemda scoring 0 fixes the number of non-reporting pemda of its cluster;
+   the other clusters make up the national participation.  A pemda with a
+   published innovation count (``load_innovation_counts``: accepted, else sent;
+   Blora 210 / 250 / 471 in 2023-2025, Tegal 129 / 89 / 137) gets at least the
+   score that count gives.  Then the scores of the unpinned participants are
+   shifted by one amount, never across a rank-pinned pemda, so that the mean IID
+   of the pemda that reported equals the published national mean
+   (``national_mean_iid``: 46.01 in 2024, 49.43 in 2025).
+5. *Answers*: published innovation counts are kept as they are (Tegal's mean
+   maturity too); the other pemda's counts follow the target score and are
+   scaled so that the national totals are met exactly (25,124 / 26,900 / 28,539 /
+   31,719 / 36,742); innovations are spread over the pemda's OPDs (the same OPD
+   list every year, names in realistic spelling variants); tahapan follows the
+   published split (2023: 1,362 / 1,080 / 26,097); SPD levels follow the score;
+   SID levels follow a per-innovation maturity and are then adjusted so that the
+   pemda's total points hit the target.  For a pemda without a published score
+   the error is ≤ 0.5 / MAX(10, n) points (≤ 0.02 IID points).  A published score
+   is reproduced at its published precision (2 decimals; 0 or 1 for a rounded
+   quote such as "skor 59" or "60,3", compared after rounding to 2 decimals):
+   the number of innovations (unless published), the SPD total and the SID
+   points are searched for a combination whose IID rounds to it.  With few
+   innovations the reachable IIDs form a grid (SPD weights are multiples of 0.25,
+   SID points are whole numbers, the divisor is MAX(10, n)), and some published
+   scores lie between its points; those are listed as not reproduced.
 6. *Scores* are recomputed from the answers with the official formulas
-   (:func:`iid_research.indicator_data.score_components`) under
+   (:func:`iid_research.scoring.score_components`) under
    ``framework_for_year(year)``, ranked within level clusters (competition
    ranking on 2-decimal scores) and given the year's predikat.
+
+The calibration table
+---------------------
+``calibration`` has one row per target: ``iid_score``, ``rank`` and ``predicate`` of every
+published 2021+ result, ``innovations`` and ``mean_maturity`` of every published count,
+``national_mean_iid``, ``participation`` (per level and in all) and ``innovations_national`` per
+year, each with the published and the simulated value.  ``status`` is ``reproduced`` only when the
+simulated value equals the published one at the published precision (``decimals``; scores are
+compared with :func:`iid_research.scoring.matches_published`, ranks, predikat and counts exactly);
+otherwise ``not_reproduced`` with the reason.  A published result is reproduced when all of its
+rows are (:meth:`SimulatedIID.reproduced_results`): the score at its precision AND the predikat
+AND the rank.  There is no tolerance beyond the published precision.
 
 Results are cached in ``data/processed/`` keyed by seed, years, simulator
 version and the checksums of the inputs and rules (written atomically).
@@ -68,20 +98,28 @@ import pandas as pd
 
 from . import config
 from ._io import atomic_path, sha256_file
-from .contracts import BENTUK, INISIATOR, JENIS, SPD_COLUMNS
-from .data import load_covariates, load_iid_results, load_predicate_counts, load_regions
+from .data import (
+    load_covariates,
+    load_iid_results,
+    load_innovation_counts,
+    load_predicate_counts,
+    load_regions,
+    national_mean_iid,
+)
 from .frameworks import framework_for_year, predicate_thresholds
+from .regions import LEVELS
 from .scoring import (
-    SID_COLUMNS,
-    URUSAN_PELAYANAN_DASAR,
     assign_predicates,
     count_score,
     pemda_components,
+    predicate_for,
     score_components,
     sid_divisor,
 )
+from .simulate_fit import ASSUMED_YANDAS, adjust_to_sum, fit_pemda, match_total, spd_levels
+from .simulate_records import innovation_frame, opd_lists, spd_frame
 
-SIMULATOR_VERSION = "1"
+SIMULATOR_VERSION = "2"
 DEFAULT_SEED = 20240101
 DEFAULT_YEARS = (2021, 2022, 2023, 2024, 2025)
 
@@ -110,50 +148,6 @@ MAX_INNOVATIONS_PER_PEMDA = 400
 NEW_PAPUA_PROVINCES = ("93", "94", "95", "96")
 """Provinces formed in 2022; not assessed before IID 2023 (2021 ranks are out of 34 provinces)."""
 
-# OPD catalogue: (full name, abbreviation, main urusan, relative innovation weight)
-_OPD_CATALOGUE = (
-    ("Badan Perencanaan Pembangunan Daerah", "Bappeda", "Perencanaan", 2.0),
-    ("Badan Riset dan Inovasi Daerah", "BRIDA", "Penelitian dan pengembangan", 1.5),
-    ("Dinas Kesehatan", "Dinkes", "Kesehatan", 3.0),
-    ("Dinas Pendidikan", "Disdik", "Pendidikan", 2.5),
-    ("Dinas Komunikasi dan Informatika", "Diskominfo", "Komunikasi dan informatika", 2.5),
-    ("Dinas Kependudukan dan Pencatatan Sipil", "Disdukcapil", "Adminitrasi kependudukan dan pencatatan sipil", 2.5),
-    ("Dinas Sosial", "Dinsos", "Sosial", 1.5),
-    ("Dinas Pekerjaan Umum dan Penataan Ruang", "DPUPR", "Pekerjaan umum dan penataan ruang", 1.0),
-    ("Dinas Perumahan Rakyat dan Kawasan Permukiman", "Disperkim", "Perumahan rakyat dan kawasan permukiman", 0.8),
-    ("Satuan Polisi Pamong Praja", "Satpol PP", "Ketentraman, Ketertiban umum, dan perlindungan masyarakat", 0.8),
-    ("Badan Penanggulangan Bencana Daerah", "BPBD", "Ketentraman, Ketertiban umum, dan perlindungan masyarakat", 0.7),
-    ("Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu", "DPMPTSP", "Penanaman modal", 2.0),
-    ("Dinas Pertanian", "Distan", "Pertanian", 1.2),
-    ("Dinas Perhubungan", "Dishub", "Perhubungan", 0.8),
-    ("Dinas Lingkungan Hidup", "DLH", "Lingkungan hidup", 1.0),
-    ("Dinas Tenaga Kerja", "Disnaker", "Tenaga kerja", 0.8),
-    ("Dinas Koperasi dan Usaha Mikro", "Dinkop UM", "Koperasi, Usaha kecil, dan menengah", 1.0),
-    ("Dinas Pemberdayaan Masyarakat dan Desa", "Dispermades", "Pemberdayaan masyarakat dan desa", 1.0),
-    ("Dinas Pemberdayaan Perempuan dan Perlindungan Anak", "DP3A", "Pemberdayaan perempuan dan perlindungan anak", 0.8),
-    ("Dinas Pariwisata dan Kebudayaan", "Disparbud", "Pariwisata", 0.8),
-    ("Dinas Perpustakaan dan Kearsipan", "Dispusip", "Perpustakaan", 0.6),
-    ("Dinas Ketahanan Pangan", "DKP", "pangan", 0.6),
-    ("Badan Pengelolaan Keuangan dan Aset Daerah", "BPKAD", "Keuangan", 1.0),
-    ("Badan Pendapatan Daerah", "Bapenda", "Keuangan", 1.2),
-    ("Badan Kepegawaian dan Pengembangan Sumber Daya Manusia", "BKPSDM", "Kepegawaian", 1.2),
-    ("Inspektorat", "Inspektorat", "Fungsi lain sesuai dengan ketentuan peraturan perundang-undangan", 0.5),
-    ("Sekretariat Daerah", "Setda", "Fungsi lain sesuai dengan ketentuan peraturan perundang-undangan", 1.0),
-    ("Sekretariat DPRD", "Setwan", "Fungsi lain sesuai dengan ketentuan peraturan perundang-undangan", 0.3),
-)
-_TEMATIK = ("Digitalisasi layanan pemerintahan", "Penanggulangan kemiskinan", "Kemudahan investasi",
-            "Prioritas aktual presiden", "Non tematik")
-_URUSAN_OTHER = ("Tenaga kerja", "Pemberdayaan perempuan dan perlindungan anak", "pangan", "Lingkungan hidup",
-                 "Adminitrasi kependudukan dan pencatatan sipil", "Pemberdayaan masyarakat dan desa",
-                 "Perhubungan", "Komunikasi dan informatika", "Koperasi, Usaha kecil, dan menengah",
-                 "Penanaman modal", "Pariwisata", "Pertanian", "Perencanaan", "Keuangan", "Kepegawaian",
-                 "Penelitian dan pengembangan", "Perpustakaan", "Kearsipan", "Kelautan dan perikanan")
-_URUSAN_CANON = {u.lower(): u for u in URUSAN_PELAYANAN_DASAR}
-_URUSAN_CANON.update({"ketentraman, ketertiban umum, dan perlindungan masyarakat": URUSAN_PELAYANAN_DASAR[4],
-                      "pekerjaan umum dan penataan ruang": URUSAN_PELAYANAN_DASAR[2],
-                      "perumahan rakyat dan kawasan permukiman": URUSAN_PELAYANAN_DASAR[3]})
-
-
 @dataclasses.dataclass
 class SimulatedIID:
     """SIMULATED indicator-level IID data (see the module docstring).
@@ -169,9 +163,8 @@ class SimulatedIID:
         count_score, sid_score, iid_score, predicate, rank, rank_of, source].  Points as in the
         guideline (SPD 0-63, quality 0-111, count 0-76); ``iid_score`` 0-100.
     calibration : DataFrame
-        One row per published 2021+ result: [kode_wilayah, year, level, published_score,
-        published_rank, published_predicate, simulated_score, simulated_rank, score_error,
-        rank_matches, status].
+        One row per calibration target (module docstring, "The calibration table"):
+        [target, kode_wilayah, year, level, published, simulated, decimals, error, status, reason].
     latent : DataFrame
         [kode_wilayah, year, capacity, has_jump, is_participant]: the hidden drivers.
     seed : int
@@ -185,6 +178,22 @@ class SimulatedIID:
     latent: pd.DataFrame
     seed: int
     years: tuple
+
+    def reproduced_results(self) -> pd.DataFrame:
+        """Per published result (pemda-year): whether its score, rank and predikat are all reproduced.
+
+        Returns
+        -------
+        DataFrame with columns [kode_wilayah, year, n_targets, status]
+            ``status`` "reproduced" when every ``iid_score``, ``rank`` and ``predicate`` row of the
+            pemda-year in :attr:`calibration` is reproduced, else "not_reproduced".
+        """
+        cal = self.calibration[self.calibration["target"].isin(["iid_score", "rank", "predicate"])]
+        grouped = cal.groupby(["kode_wilayah", "year"])["status"]
+        out = pd.DataFrame({"n_targets": grouped.size(),
+                            "status": grouped.apply(lambda s: "reproduced" if (s == "reproduced").all()
+                                                    else "not_reproduced")})
+        return out.reset_index()
 
     @property
     def is_simulated(self) -> bool:
@@ -379,42 +388,6 @@ def _calibrate_cluster(codes: np.ndarray, scores: np.ndarray, pins: pd.DataFrame
     return s
 
 
-# --------------------------------------------------------------------------- answers of one pemda-year
-
-def _adjust_to_sum(levels: np.ndarray, w: np.ndarray, target: int, rng: np.random.Generator) -> np.ndarray:
-    """Raise/lower single levels (0-3) until Σ w × level equals the integer ``target``."""
-    L = levels
-    d = int(target - (L @ w).sum())
-    for _ in range(200):
-        if d == 0:
-            return L
-        sign = 1 if d > 0 else -1
-        ok = (L < 3) if sign > 0 else (L > 0)
-        wmat = np.broadcast_to(w, L.shape)
-        cand = np.flatnonzero(ok & (wmat <= abs(d)))
-        if len(cand) == 0:
-            cand = np.flatnonzero(ok)
-            if len(cand) == 0:
-                break
-            j = cand[np.argmin(wmat.ravel()[cand])]
-            L.ravel()[j] += sign
-            d -= sign * int(wmat.ravel()[j])
-            continue
-        cand = rng.permutation(cand)
-        cw = wmat.ravel()[cand].astype(int)
-        take = np.cumsum(cw) <= abs(d)
-        L.ravel()[cand[take]] += sign
-        d -= sign * int(cw[take].sum())
-    if d != 0:
-        raise RuntimeError(f"could not reach SID point total {target} (left {d})")
-    return L
-
-
-def _spd_levels(share: float, w: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    p = np.clip(share + rng.normal(0, 0.15, size=len(w)), 0.02, 0.98)
-    return rng.binomial(3, p)
-
-
 # --------------------------------------------------------------------------- main
 
 def _cache_key(seed: int, years: tuple, extra: str = "") -> str:
@@ -422,12 +395,17 @@ def _cache_key(seed: int, years: tuple, extra: str = "") -> str:
     h.update(f"{SIMULATOR_VERSION}|{seed}|{years}|{extra}".encode())
     raw = config.RAW_DIR
     for name in ("regions_kemendagri_2025_population_area.csv", "iid_region_scores_news_2019_2025.csv",
-                 "iid_predicate_counts_2018_2025.csv", "grdp_per_capita_districts_2000_2024_quarcs.csv"):
+                 "iid_region_results_news_round2_2017_2025.csv", "iid_innovation_counts_maturity_2021_2025.csv",
+                 "iid_national_aggregates_2020_2025.csv", "iid_predicate_counts_2018_2025.csv",
+                 "grdp_per_capita_districts_2000_2024_quarcs.csv"):
         f = raw / name
         h.update(sha256_file(f).encode() if f.exists() else b"-")
     for f in sorted(Path(config.RULES_DIR).glob("*.csv")):
         h.update(sha256_file(f).encode())
     h.update(sha256_file(Path(__file__)).encode())
+    for helper in ("simulate_records.py", "simulate_fit.py"):
+        h.update(sha256_file(Path(__file__).with_name(helper)).encode())
+    h.update(sha256_file(config.MAPPINGS_DIR / "rank_scopes.csv").encode())
     return h.hexdigest()[:16]
 
 
@@ -447,7 +425,10 @@ def simulate_iid(seed: int = DEFAULT_SEED, years=DEFAULT_YEARS, *, published: pd
     published : DataFrame, optional
         Published results to calibrate to, with the columns of
         :func:`iid_research.data.load_iid_results` (kode_wilayah, level, year,
-        iid_score, predicate, rank, ...); default ``load_iid_results()``.
+        iid_score, predicate, rank, and optionally score_decimals, the published
+        precision, 2 when absent); default ``load_iid_results()``.  The other
+        targets (participation, national totals and mean, published innovation
+        counts) always come from the shipped tables.
     use_cache : bool, default True
         Read/write ``<cache_dir>/simulated_iid_<key>.pkl`` where the key hashes
         the seed, years, simulator source and the checksums of the inputs.
@@ -523,6 +504,9 @@ def _simulate(seed: int, published: pd.DataFrame | None = None) -> SimulatedIID:
     counts = load_predicate_counts().set_index("year")
     published = load_iid_results() if published is None else published
     published = published[(published["year"] >= 2021) & published["year"].isin(years)]
+    score_pins = _score_pins(published)
+    count_pins = _count_pins(years)
+    means = national_mean_iid()
 
     target = {}
     assessed = {}
@@ -530,17 +514,22 @@ def _simulate(seed: int, published: pd.DataFrame | None = None) -> SimulatedIID:
     for t in years:
         active = ~((level == "provinsi") & np.isin(codes, NEW_PAPUA_PROVINCES) & (t < 2023))
         assessed[t] = active
-        participating = int(counts.loc[t, "participating_pemda_count"]) if t in counts.index else int(active.sum())
-        n_out = max(int(active.sum()) - participating, 0)
-        # 2. participation: low capacity pemda more likely not to report
+        # 2. participation: low capacity pemda more likely not to report; by level where published
         weights = np.exp(-1.5 * (cap[t] - cap[t].mean()) / cap[t].std()) * active
         pub_t = published[published["year"] == t]
         scored = pub_t["predicate"].isin(["Sangat Inovatif", "Inovatif", "Kurang Inovatif"])
         forced_in = (set(pub_t.loc[pub_t["iid_score"].fillna(0) > 0, "kode_wilayah"])
                      | set(pub_t.loc[scored, "kode_wilayah"])
-                     | set(pub_t.loc[pub_t["rank"].notna() & pub_t["iid_score"].isna(), "kode_wilayah"]))
+                     | set(pub_t.loc[pub_t["rank"].notna() & pub_t["iid_score"].isna(), "kode_wilayah"])
+                     | {k for k, y in count_pins if y == t})
         weights[np.isin(codes, list(forced_in))] = 0
-        out_idx = rng.choice(n_p, size=n_out, replace=False, p=weights / weights.sum()) if n_out else []
+        out_idx = []
+        for mask, n_in in _participants_wanted(counts, t, active, level):
+            n_out = max(int(mask.sum()) - n_in, 0)
+            w = weights * mask
+            n_out = min(n_out, int((w > 0).sum()))
+            if n_out:
+                out_idx += list(rng.choice(n_p, size=n_out, replace=False, p=w / w.sum()))
         part = active.copy()
         part[out_idx] = False
         # 3. target scores by quantile mapping over participants
@@ -548,19 +537,34 @@ def _simulate(seed: int, published: pd.DataFrame | None = None) -> SimulatedIID:
         order = np.argsort(np.argsort(cap[t][part]))
         u = (order + 0.5) / part.sum()
         s[part] = _quantile_scores(u, t)
-        # 4. calibration per cluster
+        # 4. calibration per cluster, then the national mean of the participants
         for lv in ("provinsi", "kabupaten", "kota"):
             idx = np.flatnonzero(active & (level == lv))
             pins = pub_t[pub_t["kode_wilayah"].isin(codes[idx])]
             if len(pins):
                 s[idx] = _calibrate_cluster(codes[idx], s[idx], pins, t, rng, calib_log)
+        anchors = active & np.isin(codes, pub_t.loc[pub_t["rank"].notna(), "kode_wilayah"].to_numpy())
+        pinned = np.isin(codes, pub_t["kode_wilayah"].to_numpy())
+        wanted = _participants_wanted(counts, t, active, level)
+        if len(wanted) == 1:  # a zero-score rank pin may have moved the total; restore it in other clusters
+            zero_levels = set(pub_t.loc[pub_t["rank"].notna() & (pub_t["iid_score"] == 0), "level"])
+            s = _match_participation(s, level, active & ~pinned & ~np.isin(level, list(zero_levels)), pinned,
+                                     wanted[0][1], rng)
+        counted = np.isin(codes, [k for k, y in count_pins if y == t]) & ~np.isin(
+            codes, [k for k, y in score_pins if y == t])
+        s = _count_bounds(s, codes, level, counted, anchors, count_pins, t, framework_for_year(t), rng, calib_log)
+        free_mask = active & (s > 0) & ~pinned & ~counted
+        if t in counts.index:
+            s = _match_predicate_counts(s, level, free_mask, anchors, t, counts.loc[t], rng)
+        if t in means.index:
+            s = _match_mean(s, level, free_mask, anchors, float(means[t]))
         s[~active] = np.nan
         target[t] = s
         latent_rows[years.index(t)]["is_participant"] = s > 0
 
     # 5. answers
     fw_cache = {t: framework_for_year(t) for t in years}
-    opd_lists = _opd_lists(pemda, rng)
+    opd_by_pemda = opd_lists(pemda, rng)
     spd_parts, inn_parts = [], []
     for t in years:
         fw = fw_cache[t]
@@ -569,41 +573,48 @@ def _simulate(seed: int, published: pd.DataFrame | None = None) -> SimulatedIID:
         spd_rows = fw.spd[["indicator_no", "sub"]].to_numpy()
         s = target[t]
         part = np.nan_to_num(s) > 0
-        # innovations per pemda scaled to the national total
+        pinned_n = np.array([count_pins.get((c, t), {}).get("n", 0) if p_ else 0 for c, p_ in zip(codes, part)])
+        # innovations per pemda scaled to the national total (published counts of single pemda kept as they are)
         z = np.zeros(n_p)
         z[part] = (s[part] - s[part].mean()) / s[part].std()
-        raw_n = np.exp(0.75 * z + rng.normal(0, 0.35, n_p) + 0.3 * (level == "provinsi")) * part
+        raw_n = np.exp(0.75 * z + rng.normal(0, 0.35, n_p) + 0.3 * (level == "provinsi")) * part * (pinned_n == 0)
         total = int(counts.loc[t, "innovations_reported_count"]) if t in counts.index else INNOVATION_TOTALS[t]
-        share_n = raw_n / raw_n.sum() * total
+        share_n = raw_n / raw_n.sum() * max(total - int(pinned_n.sum()), 0)
         for _ in range(5):  # cap at MAX_INNOVATIONS_PER_PEMDA and hand the excess to the others
             over = share_n > MAX_INNOVATIONS_PER_PEMDA
             if not over.any():
                 break
             excess = (share_n[over] - MAX_INNOVATIONS_PER_PEMDA).sum()
             share_n[over] = MAX_INNOVATIONS_PER_PEMDA
-            free = ~over & part
+            free = ~over & part & (pinned_n == 0)
             share_n[free] += excess * share_n[free] / share_n[free].sum()
-        n_inn = np.where(part, np.maximum(1, np.round(share_n)), 0).astype(int)
+        n_inn = np.where(pinned_n > 0, pinned_n, np.where(part, np.maximum(1, np.round(share_n)), 0)).astype(int)
         split = np.array(TAHAPAN_SPLIT.get(t, TAHAPAN_SPLIT[2023] if t < 2023 else TAHAPAN_SPLIT[2024]), float)
         split /= split.sum()
+        fits = {}
         for i in np.flatnonzero(part):
-            T = s[i] * fw.max_total / 100
-            n = int(n_inn[i])
             share = np.clip(s[i] / 100 + rng.normal(0, 0.1), 0.03, 0.97)
-            spd_lv = _spd_levels(share, spd_w, rng)
-            n, spd_lv, K = _fit_totals(T, n, spd_lv, spd_w, fw, rng)
+            spd_lv = spd_levels(share, spd_w, rng)
+            fits[i] = fit_pemda(s[i] * fw.max_total / 100, int(n_inn[i]), spd_lv, spd_w, fw, rng,
+                                 score_pins.get((codes[i], t)), count_pins.get((codes[i], t)), (codes[i], t),
+                                 calib_log)
+        free = [i for i in rng.permutation(np.flatnonzero(part))
+                if (codes[i], t) not in score_pins and (codes[i], t) not in count_pins]
+        match_total(fits, free, total, s, spd_w, fw, rng, MAX_INNOVATIONS_PER_PEMDA)
+        for i in np.flatnonzero(part):
+            n, spd_lv, K = fits[i]
             # SID answers
             tah = rng.choice(3, size=n, p=split)
             q = np.clip(K / (n * fw.max_sid_per_innovation), 0.0, 1.0)
             theta = np.clip(rng.beta(8 * q + 0.5, 8 * (1 - q) + 0.5, size=n) * np.where(tah == 2, 1.05, 0.75),
                             0, 1)
             L = rng.binomial(3, np.clip(theta[:, None] + rng.normal(0, 0.08, (1, 20)), 0, 1)).astype(np.int64)
-            L = _adjust_to_sum(L, sid_w, K, rng)
+            L = adjust_to_sum(L, sid_w, K, rng)
             spd_parts.append((codes[i], t, spd_lv))
             inn_parts.append((codes[i], t, L, tah))
 
-    spd_df = _spd_frame(spd_parts, spd_rows)
-    inn_df = _innovation_frame(inn_parts, opd_lists, pemda, rng)
+    spd_df = spd_frame(spd_parts, spd_rows)
+    inn_df = innovation_frame(inn_parts, opd_by_pemda, pemda, rng)
 
     # 6. scores
     score_frames = []
@@ -620,174 +631,158 @@ def _simulate(seed: int, published: pd.DataFrame | None = None) -> SimulatedIID:
     scores["source"] = "simulated"
     scores = scores[["kode_wilayah", "year", "level", "spd_score", "n_innovations", "quality_score", "count_score",
                      "sid_score", "iid_score", "predicate", "rank", "rank_of", "source"]]
-    calibration = _calibration_table(published, scores, calib_log)
+    calibration = _calibration_table(published, scores, calib_log, counts, count_pins, means)
     latent = pd.concat(latent_rows, ignore_index=True)
     return SimulatedIID(spd_df, inn_df, scores, calibration, latent, seed, years)
 
 
-_ASSUMED_YANDAS = len(URUSAN_PELAYANAN_DASAR)
-"""Under rules with an urusan condition, the fit assumes the innovations cover all six urusan pelayanan dasar."""
+# --------------------------------------------------------------------------- calibration targets
+
+def _score_pins(published: pd.DataFrame) -> dict:
+    """(kode, year) -> (published score, decimals as written) for every published 0-100 score above 0."""
+    scored = published[published["iid_score"].fillna(0) > 0]
+    decimals = (scored["score_decimals"] if "score_decimals" in scored else pd.Series(2, index=scored.index))
+    return {(r.kode_wilayah, int(r.year)): (float(r.iid_score), int(d) if pd.notna(d) else 2)
+            for r, d in zip(scored.itertuples(index=False), decimals)}
 
 
-def _fit_totals(T, n, spd_lv, spd_w, fw, rng):
-    """Adjust SPD levels and the number of innovations so the SID quality needed is feasible.
-
-    Returns (n, spd_levels, K) with K = Σ SID points over the innovations (integer).
-    """
-    spd_lv = spd_lv.copy()
-    for _ in range(2000):
-        C = float(count_score(n, fw, _ASSUMED_YANDAS if fw.count_score_min_urusan_yandas else None))
-        D = int(sid_divisor(n, fw))
-        R = T - float(spd_lv @ spd_w) - C
-        qmax = fw.max_sid_per_innovation * n / D
-        frac = R / qmax if qmax > 0 else 0
-        if R < 0:
-            down = np.flatnonzero(spd_lv > 0)
-            if len(down):
-                spd_lv[rng.choice(down)] -= 1
-                continue
-            if n > 1:
-                n = max(1, min(n - 1, int(T / fw.count_score_per_innovation)))
-                continue
-            R = 0.0
-        elif frac > 0.9:
-            up = np.flatnonzero(spd_lv < 3)
-            if len(up):
-                spd_lv[rng.choice(up)] += 1
-                continue
-            n += 1
-            continue
-        elif frac < 0.12 and R > 0 and n > 1 and rng.random() < 0.9:
-            n -= 1
-            continue
-        K = int(round(R * D))
-        K = min(K, int(fw.max_sid_per_innovation) * n)
-        return n, spd_lv, max(K, 0)
-    raise RuntimeError(f"could not fit a total of {T} points")
-
-
-def _opd_lists(pemda: pd.DataFrame, rng) -> dict:
-    """A fixed OPD list per pemda: (names, urusan, weights); names in that pemda's spelling habits."""
+def _count_pins(years) -> dict:
+    """(kode, year) -> {"n": innovations (accepted, else sent), "mean": mean maturity or None, "kind"}."""
+    counts = load_innovation_counts()
     out = {}
-    for r in pemda.itertuples(index=False):
-        keep = rng.random(len(_OPD_CATALOGUE)) < 0.85
-        keep[:6] = True
-        cat = [c for c, k in zip(_OPD_CATALOGUE, keep) if k]
-        style = rng.choice(["full", "abbr", "upper", "full_region"], p=[0.45, 0.2, 0.15, 0.2])
-        names, urusan, weights, variants = [], [], [], []
-        short = r.nama_short if isinstance(r.nama_short, str) and r.nama_short else r.nama
-        for full, abbr, uru, wgt in cat:
-            label = {"full": full, "abbr": abbr, "upper": full.upper(),
-                     "full_region": f"{full} {r.nama}"}[style]
-            names.append(label)
-            variants.append((full, abbr, full.upper(), f"{full} {r.nama}", f"{abbr} {short}"))
-            urusan.append(uru)
-            weights.append(wgt)
-        if r.level != "provinsi":
-            names.append(f"RSUD {short}" if style != "upper" else f"RSUD {short.upper()}")
-            variants.append((f"RSUD {short}", f"Rumah Sakit Umum Daerah {short}", f"RSUD {short.upper()}",
-                             f"RSUD {short}", f"RSUD {short}"))
-            urusan.append("Kesehatan")
-            weights.append(1.5)
-            for k in range(int(rng.integers(2, 6))):
-                place = f"{short} {['Kota', 'Utara', 'Selatan', 'Timur', 'Barat', 'Tengah'][k]}"
-                names.append(f"Puskesmas {place}")
-                variants.append((f"Puskesmas {place}", f"PKM {place}", f"PUSKESMAS {place.upper()}",
-                                 f"UPTD Puskesmas {place}", f"Puskesmas {place}"))
-                urusan.append("Kesehatan")
-                weights.append(0.8)
-            for k in range(int(rng.integers(1, 4))):
-                place = f"{short} {['Kota', 'Utara', 'Selatan'][k]}"
-                names.append(f"Kecamatan {place}")
-                variants.append((f"Kecamatan {place}", f"Kec. {place}", f"KECAMATAN {place.upper()}",
-                                 f"Kantor Kecamatan {place}", f"Kecamatan {place}"))
-                urusan.append("Fungsi lain sesuai dengan ketentuan peraturan perundang-undangan")
-                weights.append(0.4)
-        else:
-            names.append(f"RSUD Provinsi {short}")
-            variants.append((f"RSUD Provinsi {short}",) * 5)
-            urusan.append("Kesehatan")
-            weights.append(1.2)
-        w = np.array(weights) * rng.gamma(2.0, 0.5, len(weights))
-        out[r.kode_wilayah] = (np.array(names, dtype=object), np.array(urusan, dtype=object), w / w.sum(),
-                               variants)
+    for r in counts[counts["year"].isin(list(years))].itertuples(index=False):
+        n = r.n_accepted if pd.notna(r.n_accepted) else r.n_sent_or_counted
+        if pd.notna(n) and int(n) > 0:
+            out[(r.kode_wilayah, int(r.year))] = {
+                "n": int(n), "kind": "accepted" if pd.notna(r.n_accepted) else "sent",
+                "mean": float(r.mean_maturity) if pd.notna(r.mean_maturity) else None}
     return out
 
 
-def _spd_frame(parts, spd_rows) -> pd.DataFrame:
-    k = len(spd_rows)
-    codes = np.repeat([p[0] for p in parts], k)
-    years = np.repeat([p[1] for p in parts], k)
-    levels = np.concatenate([p[2] for p in parts]) if parts else np.array([], int)
-    ind = np.tile(spd_rows[:, 0].astype(int), len(parts))
-    sub = np.tile(np.array([str(x) for x in spd_rows[:, 1]], dtype=object), len(parts))
-    df = pd.DataFrame({"kode_wilayah": codes.astype(object), "year": years.astype("int64"),
-                       "indicator_no": ind.astype("int64"), "sub": sub, "level": levels.astype("int64"),
-                       "raw_value": np.nan})
-    df = df[list(SPD_COLUMNS)]
-    df["kode_wilayah"] = df["kode_wilayah"].astype(str)
-    df["sub"] = df["sub"].astype(str)
-    df["source"] = "simulated"
-    return df
+def _participants_wanted(counts: pd.DataFrame, year: int, active: np.ndarray, level: np.ndarray):
+    """[(mask, participants wanted)]: per level where the counts by level are published, else one total."""
+    row = counts.loc[year] if year in counts.index else None
+    by_level = [row[f"participating_{lv}_count"] for lv in LEVELS] if row is not None else [pd.NA]
+    if all(pd.notna(v) for v in by_level):
+        return [(active & (level == lv), min(int(v), int((active & (level == lv)).sum())))
+                for lv, v in zip(LEVELS, by_level)]
+    total = int(row["participating_pemda_count"]) if row is not None else int(active.sum())
+    return [(active, total)]
 
 
-def _innovation_frame(parts, opd_lists, pemda, rng) -> pd.DataFrame:
-    rows_code, rows_year, rows_opd, rows_urusan, mats, tahs = [], [], [], [], [], []
-    for code, t, L, tah in parts:
-        names, urusan, w, variants = opd_lists[code]
-        n = len(L)
-        which = rng.choice(len(names), size=n, p=w)
-        opd = names[which].copy()
-        # ~8 % of records typed in another spelling of the same OPD
-        alt = rng.random(n) < 0.08
-        for j in np.flatnonzero(alt):
-            opd[j] = variants[which[j]][int(rng.integers(0, 5))]
-        rows_code.append(np.full(n, code, dtype=object))
-        rows_year.append(np.full(n, t))
-        rows_opd.append(opd)
-        rows_urusan.append(urusan[which])
-        mats.append(L)
-        tahs.append(tah)
-    code = np.concatenate(rows_code)
-    year = np.concatenate(rows_year).astype("int64")
-    n = len(code)
-    urusan = np.concatenate(rows_urusan)
-    # a third of innovations address an urusan other than their OPD's main one
-    other = rng.random(n) < 0.3
-    pool = np.array(list(URUSAN_PELAYANAN_DASAR) + list(_URUSAN_OTHER), dtype=object)
-    urusan[other] = rng.choice(pool, size=other.sum())
-    urusan = np.array([_URUSAN_CANON.get(str(u).lower(), u) for u in urusan], dtype=object)
-    tah = np.concatenate(tahs)
-    tahapan = np.array(["inisiatif", "uji coba", "penerapan"], dtype=object)[tah]
-    seq = pd.Series(code).groupby([code, year]).cumcount().to_numpy() + 1
-    ids = np.char.add(np.char.add(np.char.add("SIM-", code.astype(str)), np.char.add("-", year.astype(str))),
-                      np.char.add("-", np.char.zfill(seq.astype(str), 4)))
-    impl = pd.to_datetime((year - 1).astype(str), format="%Y") + pd.to_timedelta(rng.integers(0, 540, n), unit="D")
-    trial = impl - pd.to_timedelta(rng.integers(30, 300, n), unit="D")
-    impl = impl.where(tah == 2, pd.NaT)
-    trial = trial.where(tah >= 1, pd.NaT)
-    df = pd.DataFrame({
-        "innovation_id": ids.astype(object),
-        "kode_wilayah": code,
-        "year": year,
-        "opd_name": np.asarray(rows_opd and np.concatenate(rows_opd), dtype=object),
-        "tahapan": tahapan,
-        "jenis": rng.choice(np.array(JENIS, dtype=object), size=n, p=[0.58, 0.42]),
-        "bentuk": rng.choice(np.array(BENTUK, dtype=object), size=n, p=[0.27, 0.55, 0.18]),
-        "inisiator": rng.choice(np.array(INISIATOR, dtype=object), size=n, p=[0.14, 0.02, 0.62, 0.16, 0.06]),
-        "urusan": urusan,
-        "tematik": rng.choice(np.array(_TEMATIK, dtype=object), size=n, p=[0.3, 0.15, 0.1, 0.15, 0.3]),
-        "trial_date": pd.DatetimeIndex(trial).astype("datetime64[ns]"),
-        "implementation_date": pd.DatetimeIndex(impl).astype("datetime64[ns]"),
-    })
-    mat = np.vstack(mats).astype("int64")
-    for k, c in enumerate(SID_COLUMNS):
-        df[c] = mat[:, k]
-    for c in ("innovation_id", "kode_wilayah", "opd_name", "tahapan", "jenis", "bentuk", "inisiator", "urusan",
-              "tematik"):
-        df[c] = df[c].astype(str)
-    df["source"] = "simulated"
-    return df
+def _match_mean(s, level, movable, anchors, target, gap=0.06):
+    """Shift the movable participants' scores by one amount so the participants' mean is ``target``.
+
+    No moved score crosses the score of a rank-pinned pemda of its cluster (a gap of ``gap`` is kept)
+    or leaves 0.5-95, so every published rank stays where the calibration put it.
+    """
+    part = s > 0
+    lo, hi = np.full(len(s), 0.5), np.full(len(s), 95.0)
+    for lv in np.unique(level):
+        anc = np.sort(s[anchors & part & (level == lv)])
+        idx = np.flatnonzero(movable & (level == lv))
+        if len(anc) and len(idx):
+            pos = np.searchsorted(anc, s[idx])
+            lo[idx] = np.maximum(lo[idx], np.where(pos > 0, anc[np.maximum(pos - 1, 0)] + gap, 0.5))
+            hi[idx] = np.minimum(hi[idx], np.where(pos < len(anc), anc[np.minimum(pos, len(anc) - 1)] - gap, 95.0))
+    lo, hi = np.minimum(lo, s), np.maximum(hi, s)
+
+    def shifted(d):
+        x = s.copy()
+        x[movable] = np.clip(s[movable] + d, lo[movable], hi[movable])
+        return x
+
+    low, high = -40.0, 40.0
+    for _ in range(80):
+        mid = (low + high) / 2
+        low, high = (mid, high) if shifted(mid)[part].mean() < target else (low, mid)
+    return shifted((low + high) / 2)
+
+
+def _match_participation(s, level, eligible, pinned, wanted: int, rng, gap=0.06):
+    """Set participants (score > 0) to ``wanted`` by zeroing the lowest or reviving zeros among ``eligible``.
+
+    A revived pemda gets a score below every pinned score of its cluster and a zeroed one is below
+    them too, so published ranks are not moved.
+    """
+    s = s.copy()
+    diff = int((s > 0).sum()) - wanted
+    floor = {lv: (s[pinned & (level == lv) & (s > 0)].min() if (pinned & (level == lv) & (s > 0)).any() else 100.0)
+             for lv in np.unique(level)}
+    low = np.array([floor[lv] for lv in level])
+    if diff > 0:
+        cand = np.flatnonzero(eligible & (s > 0) & (s < low - gap))
+        s[cand[np.argsort(s[cand])][:diff]] = 0.0
+    elif diff < 0:
+        cand = np.flatnonzero(eligible & (s == 0) & (low > 0.5 + 2 * gap))
+        take = rng.permutation(cand)[:-diff]
+        s[take] = rng.uniform(0.5, np.minimum(3.0, low[take] - gap))
+    return s
+
+
+def _match_predicate_counts(s, level, movable, anchors, year, row, rng, gap=0.06):
+    """Move free pemda across the predikat bounds until the published predikat counts are met (where published).
+
+    Pemda nearest a bound move first, to 0.05-1 IID points past it, and never across the score of a
+    rank-pinned pemda of their cluster (2021 and 2022: 37/316/166 and 44/365/101).
+    """
+    wanted = [row.get(k) for k in ("sangat_inovatif_count", "inovatif_count", "kurang_inovatif_count")]
+    if any(pd.isna(v) for v in wanted):
+        return s
+    s = s.copy()
+    th = predicate_thresholds(year)
+
+    def move(bound, need, from_below):
+        side = (s > 0) & movable & ((s < bound) if from_below else (s >= bound))
+        cand = np.flatnonzero(side)
+        for i in cand[np.argsort(np.abs(s[cand] - bound))]:
+            if need <= 0:
+                return
+            new = bound + rng.uniform(0.05, 1.0) if from_below else bound - rng.uniform(0.05, 1.0)
+            lo, hi = min(s[i], new) - gap, max(s[i], new) + gap
+            if (anchors & (level == level[i]) & (s > lo) & (s < hi)).any():
+                continue
+            s[i] = new
+            need -= 1
+
+    above = int((s >= th.sangat_inovatif_min).sum())  # Sangat Inovatif: too few -> raise, too many -> lower
+    if above < int(wanted[0]):
+        move(th.sangat_inovatif_min, int(wanted[0]) - above, True)
+    else:
+        move(th.sangat_inovatif_min, above - int(wanted[0]), False)
+    below = int(((s > 0) & (s < th.inovatif_min)).sum())  # Kurang Inovatif: too many -> raise, too few -> lower
+    if below > int(wanted[2]):
+        move(th.inovatif_min, below - int(wanted[2]), True)
+    else:
+        move(th.inovatif_min, int(wanted[2]) - below, False)
+    return s
+
+
+def _count_bounds(s, codes, level, counted, anchors, count_pins, year, fw, rng, log, gap=0.06):
+    """Keep a pemda with a published innovation count (and no published score) within what that count allows.
+
+    n innovations give at least the count score and at most :func:`~iid_research.scoring.max_iid_for_count`;
+    a target outside is moved 0.3-3 IID points inside, unless the move would cross the score of a
+    rank-pinned pemda of the cluster (then the count is fitted as far as it goes and the calibration
+    table says so).
+    """
+    from .scoring import max_iid_for_count
+
+    s = s.copy()
+    yandas = ASSUMED_YANDAS if fw.count_score_min_urusan_yandas else None
+    for i in np.flatnonzero(counted & (s > 0)):
+        n = count_pins[(codes[i], year)]["n"]
+        floor = float(count_score(n, fw, yandas)) / fw.max_total * 100 + 0.3
+        ceiling = float(max_iid_for_count(n, fw, yandas)) - 0.3
+        if floor <= s[i] <= ceiling:
+            continue
+        new = floor + rng.uniform(0, 2.7) if s[i] < floor else ceiling - rng.uniform(0, 2.7)
+        lo, hi = min(s[i], new) - gap, max(s[i], new) + gap
+        if (anchors & (level == level[i]) & (s > lo) & (s < hi)).any():
+            log.append((codes[i], year, "count_bound_blocked"))
+            continue
+        s[i] = new
+    return s
 
 
 def _rank_and_predicate(scores: pd.DataFrame) -> pd.DataFrame:
@@ -802,30 +797,99 @@ def _rank_and_predicate(scores: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _calibration_table(published: pd.DataFrame, scores: pd.DataFrame, log: list) -> pd.DataFrame:
-    pub = published[published["year"].isin(scores["year"].unique())]
-    merged = pub.merge(scores[["kode_wilayah", "year", "iid_score", "rank", "rank_of", "predicate"]],
-                       on=["kode_wilayah", "year"], how="left", suffixes=("_published", "_simulated"))
-    status = {(k, y): s for k, y, s in log}
-    out = pd.DataFrame({
-        "kode_wilayah": merged["kode_wilayah"], "year": merged["year"], "level": merged["level"],
-        "published_score": merged["iid_score_published"], "published_rank": merged["rank_published"],
-        "published_predicate": merged["predicate_published"],
-        "simulated_score": merged["iid_score_simulated"], "simulated_rank": merged["rank_simulated"],
-        "simulated_predicate": merged["predicate_simulated"],
-    })
-    out["score_error"] = (out["simulated_score"] - out["published_score"]).abs()
-    has_rank = out["published_rank"].notna()
-    out["rank_matches"] = pd.array([pd.NA] * len(out), dtype="boolean")
-    out.loc[has_rank, "rank_matches"] = (out.loc[has_rank, "simulated_rank"].astype(int)
-                                         == out.loc[has_rank, "published_rank"].astype(int)).to_numpy()
-    st = []
-    for r in out.itertuples(index=False):
-        s = status.get((r.kode_wilayah, r.year))
-        if s is None:
-            ok_score = pd.isna(r.published_score) or r.score_error <= 0.05
-            ok_rank = pd.isna(r.rank_matches) or bool(r.rank_matches)
-            s = "reproduced" if ok_score and ok_rank else "not_reproduced"
-        st.append(s)
-    out["status"] = st
-    return out.reset_index(drop=True)
+CALIBRATION_COLUMNS = ["target", "kode_wilayah", "year", "level", "published", "simulated", "decimals", "error",
+                       "status", "reason"]
+"""Columns of :attr:`SimulatedIID.calibration`."""
+
+_REASONS = {
+    "rank_pin_dropped_inconsistent": "the published rank contradicts other published ranks or scores of the cluster",
+    "rank_pin_unreachable": "too few free pemda to move across the pinned one",
+    "score_window_unreachable": "no answers give this score at its published precision under the reconstructed "
+                                "weights (with the published count, if any): the reachable IIDs form a grid "
+                                "when few innovations are counted",
+    "count_bound_blocked": "moving the score to what the count allows would move a published rank",
+    "count_pin_infeasible": "the published innovation count cannot give the target score",
+    "mean_maturity_unreachable": "the published mean maturity cannot be kept together with the score",
+}
+
+
+def _calibration_table(published, scores, log, counts, count_pins, means) -> pd.DataFrame:
+    """Every calibration target beside the simulated value, with a truthful status (see :class:`SimulatedIID`)."""
+    from .scoring import matches_published
+
+    why = {}
+    for k, y, reason in log:
+        why.setdefault((k, y), []).append(reason)
+    sim = scores.set_index(["kode_wilayah", "year"])
+    rows = []
+
+    def add(target, kode, year, level, pub, got, decimals, ok, reason=""):
+        err = abs(float(got) - float(pub)) if isinstance(pub, (int, float, np.number)) and pd.notna(got) else np.nan
+        rows.append({"target": target, "kode_wilayah": kode, "year": int(year), "level": level, "published": pub,
+                     "simulated": got, "decimals": decimals, "error": err,
+                     "status": "reproduced" if ok else "not_reproduced", "reason": reason or None})
+
+    for r in published[published["year"].isin(scores["year"].unique())].itertuples(index=False):
+        key = (r.kode_wilayah, int(r.year))
+        if key not in sim.index:
+            continue
+        got = sim.loc[key]
+        notes = "; ".join(_REASONS[x] for x in why.get(key, []))
+        if pd.notna(r.iid_score):
+            d = int(getattr(r, "score_decimals", 2)) if pd.notna(getattr(r, "score_decimals", 2)) else 2
+            add("iid_score", *key, r.level, float(r.iid_score), float(got["iid_score"]), d,
+                bool(matches_published(got["iid_score"], r.iid_score, d)), notes)
+        if pd.notna(r.rank):
+            ok = int(got["rank"]) == int(r.rank)
+            dropped = [x for x in why.get(key, []) if x.startswith("rank_pin")]
+            add("rank", *key, r.level, int(r.rank), int(got["rank"]), None, ok,
+                "; ".join(_REASONS[x] for x in dropped) if not ok else "")
+        if isinstance(r.predicate, str):
+            ok = got["predicate"] == r.predicate
+            reason = ""
+            if not ok and pd.notna(r.iid_score) and predicate_for(float(r.iid_score), int(r.year)) != r.predicate:
+                reason = "the published predikat contradicts the year's thresholds for the published score"
+            add("predicate", *key, r.level, r.predicate, got["predicate"], None, ok, reason)
+    inn = scores.set_index(["kode_wilayah", "year"])
+    for (kode, year), pin in sorted(count_pins.items()):
+        if (kode, year) not in inn.index:
+            continue
+        got = inn.loc[(kode, year)]
+        n = int(got["n_innovations"])
+        add("innovations", kode, year, got["level"], pin["n"], n, 0, n == pin["n"],
+            "" if n == pin["n"] else "; ".join(_REASONS[x] for x in why.get((kode, year), [])) or
+            f"published count ({pin['kind']}) not kept")
+        if pin["mean"] is not None:
+            fw = framework_for_year(year)
+            mean = float(got["quality_score"]) * int(sid_divisor(n, fw)) / n if n else np.nan
+            add("mean_maturity", kode, year, got["level"], pin["mean"], mean, 2,
+                bool(matches_published(mean, pin["mean"], 2)),
+                "; ".join(_REASONS[x] for x in why.get((kode, year), []) if x == "mean_maturity_unreachable"))
+    for year in sorted(scores["year"].unique()):
+        yr = scores[scores["year"] == year]
+        if year in means.index:
+            got = float(yr.loc[yr["iid_score"] > 0, "iid_score"].mean())
+            add("national_mean_iid", None, year, "all", float(means[year]), got, 2,
+                bool(matches_published(got, means[year], 2)), "mean over the pemda that reported (score > 0)")
+        if year in counts.index:
+            row = counts.loc[year]
+            for lv in LEVELS:
+                want = row[f"participating_{lv}_count"]
+                if pd.isna(want):
+                    continue
+                got = int((yr.loc[yr["level"] == lv, "iid_score"] > 0).sum())
+                size = int((yr["level"] == lv).sum())
+                add("participation", None, year, lv, int(want), got, 0, got == int(want),
+                    "" if got == int(want) else (f"more reported than the {size} autonomous pemda of the level"
+                                                 if int(want) > size else ""))
+            got = int((yr["iid_score"] > 0).sum())
+            by_level = all(pd.notna(row[f"participating_{lv}_count"]) for lv in LEVELS)
+            add("participation", None, year, "all", int(row["participating_pemda_count"]), got, 0,
+                got == int(row["participating_pemda_count"]),
+                "participation follows the published counts by level" if by_level else "")
+            got = int(yr["n_innovations"].sum())
+            add("innovations_national", None, year, "all", int(row["innovations_reported_count"]), got, 0,
+                got == int(row["innovations_reported_count"]))
+    out = pd.DataFrame(rows, columns=CALIBRATION_COLUMNS)
+    out["decimals"] = pd.array(out["decimals"], dtype="Int64")
+    return out

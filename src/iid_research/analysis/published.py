@@ -72,6 +72,98 @@ def rank_trajectories(results: pd.DataFrame, *, min_years: int = 2, from_year: i
     return ranked.loc[n_years >= min_years, cols].sort_values(["nama", "year"]).reset_index(drop=True)
 
 
+COVERAGE_COLUMNS = ["kode_province", "province", "n_pemda", "n_sampled", "coverage_rate", "share_of_pemda",
+                    "share_of_sample", "expected_sampled", "representation_ratio", "p_value", "representation"]
+"""Columns of :func:`provincial_coverage`."""
+
+
+def provincial_coverage(results: pd.DataFrame, regions: pd.DataFrame | None = None, *, from_year: int | None = None,
+                        alpha: float = 0.05) -> pd.DataFrame:
+    """Which provinces the published sample over- and under-represents, against the region table.
+
+    The sample is the autonomous pemda with at least one published result (score, rank or predikat)
+    from ``from_year`` on (default: the first year on the 0-100 scale).  Each province's count is
+    compared with what a sample drawn in proportion to the number of pemda would give: an exact
+    two-sided binomial test (``scipy.stats.binomtest``) of ``n_sampled`` out of the sample size with
+    probability ``share_of_pemda``.
+
+    Parameters
+    ----------
+    results : DataFrame from :func:`iid_research.data.load_iid_results`
+    regions : DataFrame from :func:`iid_research.data.load_regions`, optional
+    from_year : int, optional
+    alpha : float, default 0.05
+        Level of the test.
+
+    Returns
+    -------
+    DataFrame with the columns of :data:`COVERAGE_COLUMNS`, one row per province (38)
+        ``n_pemda`` autonomous pemda in the province (the province itself, its kabupaten and kota);
+        ``coverage_rate`` = n_sampled / n_pemda; ``representation_ratio`` = share_of_sample /
+        share_of_pemda; ``representation`` "over" or "under" where the test rejects proportionality at
+        ``alpha``, else "proportional".  Sorted by ratio, most over-represented first.
+    """
+    from scipy.stats import binomtest
+
+    from ..frameworks import index_scale_first_year
+
+    regions = data.load_regions() if regions is None else regions
+    first = index_scale_first_year() if from_year is None else from_year
+    pemda = regions[regions["is_autonomous"]]
+    sampled = set(results.loc[results["year"] >= first, "kode_wilayah"]) & set(pemda["kode_wilayah"])
+    per = pemda.assign(sampled=pemda["kode_wilayah"].isin(sampled)).groupby("kode_province").agg(
+        province=("province", "first"), n_pemda=("kode_wilayah", "size"), n_sampled=("sampled", "sum"))
+    total_pemda, total_sampled = int(per["n_pemda"].sum()), int(per["n_sampled"].sum())
+    per["coverage_rate"] = per["n_sampled"] / per["n_pemda"]
+    per["share_of_pemda"] = per["n_pemda"] / total_pemda
+    per["share_of_sample"] = per["n_sampled"] / total_sampled if total_sampled else np.nan
+    per["expected_sampled"] = per["share_of_pemda"] * total_sampled
+    per["representation_ratio"] = per["share_of_sample"] / per["share_of_pemda"]
+    per["p_value"] = [binomtest(int(k), total_sampled, p).pvalue if total_sampled else np.nan
+                      for k, p in zip(per["n_sampled"], per["share_of_pemda"])]
+    per["representation"] = np.where(per["p_value"] >= alpha, "proportional",
+                                     np.where(per["n_sampled"] > per["expected_sampled"], "over", "under"))
+    out = per.reset_index().astype({"n_pemda": int, "n_sampled": int})
+    return out.sort_values(["representation_ratio", "province"], ascending=[False, True])[COVERAGE_COLUMNS] \
+        .reset_index(drop=True)
+
+
+def national_mean_by_year(results: pd.DataFrame, national_mean: pd.Series | None = None, simulation=None
+                          ) -> pd.DataFrame:
+    """The published national mean IID by year beside the published sample (and a simulation's mean).
+
+    Parameters
+    ----------
+    results : DataFrame from :func:`iid_research.data.load_iid_results`
+    national_mean : Series year -> mean, optional
+        Default :func:`iid_research.data.national_mean_iid` (2024: 46.01, 2025: 49.43).
+    simulation : SimulatedIID, optional
+        Adds ``simulated_mean``: the mean simulated IID of the pemda that reported (score > 0), the
+        quantity the simulator is calibrated to.
+
+    Returns
+    -------
+    DataFrame with columns [year, national_mean, sample_n, sample_mean, sample_median, simulated_mean]
+        One row per year from the first 0-100 year to the last year with a published score or mean;
+        ``national_mean`` NaN where none is published.
+    """
+    from ..frameworks import index_scale_first_year
+    from .quality import national_mean_check
+
+    means = data.national_mean_iid() if national_mean is None else national_mean
+    scored = results[results["iid_score"].notna() & ~results["is_provisional"]
+                     & (results["year"] >= index_scale_first_year())]
+    years = sorted(set(scored["year"]) | set(int(y) for y in means.index))
+    full = pd.Series({y: means.get(y, np.nan) for y in years}, dtype=float)
+    check = national_mean_check(results, full)
+    out = check[["year", "national_mean", "sample_n", "sample_mean", "sample_median"]].copy()
+    out["simulated_mean"] = np.nan
+    if simulation is not None:
+        sim = simulation.scores[simulation.scores["iid_score"] > 0].groupby("year")["iid_score"].mean()
+        out["simulated_mean"] = out["year"].map(sim).astype(float)
+    return out
+
+
 def scores_with_covariates(results: pd.DataFrame) -> pd.DataFrame:
     """Published 0-100 scores joined to covariates of the same pemda and year.
 
@@ -220,12 +312,15 @@ def provenance(kode_wilayah: str | None = None) -> tuple[pd.DataFrame, pd.DataFr
     (inputs, sources)
         ``inputs``: DataFrame [file, sha256, source] of every raw input (verified);
         ``sources``: DataFrame [year, source_url] of the pages behind the pemda's
-        published results and awards (empty when ``kode_wilayah`` is None).
+        published results (every source row of both collections, also those whose values were not
+        kept) and awards (empty when ``kode_wilayah`` is None).
     """
     inputs = data.input_checksums()
     if kode_wilayah is None:
         return inputs, pd.DataFrame(columns=["year", "source_url"])
-    hist = pemda_history(kode_wilayah)[["year", "source_url"]]
+    src = data.load_iid_result_sources()
+    hist = src.loc[(src["kode_wilayah"] == kode_wilayah) & src["year"].notna(), ["year", "source_url"]]
+    hist = hist.astype({"year": int})
     aw = pemda_awards(kode_wilayah)[["year", "source_url"]]
     sources = pd.concat([hist, aw]).dropna().drop_duplicates().sort_values("year").reset_index(drop=True)
     return inputs, sources

@@ -16,7 +16,7 @@ import seaborn as sns
 
 from ..frameworks import PREDICATES, predicate_thresholds
 from ..text import fmt_number, t
-from .labels import describe, localize
+from .labels import describe, join_values, localize
 
 PREDICATE_COLORS = {
     "Sangat Inovatif": "#1a9850",
@@ -239,4 +239,80 @@ def plot_peer_scores(data: pd.DataFrame, *, lang: str = "id", ax=None):
             text += " " + t("alt_peers_focus", lang, focus=row["nama"], score=fmt_number(row["iid_score"], lang),
                             pos=int(focus[0]) + 1, n=len(ranked))
         describe(ax, text)
+    return localize(ax, lang)
+
+
+REPRESENTATION_COLORS = {"over": "#d73027", "proportional": "#bdbdbd", "under": "#4575b4"}
+"""Colours of the provincial coverage bars (over-, proportionally and under-represented)."""
+
+
+def plot_provincial_coverage(data: pd.DataFrame, *, lang: str = "id", ax=None):
+    """Horizontal bars: each province's share of the published sample over its share of pemda.
+
+    Parameters
+    ----------
+    data : DataFrame with columns [province, representation_ratio, representation, n_sampled, n_pemda]
+        As returned by :func:`iid_research.analysis.published.provincial_coverage`.
+
+    Returns
+    -------
+    matplotlib Axes
+        A ratio of 1 (dashed line) is a province sampled in proportion to its number of pemda.
+    """
+    ax = _ax(ax)
+    frame = data.sort_values("representation_ratio")
+    colors = [REPRESENTATION_COLORS.get(r, "#bdbdbd") for r in frame["representation"]]
+    ax.barh(frame["province"], frame["representation_ratio"].astype(float), color=colors)
+    for y, (k, n, c) in enumerate(zip(frame["n_sampled"], frame["n_pemda"], colors)):
+        ax.text(float(frame["representation_ratio"].iloc[y]) + 0.05, y, f"{int(k)}/{int(n)}", va="center", fontsize=7,
+                color=c if c != REPRESENTATION_COLORS["proportional"] else "#333333")
+    ax.axvline(1.0, color="#555555", linestyle="dashed", linewidth=1)
+    ax.set_xlabel(t("coverage_axis", lang))
+    ax.set_title(t("h_coverage", lang))
+    ax.tick_params(axis="y", labelsize=7)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in REPRESENTATION_COLORS.values()]
+    ax.legend(handles, [t(f"coverage_{k}", lang) for k in REPRESENTATION_COLORS], fontsize=8, loc="lower right")
+    over = frame[frame["representation"] == "over"]["province"].tolist()[::-1]
+    under = frame[frame["representation"] == "under"]["province"].tolist()
+    describe(ax, t("alt_coverage", lang, n=len(frame), over=", ".join(over[:3]) or "–",
+                   under=", ".join(under[:3]) or "–"))
+    return localize(ax, lang)
+
+
+def plot_national_mean(data: pd.DataFrame, *, lang: str = "id", ax=None):
+    """The published national mean IID by year beside the mean and median of the published sample.
+
+    Parameters
+    ----------
+    data : DataFrame with columns [year, national_mean, sample_mean, sample_median] and optionally
+        ``simulated_mean``; as returned by :func:`iid_research.analysis.published.national_mean_by_year`.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = _ax(ax)
+    frame = data.sort_values("year")
+    series = [("national_mean", "o-", "#1a1a1a"), ("sample_mean", "s--", "#fc8d59"),
+              ("sample_median", "^:", "#91bfdb")]
+    if "simulated_mean" in frame and frame["simulated_mean"].notna().any():
+        series.append(("simulated_mean", "x-.", "#d73027"))
+    for col, style, color in series:
+        vals = frame[col].astype(float)
+        if vals.notna().any():
+            ax.plot(frame["year"], vals, style, color=color, label=t(col, lang))
+    for yr, v in zip(frame["year"], frame["national_mean"].astype(float)):
+        if np.isfinite(v):
+            ax.annotate(fmt_number(v, lang), (yr, v), textcoords="offset points", xytext=(0, 8), ha="center",
+                        fontsize=9, fontweight="bold")
+    years = [int(y) for y in frame["year"]]
+    ax.set_xticks(years, [str(y) for y in years])
+    ax.set_ylim(0, 100)
+    ax.set_xlabel(t("year", lang))
+    ax.set_ylabel(t("score_axis", lang))
+    ax.set_title(t("h_national_mean", lang))
+    ax.legend(fontsize=8, loc="upper left")
+    pairs = [(str(int(y)), float(v)) for y, v in zip(frame["year"], frame["national_mean"].astype(float))
+             if np.isfinite(v)]
+    describe(ax, t("alt_national_mean", lang, values=join_values(pairs, lang, limit=len(pairs)) or "–"))
     return localize(ax, lang)

@@ -97,26 +97,50 @@ def missing_answers(data, kode_wilayah: str, years) -> list[int]:
 
 
 def source_caveat(kode_wilayah: str, years, lang: str = "id") -> str:
-    """Markdown caveat when a published value the simulator is calibrated to lacks a source or is provisional.
+    """Markdown caveat on the published values the simulator is calibrated to, where they need care.
 
-    Looks at the rows of :func:`iid_research.data.load_iid_results` for the
-    pemda in ``years`` (those pin the simulation); returns "" when every one
-    has a source page and is final.
+    Looks at the rows of :func:`iid_research.data.load_iid_results` for the pemda in ``years``
+    (those pin the simulation) and says, per value: no source page; provisional (pre-decree);
+    a rounded quote; a year the source leaves open; another source that disagrees
+    (:func:`iid_research.data.load_iid_result_conflicts`); and a value whose best graded source
+    is below the decree (a BSKDN or regional official quoted in news, a regional page, news only:
+    the grades of :mod:`iid_research.published_sources`; a first-collection row whose grade was not
+    recorded is not called weaker than it may be).  Returns "" when none applies.
     """
-    from ..data import load_iid_results
+    from ..data import load_iid_result_conflicts, load_iid_result_sources, load_iid_results
+    from ..published_sources import UNGRADED_NEWS, trust_order
 
+    wanted = [int(y) for y in years]
     res = load_iid_results()
-    rows = res[(res["kode_wilayah"] == kode_wilayah) & res["year"].isin([int(y) for y in years])]
+    rows = res[(res["kode_wilayah"] == kode_wilayah) & res["year"].isin(wanted)]
+    src = load_iid_result_sources()
+    src = src[(src["kode_wilayah"] == kode_wilayah) & src["status"].isin(["kept", "agrees"])]
+    conflicts = load_iid_result_conflicts()
+    conflicts = conflicts[conflicts["kode_wilayah"] == kode_wilayah]
     items = []
     for r in rows.sort_values("year").itertuples(index=False):
-        score = fmt_number(float(r.iid_score), lang) if pd.notna(r.iid_score) else "–"
+        year = int(r.year)
+        score = fmt_number(float(r.iid_score), lang, f".{int(r.score_decimals)}f") if pd.notna(r.iid_score) else "–"
+        what = (t("nb03_caveat_rank", lang, rank=int(r.rank)) if pd.isna(r.iid_score) and pd.notna(r.rank)
+                else score)
         if not bool(r.has_source):
             if pd.notna(r.rank):
-                items.append(t("nb03_caveat_no_source", lang, year=int(r.year), rank=int(r.rank)))
+                items.append(t("nb03_caveat_no_source", lang, year=year, rank=int(r.rank)))
             else:
-                items.append(t("nb03_caveat_no_source_score", lang, year=int(r.year), score=score))
+                items.append(t("nb03_caveat_no_source_score", lang, year=year, score=score))
         if bool(r.is_provisional):
-            items.append(t("nb03_caveat_provisional", lang, year=int(r.year), score=score))
+            items.append(t("nb03_caveat_provisional", lang, year=year, score=score))
+        if bool(r.is_rounded):
+            items.append(t("nb03_caveat_rounded", lang, year=year, score=score))
+        if bool(r.is_year_uncertain):
+            items.append(t("nb03_caveat_year_uncertain", lang, year=year, what=what))
+        graded = [g for g in src.loc[src["year"] == year, "trust"] if g != UNGRADED_NEWS]
+        if bool(r.has_source) and graded and min(trust_order(g) for g in graded) > trust_order("news quoting decree"):
+            best = min(graded, key=trust_order)
+            items.append(t("nb03_caveat_trust", lang, year=year, what=what, trust=t(best, lang)))
+        for c in conflicts[conflicts["year"] == year].itertuples(index=False):
+            other = fmt_number(c.other_value, lang) if isinstance(c.other_value, float) else str(c.other_value)
+            items.append(t("nb03_caveat_conflict", lang, year=year, other=other, field=t(c.field, lang)))
     return t("nb03_caveat", lang, items="; ".join(items)) if items else ""
 
 
