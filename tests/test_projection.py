@@ -192,3 +192,12 @@ def test_notebook_05_runs_through_papermill(ws, tmp_path):
 
 def test_innovation_columns_match_the_contract():
     assert SID_COLUMNS[0] == "sid_16" and len(SID_COLUMNS) == 20
+
+
+def test_default_drift_is_the_mean_yearly_change_of_the_published_national_mean():
+    from iid_research.analysis.projection import default_drift
+
+    raw = pd.read_csv(config.RAW_DIR / "iid_national_aggregates_2020_2025.csv", dtype=str)
+    means = raw[raw["item"] == "national mean IID"].set_index("year")["value"].astype(float).sort_index()
+    by_hand = (means.iloc[-1] - means.iloc[0]) / (int(means.index[-1]) - int(means.index[0]))
+    assert default_drift() == pytest.approx(by_hand) == pytest.approx(49.43 - 46.01)
