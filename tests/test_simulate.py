@@ -187,12 +187,37 @@ def test_same_seed_same_data_other_seed_other_data(sim, tmp_path):
                            sim.scores[sim.scores.year == 2022]["iid_score"].to_numpy())
 
 
-def test_cache_roundtrip(tmp_path):
+def test_cache_serves_a_hit_without_recomputing(tmp_path, monkeypatch):
+    import iid_research.simulate as simulate
+
     first = simulate_iid(seed=3, cache_dir=tmp_path)
-    files = list(tmp_path.glob("simulated_iid_*.pkl"))
-    assert len(files) == 1
+    assert any(tmp_path.rglob("output.pkl"))  # joblib.Memory entry on disk
+
+    def boom(*args, **kwargs):
+        raise AssertionError("recomputed")
+
+    monkeypatch.setattr(simulate, "_simulate", boom)
     second = simulate_iid(seed=3, cache_dir=tmp_path)
     pd.testing.assert_frame_equal(first.scores, second.scores)
+    with pytest.raises(AssertionError, match="recomputed"):  # another seed is a miss
+        simulate_iid(seed=4, cache_dir=tmp_path)
+
+
+def test_cache_key_follows_the_input_checksums(tmp_path, monkeypatch):
+    import shutil
+
+    import iid_research.simulate as simulate
+    from iid_research import config
+
+    raw = tmp_path / "raw"
+    shutil.copytree(config.RAW_DIR, raw)
+    monkeypatch.setattr(config, "RAW_DIR", raw)
+    before = simulate._cache_key(3, (2022,))
+    assert simulate._cache_key(3, (2022,)) == before
+    assert simulate._cache_key(3, (2023,)) != before
+    with open(raw / "iid_national_aggregates_2020_2025.csv", "a") as fh:
+        fh.write("\n")
+    assert simulate._cache_key(3, (2022,)) != before
 
 
 def test_bad_year_is_refused():

@@ -82,22 +82,23 @@ otherwise ``not_reproduced`` with the reason.  A published result is reproduced 
 rows are (:meth:`SimulatedIID.reproduced_results`): the score at its precision AND the predikat
 AND the rank.  There is no tolerance beyond the published precision.
 
-Results are cached in ``data/processed/`` keyed by seed, years, simulator
-version and the checksums of the inputs and rules (written atomically).
+Results are kept in the package's one disk cache (:mod:`iid_research._cache`,
+joblib.Memory) keyed by seed, years, simulator version and the checksums of the
+inputs, rules and simulator source.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-import pickle
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from . import config
-from ._io import atomic_path, sha256_file
+from ._cache import cache
+from ._io import sha256_file
 from .data import (
     load_covariates,
     load_iid_results,
@@ -390,9 +391,9 @@ def _calibrate_cluster(codes: np.ndarray, scores: np.ndarray, pins: pd.DataFrame
 
 # --------------------------------------------------------------------------- main
 
-def _cache_key(seed: int, years: tuple, extra: str = "") -> str:
+def _cache_key(seed: int, years: tuple) -> str:
     h = hashlib.sha256()
-    h.update(f"{SIMULATOR_VERSION}|{seed}|{years}|{extra}".encode())
+    h.update(f"{SIMULATOR_VERSION}|{seed}|{years}".encode())
     raw = config.RAW_DIR
     for name in ("regions_kemendagri_2025_population_area.csv", "iid_region_scores_news_2019_2025.csv",
                  "iid_region_results_news_round2_2017_2025.csv", "iid_innovation_counts_maturity_2021_2025.csv",
@@ -430,10 +431,11 @@ def simulate_iid(seed: int = DEFAULT_SEED, years=DEFAULT_YEARS, *, published: pd
         targets (participation, national totals and mean, published innovation
         counts) always come from the shipped tables.
     use_cache : bool, default True
-        Read/write ``<cache_dir>/simulated_iid_<key>.pkl`` where the key hashes
-        the seed, years, simulator source and the checksums of the inputs.
+        Use the package's disk cache (:func:`iid_research._cache.cache`), keyed
+        by the seed, years, ``published``, the simulator source and the
+        checksums of the inputs and rules.
     cache_dir : path-like, optional
-        Default ``config.PROCESSED_DIR``.
+        Cache folder; default ``data/processed/cache``.
 
     Returns
     -------
@@ -448,30 +450,23 @@ def simulate_iid(seed: int = DEFAULT_SEED, years=DEFAULT_YEARS, *, published: pd
     bad = [y for y in years if y not in DEFAULT_YEARS]
     if bad:
         raise ValueError(f"years {bad} cannot be simulated; choose within {DEFAULT_YEARS}")
-    cache_file = None
     if use_cache:
-        folder = Path(cache_dir) if cache_dir is not None else config.PROCESSED_DIR
-        extra = "" if published is None else str(pd.util.hash_pandas_object(
-            published.astype(str), index=False).sum())
-        cache_file = folder / f"simulated_iid_{_cache_key(seed, years, extra)}.pkl"
-        if cache_file.exists():
-            try:
-                with open(cache_file, "rb") as fh:
-                    return pickle.load(fh)
-            except Exception:  # noqa: BLE001 - a broken cache is rebuilt
-                pass
+        run = cache(_simulate_keyed, cache_dir)
+        return run(_cache_key(seed, years), seed, years, published)
+    return _simulate_years(seed, years, published)
+
+
+def _simulate_keyed(key: str, seed: int, years: tuple, published: pd.DataFrame | None) -> SimulatedIID:
+    # ``key`` carries the checksums of the inputs, rules and simulator source (see _cache)
+    return _simulate_years(seed, years, published)
+
+
+def _simulate_years(seed: int, years: tuple, published: pd.DataFrame | None) -> SimulatedIID:
     sim = _simulate(seed, published)
     if years != DEFAULT_YEARS:
         keep = lambda f: f[f["year"].isin(years)].reset_index(drop=True)  # noqa: E731
         sim = SimulatedIID(keep(sim.spd), keep(sim.innovations), keep(sim.scores), keep(sim.calibration),
                            keep(sim.latent), seed, years)
-    if cache_file is not None:
-        try:
-            with atomic_path(cache_file) as tmp:
-                with open(tmp, "wb") as fh:
-                    pickle.dump(sim, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        except OSError:
-            pass
     return sim
 
 

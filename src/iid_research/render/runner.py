@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import __version__, config
+from .._cache import cache
 from .._io import sha256_file, write_text_atomic
 
 KERNEL_START_ERRORS = ("Kernel didn't respond", "Address already in use", "ZMQError", "DeadKernelError",
@@ -77,33 +78,17 @@ def build_key(notebook, parameters: dict, fingerprint: str, notebook_sha: str | 
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-class _DeclaredCache:
-    """Declared parameters per notebook, cached on disk by the notebook's checksum.
+def _declared_keyed(notebook_sha: str, notebook: str) -> dict:
+    # keyed by the notebook's checksum (the path is ignored): reading declarations needs
+    # papermill, whose import alone takes over a second; the cache keeps a no-op rebuild free of it
+    from .parameters import declared_parameters
 
-    Reading declarations needs papermill, whose import alone takes over a
-    second; the cache keeps a no-op rebuild free of it.
-    """
+    return declared_parameters(notebook)
 
-    def __init__(self, path: Path):
-        self.path = path
-        try:
-            self.data = json.loads(path.read_text())
-        except (OSError, ValueError):
-            self.data = {}
-        self.dirty = False
 
-    def get(self, notebook: Path, sha: str) -> dict:
-        entry = self.data.get(sha)
-        if entry is None:
-            from .parameters import declared_parameters
-
-            entry = self.data[sha] = declared_parameters(notebook)
-            self.dirty = True
-        return entry
-
-    def save(self):
-        if self.dirty:
-            write_text_atomic(self.path, json.dumps(self.data))  # keeps declaration order
+def _declared(notebook: Path, sha: str) -> dict:
+    """Declared parameters of ``notebook`` from the package's one disk cache (:mod:`iid_research._cache`)."""
+    return cache(_declared_keyed, ignore=["notebook"])(sha, str(notebook))
 
 
 @dataclasses.dataclass
@@ -127,7 +112,6 @@ def plan_batch(jobs: list[Job], output_dir=None, *, force: bool = False):
 
     out = Path(output_dir) if output_dir is not None else config.REPORTS_DIR
     fingerprint = inputs_fingerprint()
-    cache = _DeclaredCache(out / "notebooks" / ".declared-parameters.json")
     shas: dict[Path, str] = {}
     tasks, done = [], {}
     planned: dict[str, int] = {}
@@ -136,7 +120,7 @@ def plan_batch(jobs: list[Job], output_dir=None, *, force: bool = False):
         nb = Path(job.notebook)
         try:
             sha = shas.get(nb) or shas.setdefault(nb, sha256_file(nb))
-            params = check_parameters(nb, job.parameters, declared=cache.get(nb, sha))
+            params = check_parameters(nb, job.parameters, declared=_declared(nb, sha))
         except Exception as exc:  # a bad job must not stop the batch
             done[i] = JobResult(job, "failed", error=f"{type(exc).__name__}: {exc}")
             continue
@@ -157,7 +141,6 @@ def plan_batch(jobs: list[Job], output_dir=None, *, force: bool = False):
             except (ValueError, KeyError, OSError):
                 pass
         tasks.append(_Task(i, job, params, stem, key))
-    cache.save()
     return tasks, done
 
 
