@@ -201,3 +201,46 @@ def test_default_drift_is_the_mean_yearly_change_of_the_published_national_mean(
     means = raw[raw["item"] == "national mean IID"].set_index("year")["value"].astype(float).sort_index()
     by_hand = (means.iloc[-1] - means.iloc[0]) / (int(means.index[-1]) - int(means.index[0]))
     assert default_drift() == pytest.approx(by_hand) == pytest.approx(49.43 - 46.01)
+
+
+def test_raises_on_planned_new_innovations_are_listed_and_replay_to_the_plan(tmp_path):
+    # two weak innovations, the leader far ahead: the plan adds innovations AND raises their answers
+    fw = framework_for_year(YEAR)
+    levels = np.ones((2, len(fw.sid_indicators)), int)
+    annex = [("Kabupaten Semarang", 80.0), ("Kabupaten Kudus", 40.0), ("Kabupaten Pati", 30.0)]
+    w = init_workspace(tmp_path / "ws")
+    for kind, f in zip(("innovations", "spd", "annex"), _write_inputs(tmp_path, YEAR, levels, 1, OPDS, annex)):
+        w.import_file(kind, f, YEAR)
+    p = project(from_workspace(w), BLORA, YEAR, target_rank=1)
+    plan, steps = p.plan, p.plan_steps
+    assert plan.reachable and (steps["kind"] == "new_innovation").sum() >= 1
+    new_ids = steps.loc[steps["kind"] == "new_innovation", "innovation_id"].tolist()
+    raised_new = steps[(steps["kind"] == "sid") & steps["innovation_id"].isin(new_ids)]
+    assert len(raised_new) > 0  # the case this test is about
+    assert steps["steps"].sum() == plan.n_steps and steps["cost"].sum() == pytest.approx(plan.total_cost)
+    # replay the listed rows: existing answers, new innovations at their starting answers, then every raise
+    start = [int(plan.new_innovation_levels[c]) for c in fw.sid_columns]
+    answers = {f"I{j}": list(levels[j]) for j in range(len(levels))} | {i: list(start) for i in new_ids}
+    spd = {r: 1 for r in fw.spd_row_ids}
+    for r in steps.itertuples():
+        if r.kind == "spd":
+            assert spd[r.indicator] == int(r.from_level)
+            spd[r.indicator] = int(r.to_level)
+        elif r.kind == "sid":
+            k = fw.sid_indicators.index(int(r.indicator))
+            assert answers[r.innovation_id][k] == r.from_level
+            answers[r.innovation_id][k] = r.to_level
+    rows = [dict(zip(fw.sid_indicators, a)) for a in answers.values()]
+    replayed = score_pemda(spd, rows, fw, n_urusan_yandas=1)["iid_score"]
+    assert replayed == pytest.approx(plan.planned_score, abs=1e-9)
+    assert round(replayed + 1e-9, 2) >= 80.0
+
+
+def test_validation_risk_reads_tahapan_in_any_case():
+    from iid_research.analysis.evaluation import validation_risk
+
+    fw = framework_for_year(YEAR)
+    inn = pd.DataFrame({"innovation_id": ["a", "b", "c", "d"], "opd_name": ["X"] * 4,
+                        "tahapan": ["Inisiatif", " INISIATIF ", "uji coba", None],
+                        **{c: [2] * 4 for c in fw.sid_columns}})
+    assert validation_risk(inn, fw)["at_risk"].tolist() == [True, True, False, False]

@@ -67,11 +67,14 @@ def validation_risk(innovations: pd.DataFrame, framework: Framework) -> pd.DataF
         indicators at level 0.
     """
     mand = mandatory_sid(framework)
-    not_scored = {t.strip() for t in setting("tahapan_not_scored").split(";") if t.strip()}
+    not_scored = {t.strip().casefold() for t in setting("tahapan_not_scored").split(";") if t.strip()}
     levels = innovations[[f"sid_{i}" for i in mand]].to_numpy(int) if len(innovations) else np.zeros((0, len(mand)))
     missing = [[mand[k] for k in np.flatnonzero(row == 0)] for row in levels]
-    tah = innovations["tahapan"].isin(not_scored).to_numpy() if "tahapan" in innovations else np.zeros(
-        len(innovations), bool)
+    if "tahapan" in innovations:  # the contract's tahapan are lower case; a table passed in directly may not be
+        tahapan = innovations["tahapan"].astype("string").str.strip().str.casefold()
+        tah = tahapan.isin(not_scored).fillna(False).to_numpy(bool)
+    else:
+        tah = np.zeros(len(innovations), bool)
     out = pd.DataFrame({"innovation_id": innovations["innovation_id"].to_numpy(),
                         "opd_name": innovations["opd_name"].to_numpy() if "opd_name" in innovations else None,
                         "missing_mandatory": missing, "tahapan_not_scored": tah})
@@ -144,7 +147,10 @@ def assign_plan_to_opds(plan, innovations: pd.DataFrame, opds: pd.DataFrame, fra
     DataFrame with columns [opd_key, opd_name, kind, indicator, innovation_id, from_level, to_level, steps,
     urusan, gain_iid, cost]
         ``kind`` is "spd", "sid" or "new_innovation"; ``gain_iid`` the step's IID gain (the plan's
-        linear gains), ``cost`` from ``costs``.
+        linear gains), ``cost`` from ``costs``.  A new innovation is one "new_innovation" row
+        (from/to level 0, one step) reported at :attr:`PathPlan.new_innovation_levels`; the plan's
+        raises above those answers are "sid" rows with the same ``innovation_id``, so the rows'
+        ``steps`` add up to :attr:`PathPlan.n_steps` and their ``cost`` to ``total_cost``.
     """
     from .path import plan_steps_by_opd
 
@@ -163,29 +169,33 @@ def assign_plan_to_opds(plan, innovations: pd.DataFrame, opds: pd.DataFrame, fra
         by_key = opds.set_index("opd_key")["opd_name"]
         raised = plan_steps_by_opd(innovations.assign(kode_wilayah=plan.kode_wilayah, year=plan.year),
                                    plan.new_sid_answers, kode_wilayah=plan.kode_wilayah, year=plan.year,
-                                   opd_keys=keys)
+                                   opd_keys=keys, new_start=plan.new_innovation_levels)
         weights = framework.sid_weights
         urusan_owner = _mapping("urusan_opd.csv").set_index("urusan")["opd_type"]
-        new_owner = {}
+
+        def new_owner_of(urusan):
+            typ = urusan_owner.get(urusan, "") if urusan else ""
+            return _owner_of_type(typ, opds) if typ else (ANY_OPD, ANY_OPD)
+
+        new_urusan = list(plan.new_sid_answers["urusan"].iloc[n:]) if "urusan" in plan.new_sid_answers else []
+        new_owner = {f"(baru/new) {j + 1}": new_owner_of(u or "") for j, u in enumerate(new_urusan)}
         for r in raised.itertuples(index=False):
-            if r.opd_key == "(baru/new)":
-                if r.innovation_id not in new_owner:
-                    typ = urusan_owner.get(r.urusan, "") if r.urusan else ""
-                    new_owner[r.innovation_id] = _owner_of_type(typ, opds) if typ else (ANY_OPD, ANY_OPD)
-                continue
+            if r.opd_key == "(baru/new)":  # a raise above the answers a planned new innovation starts from
+                key, name = new_owner.get(r.innovation_id) or new_owner_of(r.urusan)
+            else:
+                key, name = r.opd_key, by_key.get(r.opd_key, r.opd_key)
             gain = float(points_to_iid(r.steps_count * weights.loc[r.indicator_no] / D, framework))
-            rows.append((r.opd_key, by_key.get(r.opd_key, r.opd_key), "sid", str(r.indicator_no), r.innovation_id,
+            rows.append((key, name, "sid", str(r.indicator_no), r.innovation_id,
                          int(r.from_level), int(r.to_level), int(r.steps_count), "", gain,
                          r.steps_count * costs.get(str(r.indicator_no), 1.0)))
         new = plan.steps[plan.steps["lever"] == "new_innovations"]
         if len(new):
             total_gain = float(new["gain_iid"].iloc[0])
             y = int(new["steps"].iloc[0])
-            new_rows = plan.new_sid_answers.iloc[n:]
-            for j, urusan in enumerate(new_rows["urusan"] if "urusan" in new_rows else [""] * y):
+            for j in range(y):
                 ident = f"(baru/new) {j + 1}"
-                key, name = new_owner.get(ident) or (_owner_of_type(urusan_owner.get(urusan, ""), opds) if urusan
-                                                     else (ANY_OPD, ANY_OPD))
+                urusan = new_urusan[j] if j < len(new_urusan) else ""
+                key, name = new_owner.get(ident) or new_owner_of(urusan or "")
                 rows.append((key, name, "new_innovation", "", ident, 0, 0, 1, urusan or "", total_gain / y,
                              cost_new_innovation))
     cols = ["opd_key", "opd_name", "kind", "indicator", "innovation_id", "from_level", "to_level", "steps", "urusan",

@@ -76,6 +76,10 @@ class PathPlan:
         new rows the urusan pelayanan dasar to fill, "" for any).
     rank_of : int
         Pemda in the cluster (others + 1).
+    new_innovation_levels : Series (sid_16 ... sid_35), optional
+        The answers each planned new innovation starts from (``new_innovation_levels`` of
+        :func:`path_to_target`); the plan's SID steps may raise them further, and
+        :func:`plan_steps_by_opd` lists those raises.
     """
 
     kode_wilayah: str
@@ -94,6 +98,7 @@ class PathPlan:
     new_spd_levels: dict
     new_sid_answers: pd.DataFrame
     rank_of: int = 0
+    new_innovation_levels: pd.Series | None = None
 
     @property
     def n_steps(self) -> int:
@@ -427,11 +432,12 @@ def _finish_plan(sit, code, year, target_rank, reachable, cur_iid, cur_rank, thr
     return PathPlan(code, year, target_rank, reachable, float(cur_iid), int(cur_rank), float(threshold), planned,
                     int(rank_among(planned, sit.others)), int(best_rank), steps,
                     float(steps["cost"].sum()) if len(steps) else 0.0, method, new_levels, answers,
-                    rank_of=len(sit.others) + 1)
+                    rank_of=len(sit.others) + 1,
+                    new_innovation_levels=pd.Series(np.asarray(new_lv, int), index=list(fw.sid_columns)))
 
 
 def plan_steps_by_opd(innovations: pd.DataFrame, new_sid_answers: pd.DataFrame, *, kode_wilayah: str, year: int,
-                      opd_keys=None) -> pd.DataFrame:
+                      opd_keys=None, new_start=None) -> pd.DataFrame:
     """Attribute the SID upgrades of a plan to the innovations (and so the OPDs) they touch.
 
     Parameters
@@ -445,6 +451,10 @@ def plan_steps_by_opd(innovations: pd.DataFrame, new_sid_answers: pd.DataFrame, 
     opd_keys : sequence of str, optional
         OPD key of each selected innovation (e.g. from :func:`iid_research.analysis.opd.add_opd_keys`);
         default the ``opd_name`` as written.
+    new_start : Series or sequence of 20 levels, optional
+        The answers a new innovation starts from (:attr:`PathPlan.new_innovation_levels`); its rows
+        then list only the raises above them.  Default 0 everywhere (every level of a new
+        innovation is listed).
 
     Returns
     -------
@@ -464,7 +474,13 @@ def plan_steps_by_opd(innovations: pd.DataFrame, new_sid_answers: pd.DataFrame, 
     new = new_sid_answers[cols].to_numpy(dtype=int)
     if len(new) < n:
         raise ValueError(f"new_sid_answers has {len(new)} rows but {kode_wilayah} {year} has {n} innovations")
-    old = np.vstack([inn[cols].to_numpy(dtype=int), np.zeros((len(new) - n, len(cols)), int)])
+    if new_start is None:
+        start = np.zeros(len(cols), int)
+    elif isinstance(new_start, pd.Series):
+        start = new_start.reindex(cols).fillna(0).to_numpy(dtype=int)
+    else:
+        start = np.asarray(new_start, int)
+    old = np.vstack([inn[cols].to_numpy(dtype=int), np.tile(start, (len(new) - n, 1))])
     if (new < old).any():
         raise ValueError("new_sid_answers lowers some levels; expected upgrades only")
     keys = list(opd_keys) if opd_keys is not None else list(inn["opd_name"].fillna(""))
