@@ -391,3 +391,17 @@ def test_notebook_05_says_what_is_missing_and_when_the_target_is_met(tmp_path):
     # IID 4 × 111 ... rank 1 of the 4 kabupaten: the plan section says the target is met, no empty table
     assert "already meets the target 10" in met and "No data" not in met and "SIMULATED" not in met
     assert "Every innovation has evidence for every mandatory indicator" in met
+
+
+def test_the_workbook_gap_card_holds_numbers_as_a_reader_reads_them(blora, tmp_path):
+    ws, _, _ = blora
+    book = tmp_path / "papan skor é" / "opd.xlsx"
+    result = CliRunner().invoke(main, ["project", "--workspace", str(ws.path), "--pemda", BLORA, "--year", str(YEAR),
+                                       "--target-rank", "1", "--xlsx", str(book), "--lang", "en", "--json"])
+    assert result.exit_code == 0, result.output
+    gaps = json.loads(result.output)["gaps"]
+    rows = list(openpyxl.load_workbook(book)["Gap card"].iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows][1] == "rank 1" and rows[1][1] == gaps[1]["target_score"] == 62.5  # Kab. Semarang
+    for gap, row in zip(gaps, rows, strict=True):  # 2 decimals as published, not 6.789999999999999
+        assert row[1] == round(gap["target_score"], 2) and row[3] == round(gap["iid_needed"], 2)
+        assert all(len(repr(v)) <= 8 for v in row[1:4]), row

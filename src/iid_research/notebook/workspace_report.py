@@ -61,8 +61,10 @@ def gap_table(p, lang: str = "id") -> pd.DataFrame:
         goal = (t("gap_predicate", lang, predicate=t(what, lang)) if kind == "predicate" else
                 t("gap_rank", lang, rank=what) if kind == "rank" else
                 t("gap_province_best", lang, nama=names.get(what, what)))
-        rows.append({"gap_goal": goal, "gap_target_score": g.target_score, "gap_points_needed": g.points_needed,
-                     "gap_iid_needed": g.iid_needed, "plan_steps_n": g.plan_steps, "plan_cost_total": g.plan_cost,
+        rows.append({"gap_goal": goal, "gap_target_score": round(float(g.target_score), 2),  # as published
+                     "gap_points_needed": round(float(g.points_needed), 3),
+                     "gap_iid_needed": round(float(g.iid_needed), 2), "plan_steps_n": g.plan_steps,
+                     "plan_cost_total": g.plan_cost,
                      "gap_rank_after": g.rank_after, "gap_reachable": g.reachable})
     return pd.DataFrame(rows)
 
