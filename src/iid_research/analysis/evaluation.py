@@ -111,15 +111,17 @@ def _keys(names: pd.Series, kode_wilayah: str | None = None, aliases: dict | Non
 
     rx = _pemda_suffix(kode_wilayah) if kode_wilayah else None
     aliases = aliases or {}
-    out = []
-    for name in names:
+    names = pd.Series(names, dtype=object).reset_index(drop=True)
+    codes, uniques = pd.factorize(names, use_na_sentinel=True)
+    keys = []
+    for name in uniques:  # each spelling once
         norm = normalise_opd_name(name)
         m = rx.match(norm) if rx is not None and norm else None
         if m is not None and m.group("head") not in _PLACE_UNITS:
             norm = m.group("head")
         norm = aliases.get(norm, norm)
-        out.append(norm or UNNAMED)
-    return np.array(out, dtype=object)
+        keys.append(norm or UNNAMED)
+    return np.array(keys + [UNNAMED], dtype=object)[codes]  # code -1 (an empty cell) picks UNNAMED
 
 
 def _kode_of(*frames) -> str | None:
