@@ -149,7 +149,18 @@ def _list_aliases(opd_list: pd.DataFrame | None, kode_wilayah: str | None) -> di
 
 
 def opd_keys(innovations: pd.DataFrame, opds: pd.DataFrame) -> np.ndarray:
-    """The OPD key (:func:`pemda_opds`) of each innovation, by its written ``opd_name``."""
+    """The OPD key (:func:`pemda_opds`) of each innovation, by its written ``opd_name``.
+
+    Parameters
+    ----------
+    innovations : DataFrame with columns [kode_wilayah, opd_name]
+    opds : DataFrame
+        :func:`pemda_opds` of the same pemda (its ``aliases`` resolve short names such as "Dinkes").
+
+    Returns
+    -------
+    ndarray of str, one key per innovation, in input order
+    """
     if not len(innovations):
         return np.array([], dtype=object)
     aliases = {a: k for k, al in zip(opds["opd_key"], opds["aliases"]) for a in al} if "aliases" in opds else {}

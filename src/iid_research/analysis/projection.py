@@ -47,7 +47,20 @@ class MissingAnswersError(KeyError):
 
 
 def missing_answers(dataset, kode_wilayah: str, year: int) -> list[str]:
-    """What a projection of ``year`` lacks: ``[]``, or "spd" and/or "innovations" (the pemda's own rows)."""
+    """What a projection of ``year`` lacks.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    kode_wilayah : str
+    year : int
+
+    Returns
+    -------
+    list of str
+        ``[]`` when the dataset holds both the pemda's SPD answers and innovation list of ``year``; else
+        the missing kinds, "spd" and/or "innovations" (the names ``iid-research import`` takes).
+    """
     out = []
     for kind, frame in (("spd", dataset.spd), ("innovations", dataset.innovations)):
         if not len(frame) or not ((frame["kode_wilayah"] == kode_wilayah) & (frame["year"] == int(year))).any():
