@@ -80,8 +80,9 @@ else:
     nb.data_banner(data, lang)
     if not data.has_answers(kode_wilayah, year - 1):
         nb.text("nb02_one_year", lang, year=year, prev=year - 1)
-    nb.show_table(pemda.score_drivers(data, kode_wilayah, year - 1, year, lang=lang).drop(columns=["component"]),
-                  lang, simulated=data.is_simulated)
+    else:  # the drivers need both years; without the first the sentence above says so (no empty table)
+        nb.show_table(pemda.score_drivers(data, kode_wilayah, year - 1, year, lang=lang).drop(columns=["component"]),
+                      lang, simulated=data.is_simulated)
     nb.show_table(pemda.opd_standing(data, kode_wilayah, year, lang=lang), lang, digits=1,
                   simulated=data.is_simulated)
 

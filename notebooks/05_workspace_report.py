@@ -29,7 +29,7 @@ lang: str = "id"  # report language: "id" (Bahasa Indonesia) or "en"
 # %%
 import matplotlib.pyplot as plt
 
-from iid_research.analysis.projection import project
+from iid_research.analysis.projection import missing_answers, project
 from iid_research.figures import drivers as fig
 from iid_research.frameworks import framework_for_year
 from iid_research.notebook import display as nb
@@ -42,9 +42,12 @@ data = nb.dataset_for(workspace or nb.demo_workspace(), kode_wilayah)
 nama = rd.pemda_name(kode_wilayah)
 nb.show_markdown(t("nb05_title", lang, year=year, nama=nama))
 nb.data_banner(data, lang)
-p = project(data, kode_wilayah, year, target_rank=target_rank) if data.has_answers(kode_wilayah, year) else None
-if p is None:
+missing = missing_answers(data, kode_wilayah, year)
+p = None if missing else project(data, kode_wilayah, year, target_rank=target_rank)
+if len(missing) == 2:
     nb.show_markdown(t("nb05_missing", lang, year=year, nama=nama))
+elif missing:
+    nb.show_markdown(t("nb05_missing_kind", lang, year=year, nama=nama, what=t(missing[0], lang), kind=missing[0]))
 else:
     nb.bullets(wr.summary_lines(p, nama, lang))
 
@@ -53,7 +56,12 @@ if p is not None:
     nb.heading("nb05_h_gaps", lang)
     nb.show_table(wr.gap_table(p, lang), lang, simulated=data.is_simulated)
     nb.heading("nb05_h_plan", lang, target=target_rank)
-    nb.show_table(wr.plan_by_opd(p, lang), lang, digits=3, simulated=data.is_simulated)
+    if p.plan is None:  # no other pemda's totals to rank against
+        nb.show_markdown(t("proj_no_rank", lang, year=year))
+    elif p.plan_steps.empty:  # the target is met: a sentence, not an empty table
+        nb.show_markdown(t("plan_met", lang, rank=p.plan.current_rank, target=target_rank))
+    else:
+        nb.show_table(wr.plan_by_opd(p, lang), lang, digits=3, simulated=data.is_simulated)
 
 # %%
 if p is not None:
@@ -68,7 +76,11 @@ if p is not None:
 # %%
 if p is not None:
     nb.heading("nb05_h_risk", lang)
-    nb.show_table(wr.risk_table(p, lang), lang, simulated=data.is_simulated)
+    risk = wr.risk_table(p, lang)
+    if risk.empty:
+        nb.text("nb05_no_risk", lang)
+    else:
+        nb.show_table(risk, lang, simulated=data.is_simulated)
 
 # %%
 if p is not None:

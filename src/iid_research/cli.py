@@ -20,7 +20,11 @@ from pathlib import Path
 import click
 
 from . import config
-from .importers.output import KINDS
+
+try:  # the one heavy import at start-up (pandas, pandera): Ctrl-C during it is a quiet exit, not a traceback
+    from .importers.output import KINDS
+except KeyboardInterrupt:  # pragma: no cover - timing-dependent
+    raise SystemExit(130) from None
 
 
 def _resolve_notebook(name: str) -> Path:
@@ -156,6 +160,10 @@ def reports(lang, limit, workspace, **options):
         jobs = workspace_run_list(workspace, langs=lang) if workspace else default_run_list(langs=lang, limit=limit)
     except WorkspaceError as exc:
         raise click.ClickException(str(exc)) from None
+    if not jobs:
+        from .text import t
+
+        raise click.ClickException(t("ws_no_reports", lang[0], path=Path(workspace).resolve()))
     _run_and_report(jobs, **options)
 
 
@@ -369,6 +377,9 @@ def _import_into_workspace(kind, file, year, workspace, replace, *, strict, max_
         kwargs = {"pemda": pemda}
     try:
         ws = Workspace(workspace)
+        if ws.is_demo:  # a pemda's own file would be labelled SIMULATED there, and mixed with simulated data
+            raise WorkspaceError(f"{ws.path} is the labelled SIMULATED demo workspace; import the pemda's own files "
+                                 "into a workspace of its own (`iid-research workspace init DIR`)")
         with terminate_as_interrupt():
             parts = ws.import_file(kind, file, year, replace=replace, **kwargs)
     except WorkspaceError as exc:
@@ -385,8 +396,13 @@ def _import_into_workspace(kind, file, year, workspace, replace, *, strict, max_
             write_csv_atomic(exc.report.rejected, errors_csv)
         click.echo(exc.report.summary(limit=show) if kind != "opd" else f"error: {exc}", err=True)
         raise SystemExit(1) from None
+    except Exception as exc:  # a bug or an unforeseen file: a clear line, not a traceback
+        click.echo(f"error: {file}: the import failed unexpectedly ({type(exc).__name__}: {exc}); the workspace is "
+                   "unchanged. Please report this with the file.", err=True)
+        raise SystemExit(1) from None
     report = getattr(ws, "last_report", None)
     if report is not None and kind != "opd":
+        report.output_path = parts[0].table if len(parts) == 1 else parts[0].table.parent  # not "written: nothing"
         click.echo(report.summary(limit=show))
     for p in parts:
         verb = "replaced" if p.replaced else "stored"
@@ -432,15 +448,21 @@ def workspace_status(directory, lang):
         click.echo(t("ws_empty", lang, path=ws.path))
         return
     from .data import load_regions
+    from .workspace import ALL_PEMDA
 
     names = load_regions().set_index("kode_wilayah")["nama"]
     for year, rows in table.groupby("year"):
         click.echo(f"== {year}")
         for r in rows.itertuples(index=False):
-            click.echo(t("ws_status_line", lang, nama=names.get(r.kode_wilayah, r.kode_wilayah),
-                         kode=r.kode_wilayah, innovations=r.innovations, spd=r.spd_rows, annex=r.annex_rows))
+            if r.kode_wilayah == ALL_PEMDA:  # an annex (or OPD list) without any pemda's answers of that year
+                click.echo(t("ws_status_no_answers", lang, year=year, annex=r.annex_rows))
+            else:
+                click.echo(t("ws_status_line", lang, nama=names.get(r.kode_wilayah, r.kode_wilayah),
+                             kode=r.kode_wilayah, innovations=r.innovations, spd=r.spd_rows, annex=r.annex_rows))
             for f in r.files:
                 click.echo(f"   - {f}")
+            if not r.can:
+                continue
             parts = []
             for analysis, ok, missing in r.can:
                 what = t(f"ws_cap_{analysis}", lang, year=year, prev=year - 1)
@@ -488,29 +510,43 @@ def project(workspace, pemda, year, target_rank, drift, as_json, xlsx, lang):
     plan assigned to OPDs, and the OPD evaluation."""
     import json
 
+    from .analysis.projection import MissingAnswersError, projection_dict
     from .analysis.projection import project as run_projection
-    from .analysis.projection import projection_dict
     from .data import load_regions, match_region
     from .dataset import from_workspace
     from .notebook.workspace_report import summary_lines
     from .regions import RegionMatchError
     from .render.workbook import write_projection_workbook
+    from .text import t
     from .workspace import WorkspaceError
 
+    names = load_regions().set_index("kode_wilayah")["nama"]
     try:
         kode = match_region(pemda)
         data = from_workspace(workspace, kode_wilayah=kode)
+        if kode not in data.pemda():
+            held = from_workspace(workspace).pemda()
+            raise click.ClickException(t("proj_not_in_workspace", lang, nama=names.get(kode, kode), kode=kode,
+                                         path=data.label, held=", ".join(f"{names.get(k, k)} ({k})" for k in held)
+                                         or "-"))
         result = run_projection(data, kode, year, target_rank=target_rank, drift=drift)
-    except (RegionMatchError, WorkspaceError) as exc:
+    except (RegionMatchError, WorkspaceError, MissingAnswersError) as exc:
         raise click.ClickException(str(exc)) from None
-    except KeyError as exc:
-        raise click.ClickException(str(exc.args[0]) if exc.args else str(exc)) from None
+    except click.ClickException:
+        raise
+    except Exception as exc:  # a bug or an unforeseen input: one clear line, not a traceback
+        raise click.ClickException(f"the projection failed unexpectedly ({type(exc).__name__}: {exc}); nothing "
+                                   "written. Please report this with the workspace.") from None
     if xlsx is not None:
-        write_projection_workbook(result, xlsx, lang)
+        try:
+            write_projection_workbook(result, xlsx, lang)
+        except OSError as exc:
+            raise click.ClickException(f"cannot write --xlsx {xlsx}: {exc.strerror or exc}; nothing written") \
+                from None
     if as_json:
         click.echo(json.dumps(projection_dict(result), ensure_ascii=False, indent=1))
         return
-    nama = load_regions().set_index("kode_wilayah")["nama"].get(kode, kode)
+    nama = names.get(kode, kode)
     for line in summary_lines(result, nama, lang):
         click.echo(line)
     if xlsx is not None:

@@ -296,7 +296,7 @@ def from_workspace(workspace, *, kode_wilayah: str | None = None) -> Dataset:
     ----------
     workspace : Workspace or path-like
     kode_wilayah : str, optional
-        Keep only this pemda's answers (the annex, which holds every pemda, is kept whole).
+        Keep only this pemda's answers and source files (the annex, which holds every pemda, is kept whole).
 
     Raises
     ------
@@ -304,7 +304,7 @@ def from_workspace(workspace, *, kode_wilayah: str | None = None) -> Dataset:
         If the folder is not a workspace.
     """
     from .contracts import validate_annex, validate_innovations, validate_spd
-    from .workspace import Workspace
+    from .workspace import ALL_PEMDA, Workspace
 
     ws = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
 
@@ -320,5 +320,8 @@ def from_workspace(workspace, *, kode_wilayah: str | None = None) -> Dataset:
     inn = load("innovations", validate_innovations)
     annex = load("annex", validate_annex)
     opd = ws.table("opd", kode_wilayah=kode_wilayah)
-    return Dataset(spd=spd, innovations=inn, annex=annex, opd_list=opd, sources=ws.sources(), kind="workspace",
+    sources = ws.sources()
+    if kode_wilayah is not None:  # a report on one pemda names its own files and the annexes, not its neighbours'
+        sources = sources[sources["kode_wilayah"].isin([kode_wilayah, ALL_PEMDA])].reset_index(drop=True)
+    return Dataset(spd=spd, innovations=inn, annex=annex, opd_list=opd, sources=sources, kind="workspace",
                    label=str(ws.path), is_demo=ws.is_demo)

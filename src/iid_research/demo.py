@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from ._io import atomic_path, write_text_atomic
-from .workspace import Workspace, init_workspace
+from .workspace import Workspace, WorkspaceError, init_workspace
 
 DEMO_YEARS = (2022, 2023)
 """Years of the demo files (Blora: rank 16 of 415 in 2022, 12 in 2023, as published)."""
@@ -101,6 +101,12 @@ def build_demo_workspace(directory, *, kode_wilayah: str = "33.16", years=DEMO_Y
     -------
     (Workspace, list of Path)
         The workspace and the SIMULASI files imported into it (kept in ``<directory>/berkas_simulasi``).
+
+    Raises
+    ------
+    WorkspaceError
+        If ``directory`` is a workspace that is not a demo (its real files are never mixed with simulated
+        ones), or a non-empty folder that is not a workspace.
     """
     import shutil
 
@@ -109,7 +115,10 @@ def build_demo_workspace(directory, *, kode_wilayah: str = "33.16", years=DEMO_Y
 
     seed = DEFAULT_SEED if seed is None else seed
     folder = Path(directory)
-    if (folder / "workspace.json").exists() and Workspace(folder).is_demo:
+    if (folder / "workspace.json").exists():
+        if not Workspace(folder).is_demo:  # SIMULATED files must never enter a pemda's real workspace
+            raise WorkspaceError(f"{folder}: is a workspace with the pemda's own files, not a demo; the SIMULATED "
+                                 "demo needs a new or empty folder")
         shutil.rmtree(folder)  # an earlier demo: rebuild from scratch
     sim = simulate_iid(seed=seed)
     from .data import load_regions

@@ -29,6 +29,8 @@ import dataclasses
 import datetime as _dt
 import json
 import os
+import re
+import shlex
 from pathlib import Path
 
 import pandas as pd
@@ -82,8 +84,8 @@ class Workspace:
         self.path = Path(path).resolve()
         if not (self.path / MANIFEST).is_file():
             raise WorkspaceError(f"{self.path}: not an iid-research workspace (no {MANIFEST}); create one with "
-                                 f"`iid-research workspace init {path}`")
-        self._meta = json.loads((self.path / MANIFEST).read_text(encoding="utf-8"))
+                                 f"`iid-research workspace init {shlex.quote(str(path))}`")
+        self._meta = _read_manifest(self.path / MANIFEST)
 
     # -- manifest ------------------------------------------------------------
     @property
@@ -157,12 +159,41 @@ class Workspace:
                                f"(sha256 {row['source_sha256'][:12]}){same}")
         if clashes:
             raise WorkspaceError("; ".join(clashes) + ". Nothing was written; give --replace to replace it.")
+        if kind != "opd":  # an OPD list may serve several years; one year's answers or annex never do
+            other = existing[(existing["kind"] == kind) & (existing["source_sha256"] == sha)
+                             & (existing["year"] != int(year))] if len(existing) else existing
+            if len(other):
+                row = other.iloc[0]
+                raise WorkspaceError(f"{file.name} (sha256 {sha[:12]}) is already stored as the {row['year']} {kind} "
+                                     f"(imported from {row['source_file']}); the same file cannot hold the data of "
+                                     f"{row['year']} and {int(year)}. Check --year, or import that year's own file. "
+                                     "Nothing was written.")
+        if kind == "annex":
+            _check_annex_year(file, int(year), getattr(self, "last_report", None))
         stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        written, stale = [], []
+        known = {e["table"] for e in self._meta.get("imports", [])}
+        written, stale, new_tables = [], [], []
+        try:
+            self._store(kind, year, parts, file, sha, stamp, written, stale, new_tables, known)
+        except BaseException:  # Ctrl-C, SIGTERM, a full disk: remove the tables no manifest on disk names
+            self._meta = _read_manifest(self.path / MANIFEST)
+            listed = {e["table"] for e in self._meta.get("imports", [])}
+            for table in new_tables:
+                if table.relative_to(self.path).as_posix() not in listed:
+                    table.unlink(missing_ok=True)
+            raise
+        for old in stale:
+            (self.path / old).unlink(missing_ok=True)
+        return written
+
+    def _store(self, kind, year, parts, file, sha, stamp, written, stale, new_tables, known):
+        """Write each part's table, then the manifest (last); fills ``written``, ``stale`` and ``new_tables``."""
         for kode, part in parts:
             # a new file per import (named by the source's sha256): the manifest, written last, switches to it,
             # so an interrupted import leaves the workspace exactly as it was
             rel = Path("tabel") / str(int(year)) / f"{kind}_{kode}_{sha[:12]}.csv"
+            if rel.as_posix() not in known:
+                new_tables.append(self.path / rel)
             write_csv_atomic(part.assign(source_file=file.name) if "source_file" not in part else part,
                              self.path / rel)
             entry = {"kind": kind, "year": int(year), "kode_wilayah": kode, "table": rel.as_posix(),
@@ -175,9 +206,6 @@ class Workspace:
             self._meta["imports"] = imports + [entry]
             written.append(ImportedPart(kind, int(year), kode, self.path / rel, file.name, sha, len(part), replaced))
         self._save_manifest()
-        for old in stale:
-            (self.path / old).unlink(missing_ok=True)
-        return written
 
     # -- reading -----------------------------------------------------------------
     def table(self, kind: str, *, year: int | None = None, kode_wilayah: str | None = None) -> pd.DataFrame:
@@ -202,7 +230,13 @@ class Workspace:
                 raise WorkspaceError(f"{table}: the stored table is missing or was changed after its import "
                                      f"from {row.source_file}; import that file again with --replace")
             frame = read_imported(table, check=False) if kind != "opd" else pd.read_csv(
-                table, dtype={"kode_wilayah": str, "opd_name": str})
+                table, dtype={"kode_wilayah": str, "opd_name": str, "opd_abbrev": str}, keep_default_na=False)
+            kode_ok = (kind == "annex" or "kode_wilayah" not in frame
+                       or bool((frame["kode_wilayah"] == row.kode_wilayah).all()))
+            if ("year" in frame and (frame["year"].astype(int) != int(row.year)).any()) or not kode_ok:
+                raise WorkspaceError(f"{self.path / MANIFEST}: the entry of {row.table} says {kind} {row.year} "
+                                     f"{row.kode_wilayah}, but the table holds other years or pemda; the manifest "
+                                     "was edited by hand. Import that file again with --replace")
             frame["source_file"] = row.source_file
             frames.append(frame)
         if not frames:
@@ -252,10 +286,19 @@ class Workspace:
         -------
         DataFrame with columns [year, kode_wilayah, innovations, spd_rows, annex_rows, files, can]
             ``files`` lists "name (sha256 first 12)"; ``can`` is a list of (analysis key, ok, missing key)
-            triples, e.g. ("decomposition", False, "spd_prev_year"); put into words by the CLI.
+            triples, e.g. ("decomposition", False, "spd_prev_year"); put into words by the CLI.  A year
+            with an annex (or OPD list) but no pemda's answers has one row with ``kode_wilayah``
+            :data:`ALL_PEMDA` and an empty ``can``.
         """
         man = self.manifest()
         rows = []
+        answered = set(self.years())
+        for year in sorted(set(int(y) for y in man["year"]) - answered) if len(man) else []:
+            sel = man[man["year"] == year]
+            rows.append({"year": year, "kode_wilayah": ALL_PEMDA, "innovations": 0, "spd_rows": 0,
+                         "annex_rows": int(sel.loc[sel["kind"] == "annex", "rows"].sum()),
+                         "files": [f"{r.source_file} ({r.source_sha256[:12]})" for r in sel.itertuples(index=False)],
+                         "can": []})
         for kode in self.pemda():
             for year in self.years(kode):
                 sel = man[(man["year"] == year) & (man["kode_wilayah"].isin([kode, ALL_PEMDA]))]
@@ -265,7 +308,7 @@ class Workspace:
                              "spd_rows": count["spd"], "annex_rows": count["annex"], "files": files,
                              "can": self.capabilities(kode, year)})
         return pd.DataFrame(rows, columns=["year", "kode_wilayah", "innovations", "spd_rows", "annex_rows",
-                                           "files", "can"])
+                                           "files", "can"]).sort_values("year", kind="stable").reset_index(drop=True)
 
     def capabilities(self, kode_wilayah: str, year: int) -> list[tuple[str, bool, str]]:
         """What each analysis can do for a pemda-year with what the workspace holds.
@@ -295,10 +338,84 @@ class Workspace:
         return out
 
 
+_TITLE_YEAR = re.compile(r"(?:inovasi\s+daerah|\biid\b)\D{0,30}?\b(20[1-3]\d)\b", re.IGNORECASE)
+
+
+def _check_annex_year(file: Path, year: int, report) -> None:
+    """Refuse an annex whose title names another assessment year; warn when it lists too few pemda.
+
+    The title rows the importer skipped ("... INDEKS INOVASI DAERAH TAHUN 2024") are searched for the year
+    that follows "inovasi daerah" or "IID".  The count of pemda is compared with the published number of
+    participating pemda of ``year`` (:func:`iid_research.data.load_predicate_counts`): an annex converted
+    from only some pages of the decree gives ranks among the pemda it lists.
+
+    Raises
+    ------
+    WorkspaceError
+        If the title names one or more years and ``year`` is not among them.
+    """
+    if report is None:
+        return
+    titles = [(row, text) for _, row, text in report.rows_skipped if _TITLE_YEAR.search(str(text))]
+    named = sorted({int(y) for _, text in titles for y in _TITLE_YEAR.findall(str(text))})
+    if named and year not in named:
+        row, text = titles[0]
+        raise WorkspaceError(f"{file.name} row {row}: the title names the IID of {', '.join(map(str, named))} "
+                             f"({str(text)[:90]!r}), not {year}; check --year. If the year is right, correct the "
+                             "title row. Nothing was written.")
+    from .data import load_predicate_counts
+
+    try:
+        counts = load_predicate_counts().set_index("year")["participating_pemda_count"]
+    except (KeyError, ValueError, OSError):  # the check is a help, not a condition of the import
+        return
+    expected = counts.get(year)
+    rows = len(report.table) if report.table is not None else 0
+    if expected is not None and not pd.isna(expected) and rows < 0.9 * int(expected):
+        report.warnings.append(f"{file.name}: lists {rows} pemda, but {int(expected)} took part in {year}; if the "
+                               "annex was converted from only some pages of the decree, ranks are counted among "
+                               "the pemda it lists only")
+
+
+def _read_manifest(path: Path) -> dict:
+    """The parsed ``workspace.json``, checked: a dict whose "imports" entries each hold every manifest key.
+
+    Raises
+    ------
+    WorkspaceError
+        Naming the file, and the line and column of a JSON syntax error or the entry and key at fault.
+    """
+    hint = ("it is written by `iid-research import ... --workspace` and must not be edited by hand; restore it "
+            "from a backup, or create a new workspace and import the files again")
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise WorkspaceError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
+                             f"{hint}") from None
+    except (UnicodeDecodeError, OSError) as exc:
+        raise WorkspaceError(f"{path}: cannot be read ({exc}); {hint}") from None
+    if not isinstance(meta, dict) or not isinstance(meta.get("imports", []), list):
+        raise WorkspaceError(f"{path}: expected an object with a list \"imports\"; {hint}")
+    for k, entry in enumerate(meta.get("imports", []), start=1):
+        if not isinstance(entry, dict):
+            raise WorkspaceError(f"{path}: import entry {k} is not an object; {hint}")
+        missing = [c for c in MANIFEST_COLUMNS if c not in entry and c != "table_sha256"]
+        if missing:
+            raise WorkspaceError(f"{path}: import entry {k} lacks {', '.join(missing)}; {hint}")
+        if entry["kind"] not in KINDS or not str(entry["year"]).isdigit() or not str(entry["rows"]).isdigit():
+            raise WorkspaceError(f"{path}: import entry {k} has an unknown kind ({entry['kind']!r}) or a year or "
+                                 f"row count that is not a whole number; {hint}")
+    return meta
+
+
 # --------------------------------------------------------------------------- OPD list
 
 def read_opd_list(path, year: int, *, pemda: str | None = None) -> pd.DataFrame:
-    """Read an OPD list (CSV or XLSX; one row per OPD, column "Nama OPD" or "OPD", optional "Pemda").
+    """Read an OPD list (CSV or XLSX; one row per OPD, column "Nama OPD" or "OPD", optional "Pemda", "Singkatan").
+
+    Empty rows are skipped; an OPD written twice (case, spacing or punctuation aside) is kept once, in its
+    first spelling.  "Singkatan" holds the short names the innovation list may use for the OPD
+    ("Dinkes"; several separated by ";" or ","), so that its innovations count for it.
 
     Parameters
     ----------
@@ -310,16 +427,17 @@ def read_opd_list(path, year: int, *, pemda: str | None = None) -> pd.DataFrame:
 
     Returns
     -------
-    DataFrame with columns [kode_wilayah, year, opd_name]
+    DataFrame with columns [kode_wilayah, year, opd_name, opd_abbrev]
+        ``opd_abbrev`` is "" where the list gives no short name.
 
     Raises
     ------
     iid_research.importers.DataImportError
-        Naming the file, the row and the column of every problem (no OPD column, unknown pemda).
+        Naming the file, the row and the column of every problem (no OPD column, no pemda, unknown pemda).
     """
     from .data import region_matcher
     from .importers import DataImportError, ImportReport
-    from .regions import RegionMatchError
+    from .regions import RegionMatchError, normalise_name
 
     path = Path(path)
     report = ImportReport("opd", str(path), int(year))
@@ -329,31 +447,44 @@ def read_opd_list(path, year: int, *, pemda: str | None = None) -> pd.DataFrame:
     except Exception as exc:  # noqa: BLE001 - any reader failure becomes one clear message
         raise DataImportError(f"{path.name}: cannot be read as a table ({type(exc).__name__}: {exc})", report) \
             from None
-    cols = {c.strip().lower(): c for c in frame.columns}
+    cols = {str(c).strip().lower(): c for c in frame.columns}
     opd_col = next((cols[c] for c in ("nama opd", "opd", "perangkat daerah", "nama perangkat daerah", "opd_name")
                     if c in cols), None)
     if opd_col is None:
         raise DataImportError(f"{path.name}: no column 'Nama OPD' (found {list(frame.columns)})", report)
     pemda_col = next((cols[c] for c in ("pemda", "kode_wilayah", "kode wilayah", "pemerintah daerah") if c in cols),
                      None)
+    abbrev_col = next((cols[c] for c in ("singkatan", "nama singkat", "alias", "opd_abbrev") if c in cols), None)
+    if pemda_col is None and not pemda:
+        raise DataImportError(f"{path.name}: the file has no column 'Pemda'; give the pemda of the list with "
+                              "--pemda (e.g. --pemda \"Kab. Blora\")", report)
     matcher = region_matcher()
-    out, errors = [], []
+    out, errors, seen = [], [], set()
     for i, row in frame.iterrows():
-        name = str(row[opd_col] or "").strip()
+        name = "" if pd.isna(row[opd_col]) else str(row[opd_col]).strip()
         if not name:
             continue
-        where = pemda if pemda_col is None else row[pemda_col]
+        where = pemda if pemda_col is None or pd.isna(row[pemda_col]) or not str(row[pemda_col]).strip() \
+            else row[pemda_col]
+        if not where:
+            errors.append(f"{path.name} row {i + 2}, column {pemda_col!r}: empty; fill in the pemda or give --pemda")
+            continue
         try:
             kode = matcher.match(str(where))
         except (RegionMatchError, ValueError) as exc:
             errors.append(f"{path.name} row {i + 2}, column {pemda_col or '--pemda'!r}: {exc}")
             continue
-        out.append((kode, int(year), name))
+        key = (kode, normalise_name(name.replace("&", " dan ")))
+        if key in seen:
+            continue
+        seen.add(key)
+        abbrev = "" if abbrev_col is None or pd.isna(row[abbrev_col]) else str(row[abbrev_col]).strip()
+        out.append((kode, int(year), name, abbrev))
     if errors:
         report.error = "; ".join(errors[:20])
-        raise DataImportError(f"{path.name}: {len(errors)} row(s) with an unknown pemda: " + "; ".join(errors[:5]),
+        raise DataImportError(f"{path.name}: {len(errors)} row(s) without a known pemda: " + "; ".join(errors[:5]),
                               report)
-    return pd.DataFrame(out, columns=["kode_wilayah", "year", "opd_name"]).drop_duplicates()
+    return pd.DataFrame(out, columns=["kode_wilayah", "year", "opd_name", "opd_abbrev"])
 
 
 # --------------------------------------------------------------------------- init: README and templates
@@ -370,7 +501,10 @@ Folder ini menyimpan berkas pemda Anda untuk dianalisis dengan `iid-research`.
      sebagai level 0-3 atau teks parameter pedoman);
    - `spd_<tahun kerangka>.xlsx`: jawaban indikator Satuan Pemerintah Daerah (SPD 1-15), satu baris per indikator;
    - `lampiran.xlsx`: lampiran Kepmendagri hasil pengukuran IID (nilai dan peringkat semua pemda) tahun itu;
-   - `daftar_opd.xlsx`: daftar OPD pemda Anda (untuk menandai OPD yang belum berinovasi).
+   - `daftar_opd.xlsx`: daftar OPD pemda Anda (untuk menandai OPD yang belum berinovasi); di kolom
+     `Singkatan` tulis nama singkat yang dipakai di daftar inovasi (misalnya `Dinkes`; beberapa dipisah `;`)
+     agar inovasinya dihitung untuk OPD yang sama.
+   Templat yang sudah Anda isi tidak ditimpa bila `iid-research workspace init` dijalankan lagi.
    Berkas pemda sendiri (ekspor aplikasi, hasil konversi PDF) juga dapat diimpor langsung: judul kolom
    dikenali dalam berbagai bentuk.
 2. Impor setiap berkas, misalnya:
@@ -378,6 +512,7 @@ Folder ini menyimpan berkas pemda Anda untuk dianalisis dengan `iid-research`.
        iid-research import innovations daftar_inovasi_2024.xlsx --year 2024 --workspace {path}
        iid-research import spd jawaban_spd_2024.xlsx --year 2024 --pemda "Kab. Blora" --workspace {path}
        iid-research import annex lampiran_kepmendagri_2024.xlsx --year 2024 --workspace {path}
+       iid-research import opd daftar_opd.xlsx --year 2024 --pemda "Kab. Blora" --workspace {path}
 
    Setiap baris yang ditolak disebut dengan berkas, baris, kolom dan alasannya. Impor ulang jenis yang sama
    untuk pemda dan tahun yang sama ditolak kecuali dengan `--replace`.
@@ -478,37 +613,55 @@ def _simple_template(header: list[str], path: Path, title: str):
         wb.save(tmp)
 
 
-def write_templates(folder) -> list[Path]:
+def write_templates(folder, *, keep_existing: bool = False) -> list[Path]:
     """Write the input templates of every framework year into ``folder`` (XLSX with drop-downs, and CSV).
+
+    Parameters
+    ----------
+    folder : path-like
+    keep_existing : bool, default False
+        Leave a template file that already exists as it is (an analyst may have filled it in place).
 
     Returns
     -------
     list of Path
         ``inovasi_<fw>.xlsx/.csv``, ``spd_<fw>.xlsx/.csv`` per framework year, ``lampiran.xlsx/.csv``,
-        ``daftar_opd.xlsx/.csv``; each written atomically.
+        ``daftar_opd.xlsx/.csv``; each written atomically (or kept).
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     out = []
+
+    def want(name: str) -> Path | None:
+        path = folder / name
+        out.append(path)
+        return None if keep_existing and path.exists() else path
+
     for year in framework_years():
         fw = load_framework(year)
         sid = fw.sid.set_index("indicator_no")
-        _innovation_template(fw, folder / f"inovasi_{year}.xlsx")
         head = ["Pemda", "ID Inovasi", "Nama Inovasi", "OPD", "Tahapan", "Jenis", "Bentuk", "Inisiator", "Urusan",
                 "Tematik", "Waktu Uji Coba", "Waktu Penerapan"] + [f"{i}. {sid.loc[i, 'name_id']}"
                                                                    for i in fw.sid_indicators]
-        write_csv_atomic(pd.DataFrame(columns=head), folder / f"inovasi_{year}.csv")
-        _spd_template(fw, folder / f"spd_{year}.xlsx")
-        write_csv_atomic(pd.DataFrame({"Pemda": "", "Indikator": fw.spd_row_ids, "Nama Indikator": fw.spd["name_id"],
-                                       "Jawaban": "", "Capaian": ""}), folder / f"spd_{year}.csv")
-        out += [folder / f"inovasi_{year}.xlsx", folder / f"inovasi_{year}.csv", folder / f"spd_{year}.xlsx",
-                folder / f"spd_{year}.csv"]
+        if path := want(f"inovasi_{year}.xlsx"):
+            _innovation_template(fw, path)
+        if path := want(f"inovasi_{year}.csv"):
+            write_csv_atomic(pd.DataFrame(columns=head), path)
+        if path := want(f"spd_{year}.xlsx"):
+            _spd_template(fw, path)
+        if path := want(f"spd_{year}.csv"):
+            write_csv_atomic(pd.DataFrame({"Pemda": "", "Indikator": fw.spd_row_ids,
+                                           "Nama Indikator": fw.spd["name_id"], "Jawaban": "", "Capaian": ""}), path)
     annex_head = ["NO", "PEMERINTAH DAERAH", "NILAI INDEKS", "PREDIKAT", "PERINGKAT"]
-    _simple_template(annex_head, folder / "lampiran.xlsx", "Lampiran")
-    write_csv_atomic(pd.DataFrame(columns=annex_head), folder / "lampiran.csv")
-    _simple_template(["Nama OPD", "Singkatan"], folder / "daftar_opd.xlsx", "OPD")
-    write_csv_atomic(pd.DataFrame(columns=["Nama OPD", "Singkatan"]), folder / "daftar_opd.csv")
-    return out + [folder / n for n in ("lampiran.xlsx", "lampiran.csv", "daftar_opd.xlsx", "daftar_opd.csv")]
+    if path := want("lampiran.xlsx"):
+        _simple_template(annex_head, path, "Lampiran")
+    if path := want("lampiran.csv"):
+        write_csv_atomic(pd.DataFrame(columns=annex_head), path)
+    if path := want("daftar_opd.xlsx"):
+        _simple_template(["Nama OPD", "Singkatan"], path, "OPD")
+    if path := want("daftar_opd.csv"):
+        write_csv_atomic(pd.DataFrame(columns=["Nama OPD", "Singkatan"]), path)
+    return out
 
 
 def init_workspace(path, *, name: str = "", demo: bool = False) -> Workspace:
@@ -517,7 +670,8 @@ def init_workspace(path, *, name: str = "", demo: bool = False) -> Workspace:
     Parameters
     ----------
     path : path-like
-        A new or empty folder, or an existing workspace (its data is kept; README and templates are rewritten).
+        A new or empty folder, or an existing workspace (its data and templates are kept; the README is
+        rewritten and missing templates are added).
     name : str, optional
         Shown in the README title (e.g. the pemda's name).
     demo : bool, default False
@@ -537,14 +691,17 @@ def init_workspace(path, *, name: str = "", demo: bool = False) -> Workspace:
         raise WorkspaceError(f"{folder}: exists and is not a folder")
     if folder.is_dir() and any(folder.iterdir()) and not (folder / MANIFEST).exists():
         raise WorkspaceError(f"{folder}: the folder is not empty and is not a workspace; choose a new folder")
+    existed = (folder / MANIFEST).exists()
+    if existed:
+        Workspace(folder)  # a damaged manifest is reported before anything is written
     folder.mkdir(parents=True, exist_ok=True)
-    if not (folder / MANIFEST).exists():
+    if not existed:
         meta = {"format": 1, "created": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "demo": bool(demo), "name": name, "imports": []}
         write_text_atomic(folder / MANIFEST, json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
     write_text_atomic(folder / "BACA_SAYA.md", README_ID.format(name=name or folder.name,
-                                                                path=os.path.relpath(folder)))
-    write_templates(folder / "templat")
+                                                                path=shlex.quote(os.path.relpath(folder))))
+    write_templates(folder / "templat", keep_existing=existed)  # a template filled in place is never overwritten
     return Workspace(folder)
 
 

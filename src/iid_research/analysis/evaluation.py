@@ -27,6 +27,8 @@ from .opd import UNMAPPED, map_opd_types
 
 ANY_OPD = "(OPD mana pun / any OPD)"
 """Owner of a planned new innovation that no particular OPD must make."""
+UNNAMED = "(tanpa nama)"
+"""Key and name of the innovations whose OPD cell is empty."""
 
 OPD_COLUMNS = ["opd_key", "opd_name", "opd_type", "opd_type_label_id", "opd_type_label_en", "innovations",
                "mandatory_complete", "at_risk", "sid_points", "sid_points_share", "iid_contribution",
@@ -82,11 +84,97 @@ def validation_risk(innovations: pd.DataFrame, framework: Framework) -> pd.DataF
     return out
 
 
-def _opd_table(names: pd.Series) -> pd.DataFrame:
-    """Key (normalised written name), display name (most frequent spelling) and OPD type of each name."""
+_PLACE_UNITS = {"kecamatan", "kelurahan", "desa", "distrik", "kampung", "nagari", "gampong"}
+"""Units named after a place: "Kecamatan Blora" keeps the place name (it is not the pemda's)."""
+
+
+@functools.lru_cache(maxsize=64)
+def _pemda_suffix(kode_wilayah: str):
+    """Regular expression of the pemda's own name at the end of an OPD name ("... kab blora", "... blora")."""
+    import re
+
+    from ..data import load_regions
+    from ..regions import split_prefix
+
+    names = load_regions().set_index("kode_wilayah")["nama"]
+    if kode_wilayah not in names.index:
+        return None
+    bare = split_prefix(names[kode_wilayah])[1]
+    if not bare:
+        return None
+    levels = r"(?:pemerintah\s+)?(?:kabupaten|kab|kota|provinsi|prov|pemkab|pemkot|pemprov)\s+"
+    return re.compile(rf"^(?P<head>.+?)\s+(?:{levels})?{re.escape(bare)}$")
+
+
+def _keys(names: pd.Series, kode_wilayah: str | None = None, aliases: dict | None = None) -> np.ndarray:
+    """The OPD key of each written name: normalised (case, spacing, punctuation), the pemda's own name
+    dropped from the end ("Dinas Kesehatan Kab. Blora" and "Dinas Kesehatan" are one OPD), and a short
+    name of the OPD list ("Dinkes", column Singkatan) read as the OPD it names."""
+    from .opd import normalise_opd_name
+
+    rx = _pemda_suffix(kode_wilayah) if kode_wilayah else None
+    aliases = aliases or {}
+    names = pd.Series(names, dtype=object).reset_index(drop=True)
+    codes, uniques = pd.factorize(names, use_na_sentinel=True)
+    keys = []
+    for name in uniques:  # each spelling once
+        norm = normalise_opd_name(name)
+        m = rx.match(norm) if rx is not None and norm else None
+        if m is not None and m.group("head") not in _PLACE_UNITS:
+            norm = m.group("head")
+        norm = aliases.get(norm, norm)
+        keys.append(norm or UNNAMED)
+    return np.array(keys + [UNNAMED], dtype=object)[codes]  # code -1 (an empty cell) picks UNNAMED
+
+
+def _kode_of(*frames) -> str | None:
+    """The pemda of the innovations / OPD list (their first ``kode_wilayah``), or None."""
+    for frame in frames:
+        if frame is not None and len(frame) and "kode_wilayah" in frame:
+            return str(frame["kode_wilayah"].iloc[0])
+    return None
+
+
+def _list_aliases(opd_list: pd.DataFrame | None, kode_wilayah: str | None) -> dict:
+    """{normalised short name or spelling: OPD key} from the OPD list's ``opd_abbrev`` (";" or "," apart)."""
+    import re
+
+    if opd_list is None or not len(opd_list) or "opd_abbrev" not in opd_list:
+        return {}
+    keys = _keys(opd_list["opd_name"], kode_wilayah)
+    out = {}
+    for key, abbrev in zip(keys, opd_list["opd_abbrev"].fillna("").astype(str)):
+        for short in re.split(r"[;,]", abbrev):
+            short = _keys(pd.Series([short]), kode_wilayah)[0]
+            if short != UNNAMED and short != key:
+                out.setdefault(short, key)
+    return out
+
+
+def opd_keys(innovations: pd.DataFrame, opds: pd.DataFrame) -> np.ndarray:
+    """The OPD key (:func:`pemda_opds`) of each innovation, by its written ``opd_name``.
+
+    Parameters
+    ----------
+    innovations : DataFrame with columns [kode_wilayah, opd_name]
+    opds : DataFrame
+        :func:`pemda_opds` of the same pemda (its ``aliases`` resolve short names such as "Dinkes").
+
+    Returns
+    -------
+    ndarray of str, one key per innovation, in input order
+    """
+    if not len(innovations):
+        return np.array([], dtype=object)
+    aliases = {a: k for k, al in zip(opds["opd_key"], opds["aliases"]) for a in al} if "aliases" in opds else {}
+    return _keys(innovations["opd_name"], _kode_of(innovations), aliases)
+
+
+def _opd_table(names: pd.Series, kode_wilayah: str | None = None, aliases: dict | None = None) -> pd.DataFrame:
+    """Key (:func:`_keys`), written name and OPD type of each name."""
     mapped = map_opd_types(names.fillna(""))
-    key = mapped["opd_name_normalised"].replace("", "(tanpa nama)")
-    return pd.DataFrame({"opd_key": key.to_numpy(), "opd_name": names.fillna("(tanpa nama)").to_numpy(),
+    return pd.DataFrame({"opd_key": _keys(names, kode_wilayah, aliases),
+                         "opd_name": names.fillna(UNNAMED).replace("", UNNAMED).to_numpy(),
                          "opd_type": mapped["opd_type"].to_numpy(), "opd_type_label_id": mapped["label_id"].to_numpy(),
                          "opd_type_label_en": mapped["label_en"].to_numpy()})
 
@@ -106,23 +194,34 @@ def _owner_of_type(opd_type: str, opds: pd.DataFrame) -> tuple[str, str]:
 def pemda_opds(innovations: pd.DataFrame, opd_list: pd.DataFrame | None = None) -> pd.DataFrame:
     """The pemda's OPDs: those with innovations and those on its OPD list, one row per OPD key.
 
+    Names are one OPD when they differ only in case, spacing or punctuation, or by the pemda's own name
+    at the end ("Dinas Kesehatan Kab. Blora"), or when the OPD list gives one as the other's short name
+    (column Singkatan, ``opd_abbrev``: "Dinkes").
+
     Returns
     -------
-    DataFrame with columns [opd_key, opd_name, opd_type, opd_type_label_id, opd_type_label_en, on_list]
-        ``opd_name`` is the most frequent written spelling.
+    DataFrame with columns [opd_key, opd_name, opd_type, opd_type_label_id, opd_type_label_en, on_list, aliases]
+        ``opd_name`` is the OPD list's spelling when the OPD is on it, else the most frequent written
+        spelling; ``aliases`` the short names (normalised) that stand for the OPD.
     """
-    names = pd.concat([innovations.get("opd_name", pd.Series(dtype=object)),
-                       (opd_list["opd_name"] if opd_list is not None and len(opd_list) else pd.Series(dtype=object))],
+    kode = _kode_of(innovations, opd_list)
+    has_list = opd_list is not None and len(opd_list)
+    aliases = _list_aliases(opd_list, kode) if has_list else {}
+    inn_names = innovations.get("opd_name", pd.Series(dtype=object))
+    list_names = opd_list["opd_name"] if has_list else pd.Series(dtype=object)
+    table = pd.concat([_opd_table(inn_names.reset_index(drop=True), kode, aliases).assign(listed=False),
+                       _opd_table(list_names.reset_index(drop=True), kode, aliases).assign(listed=True)],
                       ignore_index=True)
-    table = _opd_table(names)
-    listed = set(_opd_table(opd_list["opd_name"])["opd_key"]) if opd_list is not None and len(opd_list) else set()
-    first = (table.groupby(["opd_key", "opd_name"]).size().rename("n").reset_index()
-             .sort_values(["opd_key", "n", "opd_name"], ascending=[True, False, True]).drop_duplicates("opd_key"))
-    types = table.drop_duplicates("opd_key").set_index("opd_key")
+    listed = set(table.loc[table["listed"], "opd_key"])
+    first = (table.groupby(["opd_key", "opd_name"]).agg(n=("listed", "size"), listed=("listed", "any")).reset_index()
+             .sort_values(["opd_key", "listed", "n", "opd_name"], ascending=[True, False, False, True])
+             .drop_duplicates("opd_key"))
+    types = table.drop_duplicates(["opd_key", "opd_name"]).set_index(["opd_key", "opd_name"])
     out = first[["opd_key", "opd_name"]].copy()
     for c in ("opd_type", "opd_type_label_id", "opd_type_label_en"):
-        out[c] = out["opd_key"].map(types[c]).to_numpy()
+        out[c] = [types.loc[(k, n), c] for k, n in zip(out["opd_key"], out["opd_name"])]
     out["on_list"] = out["opd_key"].isin(listed)
+    out["aliases"] = [tuple(sorted(a for a, k in aliases.items() if k == key)) for key in out["opd_key"]]
     return out.reset_index(drop=True)
 
 
@@ -165,7 +264,7 @@ def assign_plan_to_opds(plan, innovations: pd.DataFrame, opds: pd.DataFrame, fra
     n = len(innovations)
     D = int(np.maximum(framework.divisor_floor, len(plan.new_sid_answers)))
     if len(plan.new_sid_answers):
-        keys = list(_opd_table(innovations["opd_name"])["opd_key"]) if n else []
+        keys = list(opd_keys(innovations, opds)) if n else []
         by_key = opds.set_index("opd_key")["opd_name"]
         raised = plan_steps_by_opd(innovations.assign(kode_wilayah=plan.kode_wilayah, year=plan.year),
                                    plan.new_sid_answers, kode_wilayah=plan.kode_wilayah, year=plan.year,
@@ -242,7 +341,7 @@ def evaluate_opds(innovations: pd.DataFrame, year: int, *, opd_list: pd.DataFram
     inn = innovations.reset_index(drop=True)
     opds = pemda_opds(inn, opd_list)
     cols = list(fw.sid_columns)
-    keys = _opd_table(inn["opd_name"])["opd_key"] if len(inn) else pd.Series(dtype=object)
+    keys = pd.Series(opd_keys(inn, opds), dtype=object)
     points = score_sid_innovations(inn, fw).to_numpy() if len(inn) else np.zeros(0)
     total = float(points.sum())
     yandas = count_urusan_pelayanan_dasar(inn["urusan"]) if len(inn) else 0
@@ -254,7 +353,7 @@ def evaluate_opds(innovations: pd.DataFrame, year: int, *, opd_list: pd.DataFram
     prev_points = {}
     if previous is not None and len(previous):
         pfw = framework_for_year(int(previous["year"].iloc[0]))
-        pk = _opd_table(previous["opd_name"])["opd_key"]
+        pk = pd.Series(opd_keys(previous.reset_index(drop=True), opds), dtype=object)
         pp = score_sid_innovations(previous.reset_index(drop=True), pfw).to_numpy()
         prev_points = pd.Series(pp).groupby(pk.to_numpy()).sum().to_dict()
     steps = plan_steps if plan_steps is not None else pd.DataFrame(columns=["opd_key", "steps", "cost"])
@@ -280,10 +379,15 @@ def evaluate_opds(innovations: pd.DataFrame, year: int, *, opd_list: pd.DataFram
                      "sid_points_prev": np.nan if prev is None and previous is None else float(prev or 0.0),
                      "sid_points_change": (np.nan if previous is None else pts - float(prev or 0.0)),
                      "status": "berinovasi" if n else "belum_berinovasi"})
+    from .opd import opd_type_labels
+
+    labels = {lang: opd_type_labels(lang) for lang in ("id", "en")}
     for key in sorted(set(steps["opd_key"]) - set(opds["opd_key"])):  # owners by type the pemda has not named
         mine = steps[steps["opd_key"] == key]
-        rows.append({"opd_key": key, "opd_name": mine["opd_name"].iloc[0], "opd_type": key.replace("type:", ""),
-                     "opd_type_label_id": mine["opd_name"].iloc[0], "opd_type_label_en": mine["opd_name"].iloc[0],
+        typ = key.replace("type:", "")
+        rows.append({"opd_key": key, "opd_name": mine["opd_name"].iloc[0], "opd_type": typ,
+                     "opd_type_label_id": labels["id"].get(typ, mine["opd_name"].iloc[0]),
+                     "opd_type_label_en": labels["en"].get(typ, mine["opd_name"].iloc[0]),
                      "innovations": 0, "mandatory_complete": 0, "at_risk": 0, "sid_points": 0.0,
                      "sid_points_share": 0.0, "iid_contribution": 0.0, "maturity_mean": np.nan,
                      "weakest_indicators": [], "plan_steps": int(mine["steps"].sum()),
@@ -306,5 +410,5 @@ def evaluate_opds(innovations: pd.DataFrame, year: int, *, opd_list: pd.DataFram
     return out[OPD_COLUMNS].reset_index(drop=True)
 
 
-__all__ = ["ANY_OPD", "OPD_COLUMNS", "assign_plan_to_opds", "evaluate_opds", "mandatory_sid", "pemda_opds",
-           "validation_risk"]
+__all__ = ["ANY_OPD", "OPD_COLUMNS", "UNNAMED", "assign_plan_to_opds", "evaluate_opds", "mandatory_sid", "opd_keys",
+           "pemda_opds", "validation_risk"]

@@ -29,6 +29,45 @@ from .evaluation import assign_plan_to_opds, evaluate_opds, pemda_opds, validati
 from .path import PathPlan, path_to_score, path_to_target
 
 
+class MissingAnswersError(KeyError):
+    """The dataset lacks what a projection needs (the pemda's SPD answers or innovation list of the year).
+
+    Attributes
+    ----------
+    missing : list of str
+        "spd" and/or "innovations".
+    """
+
+    def __init__(self, message: str, missing: list[str]):
+        super().__init__(message)
+        self.missing = missing
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def missing_answers(dataset, kode_wilayah: str, year: int) -> list[str]:
+    """What a projection of ``year`` lacks.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    kode_wilayah : str
+    year : int
+
+    Returns
+    -------
+    list of str
+        ``[]`` when the dataset holds both the pemda's SPD answers and innovation list of ``year``; else
+        the missing kinds, "spd" and/or "innovations" (the names ``iid-research import`` takes).
+    """
+    out = []
+    for kind, frame in (("spd", dataset.spd), ("innovations", dataset.innovations)):
+        if not len(frame) or not ((frame["kode_wilayah"] == kode_wilayah) & (frame["year"] == int(year))).any():
+            out.append(kind)
+    return out
+
+
 @dataclasses.dataclass
 class Projection:
     """A pemda's projected assessment (see :func:`project`).
@@ -180,14 +219,21 @@ def project(dataset, kode_wilayah: str, year: int, *, target_rank: int | None = 
 
     Raises
     ------
-    KeyError
-        If the dataset holds no answers of the pemda for ``year``.
+    MissingAnswersError
+        (a KeyError) If the dataset lacks the pemda's SPD answers or innovation list of ``year``; the
+        message names what is missing and the years the dataset holds.
     """
     from ..data import load_regions
 
     year = int(year)
-    if not dataset.has_answers(kode_wilayah, year):
-        raise KeyError(f"{kode_wilayah}: no answers for {year} in the dataset; available {dataset.years(kode_wilayah)}")
+    missing = missing_answers(dataset, kode_wilayah, year)
+    if missing:
+        held = [y for y in dataset.years(kode_wilayah) if not missing_answers(dataset, kode_wilayah, y)]
+        what = {"spd": "SPD answers", "innovations": "innovation list"}
+        lacks = ("no answers" if len(missing) == 2 else f"no {what[missing[0]]}")
+        raise MissingAnswersError(f"{kode_wilayah}: {lacks} for {year} in the dataset (import the {year} "
+                                  f"{' and the '.join(what[m] for m in missing)}); years that can be projected: "
+                                  f"{', '.join(map(str, held)) or 'none'}", missing)
     fw = framework_for_year(year)
     regions = load_regions().set_index("kode_wilayah")
     level = regions.loc[kode_wilayah, "level"]

@@ -35,9 +35,14 @@ XLSX_ENGINE = "calamine" if _calamine_available() else "openpyxl"
 openpyxl's read-only mode.  Both give the same rows; set to ``"openpyxl"`` to force it."""
 
 
+TEMPLATE_LISTS_SHEET = "Pilihan"
+"""The hidden sheet of the workspace templates holding the drop-down lists (never data; not warned about)."""
+
+
 def _read_xlsx_rows(path: Path, label: str, sheet, engine: str | None = None,
                     warnings: list | None = None) -> list[Sheet]:
     sheets, skipped = read_workbook(path, label, sheet, engine or XLSX_ENGINE)
+    skipped = [name for name in skipped if name != TEMPLATE_LISTS_SHEET]
     if skipped and warnings is not None:
         warnings.append(f"{label}: hidden sheet(s) {', '.join(repr(n) for n in skipped)} not read; unhide "
                         "them or pass sheet=/--sheet to read one")
@@ -258,9 +263,16 @@ def data_frame(sheet: Sheet, start: int, cols: list[Column], summary: list | Non
 
 def pick_sheet(sheets: list[Sheet], classify, min_hits: int, report: ImportReport, what: str):
     """The first sheet with a header row that ``classify`` recognises (sheet, header row, columns)."""
-    for sh in sheets:
+    for k, sh in enumerate(sheets):
         start, cols = find_header(sh, classify, min_hits)
         if start is not None:
+            for other in sheets[k + 1:]:  # a second table is not read: say so rather than drop it silently
+                o_start, _ = find_header(other, classify, min_hits)
+                n = 0 if o_start is None else sum(any(v is not None for v in row) for row in other.rows[o_start + 1:])
+                if n:
+                    report.warnings.append(f"{other.label}: also holds a table of this kind ({n} rows below its "
+                                           f"header) that was NOT read; only {sh.label} was imported. Put every "
+                                           "row on one sheet")
             return sh, start, cols
     sh = sheets[0]
     raise DataImportError(f"{sh.label}: no header row found in the first {HEADER_SEARCH_ROWS} rows; expected "

@@ -61,8 +61,10 @@ def gap_table(p, lang: str = "id") -> pd.DataFrame:
         goal = (t("gap_predicate", lang, predicate=t(what, lang)) if kind == "predicate" else
                 t("gap_rank", lang, rank=what) if kind == "rank" else
                 t("gap_province_best", lang, nama=names.get(what, what)))
-        rows.append({"gap_goal": goal, "gap_target_score": g.target_score, "gap_points_needed": g.points_needed,
-                     "gap_iid_needed": g.iid_needed, "plan_steps_n": g.plan_steps, "plan_cost_total": g.plan_cost,
+        rows.append({"gap_goal": goal, "gap_target_score": round(float(g.target_score), 2),  # as published
+                     "gap_points_needed": round(float(g.points_needed), 3),
+                     "gap_iid_needed": round(float(g.iid_needed), 2), "plan_steps_n": g.plan_steps,
+                     "plan_cost_total": g.plan_cost,
                      "gap_rank_after": g.rank_after, "gap_reachable": g.reachable})
     return pd.DataFrame(rows)
 
@@ -79,20 +81,30 @@ def step_text(step, lang: str = "id") -> str:
              level_to=step.to_level)
 
 
+def _opd_label(names: pd.Series, lang: str) -> pd.Series:
+    """OPD names for a reader: the owner of steps no particular OPD must take, and an empty OPD cell, in the
+    report language."""
+    from ..analysis.evaluation import ANY_OPD, UNNAMED
+
+    return names.replace({ANY_OPD: t("any_opd", lang), UNNAMED: t("opd_unnamed", lang)})
+
+
 def plan_by_opd(p, lang: str = "id") -> pd.DataFrame:
     """The plan as actions per OPD: OPD, action, IID gain, cost (one row per step), ordered by OPD."""
     s = p.plan_steps
     if s is None or s.empty:
         return pd.DataFrame(columns=["opd", "plan_action", "plan_gain_iid", "plan_cost"])
-    out = pd.DataFrame({"opd": s["opd_name"], "plan_action": [step_text(r, lang) for r in s.itertuples(index=False)],
+    out = pd.DataFrame({"opd": _opd_label(s["opd_name"], lang),
+                        "plan_action": [step_text(r, lang) for r in s.itertuples(index=False)],
                         "plan_gain_iid": s["gain_iid"].astype(float).round(3), "plan_cost": s["cost"].astype(float)})
     return out.sort_values(["opd", "plan_action"], kind="stable").reset_index(drop=True)
 
 
-def _weakest(pairs, lang):
-    from ..frameworks import latest_framework
+def _weakest(pairs, lang, year: int):
+    """Indicators as "number name (gap)", named as the rules of ``year`` name them."""
+    from ..frameworks import framework_for_year
 
-    names = latest_framework().sid.set_index("indicator_no")["name_id" if lang == "id" else "name_en"]
+    names = framework_for_year(int(year)).sid.set_index("indicator_no")["name_id" if lang == "id" else "name_en"]
     return "; ".join(f"{i} {names.get(i, '')} ({fmt_number(g, lang, '+.1f')})" for i, g in pairs or [])
 
 
@@ -101,13 +113,14 @@ def scoreboard(p, lang: str = "id") -> pd.DataFrame:
     o = p.opds
     label = "opd_type_label_id" if lang == "id" else "opd_type_label_en"
     return pd.DataFrame({
-        "opd_rank": o["rank"], "opd": o["opd_name"], "opd_type": o[label].fillna(""),
+        "opd_rank": o["rank"], "opd": _opd_label(o["opd_name"], lang),
+        "opd_type": _opd_label(o[label].fillna(""), lang),
         "opd_innovations": o["innovations"], "opd_mandatory_complete": o["mandatory_complete"],
         "opd_at_risk": o["at_risk"], "opd_sid_points": o["sid_points"].astype(float).round(1),
         "opd_share": (o["sid_points_share"] * 100).astype(float).round(1),
         "opd_iid_contribution": o["iid_contribution"].astype(float).round(2),
         "opd_maturity": o["maturity_mean"].astype(float).round(1),
-        "opd_weakest": [_weakest(w, lang) for w in o["weakest_indicators"]],
+        "opd_weakest": [_weakest(w, lang, p.year) for w in o["weakest_indicators"]],
         "opd_plan_steps": o["plan_steps"], "opd_plan_cost": o["plan_cost"].astype(float),
         "opd_change": o["sid_points_change"].astype(float).round(1),
         "opd_status": [t(f"status_{s}", lang) for s in o["status"]],
@@ -134,5 +147,5 @@ def opd_scorecard(p, opd_key: str, lang: str = "id") -> dict:
     board = scoreboard(p, lang)
     idx = p.opds.index[p.opds["opd_key"] == opd_key][0]
     steps = plan_by_opd(p, lang)
-    name = p.opds.loc[idx, "opd_name"]
+    name = board.loc[idx, "opd"]
     return {"name": name, "row": board.loc[idx], "steps": steps[steps["opd"] == name].drop(columns=["opd"])}
