@@ -450,10 +450,16 @@ def workspace_demo(directory, kode_wilayah, years):
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the summary.")
 @click.option("--xlsx", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the OPD evaluation as a workbook.")
+@click.option("--uncertainty", "with_uncertainty", is_flag=True,
+              help="Also put the rank in a band: a seeded Monte Carlo over validation cuts, the documented method "
+                   "alternatives and the other pemda's totals, with Sobol indices (JSON key 'uncertainty').")
+@click.option("--draws", type=click.IntRange(min=100), default=10_000, show_default=True,
+              help="With --uncertainty: Monte Carlo draws.")
+@click.option("--seed", type=int, default=0, show_default=True, help="With --uncertainty: random seed.")
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
-def project(workspace, pemda, year, target_rank, drift, as_json, xlsx, lang):
+def project(workspace, pemda, year, target_rank, drift, as_json, xlsx, with_uncertainty, draws, seed, lang):
     """Project a pemda's IID, predikat and rank from its workspace answers, with the gap card, the cheapest
-    plan assigned to OPDs, and the OPD evaluation."""
+    plan assigned to OPDs, and the OPD evaluation; with --uncertainty, the rank as a band."""
     import json
 
     from .analysis.projection import project as run_projection
@@ -473,14 +479,32 @@ def project(workspace, pemda, year, target_rank, drift, as_json, xlsx, lang):
         raise click.ClickException(str(exc)) from None
     except KeyError as exc:
         raise click.ClickException(str(exc.args[0]) if exc.args else str(exc)) from None
+    band = None
+    if with_uncertainty:
+        from .analysis.uncertainty import project_uncertainty
+
+        if result.rank is None:
+            raise click.ClickException(f"{kode} {year}: no rank to put a band on (no annex, published or simulated "
+                                       "totals of the other pemda)")
+        band = project_uncertainty(data, result, draws=draws, seed=seed)
     if xlsx is not None:
         write_projection_workbook(result, xlsx, lang)
     if as_json:
-        click.echo(json.dumps(projection_dict(result), ensure_ascii=False, indent=1))
+        out = projection_dict(result)
+        if band is not None:
+            from .analysis.uncertainty import uncertainty_dict
+
+            out["uncertainty"] = uncertainty_dict(band)
+        click.echo(json.dumps(out, ensure_ascii=False, indent=1))
         return
     nama = load_regions().set_index("kode_wilayah")["nama"].get(kode, kode)
     for line in summary_lines(result, nama, lang):
         click.echo(line)
+    if band is not None:
+        from .notebook.uncertainty import band_lines
+
+        for line in band_lines(band, lang):
+            click.echo(line)
     if xlsx is not None:
         click.echo(f"{_t_sheet(lang)}: {xlsx}")
 
