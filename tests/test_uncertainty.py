@@ -147,6 +147,26 @@ def test_project_command_uncertainty_json_is_reproducible_and_p_target_grows_wit
     assert human.exit_code == 0 and "likely" in human.output and "Chance of each predikat" in human.output
 
 
+def test_a_projection_from_an_earlier_annex_draws_the_others(tmp_path):
+    fw = framework_for_year(YEAR)
+    levels = np.random.default_rng(7).integers(1, 4, (12, len(fw.sid_indicators)))
+    w = init_workspace(tmp_path / "ws")
+    inn, spd, _ = _write_inputs(tmp_path, YEAR, levels, 2)
+    _, _, ax = _write_inputs(tmp_path, YEAR - 1, levels, 2)  # only the annex of the year before
+    for kind, path in (("innovations", inn), ("spd", spd), ("annex", ax)):
+        w.import_file(kind, path, YEAR - 1 if kind == "annex" else YEAR)
+    data = from_workspace(w)
+    p = project(data, BLORA, YEAR, target_rank=3, drift=2.0, plans=False)
+    assert p.rank_basis.startswith(f"annex {YEAR - 1}") and p.drift == 2.0
+    assert sorted(p.field["iid_score"]) == sorted(s + 2.0 for s in OTHERS)  # the point: last annex + drift
+    only = project_uncertainty(data, p, settings=UncertaintySettings().only("others"), draws=3000, seed=1)
+    assert only.contributions.set_index("source").loc["others", "active"]
+    assert only.parameters["others_spread"] == pytest.approx(published_year_changes()["spread_per_year"])
+    drawn = only.rank
+    assert drawn.min() < only.point_rank or drawn.max() > only.point_rank  # the others move
+    assert only.rank_p05 <= only.point_rank <= only.rank_p95  # centred on the point: drift error and spread ±
+
+
 # --------------------------------------------------------------------------- each source by hand
 
 def test_method_draws_give_the_documented_alternatives_with_their_weights():
