@@ -7,7 +7,6 @@ the workspace report (05), ``iid-research project --uncertainty`` and the overvi
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from ..analysis.uncertainty import SOURCES, meaningful_rank_gaps, rank_change_verdict
@@ -60,23 +59,23 @@ def band_lines(u, lang: str = "id", *, previous_rank=None, previous_year=None, p
     c = u.contributions.set_index("source")
     moving = [s for s in SOURCES if c.loc[s, "active"] and c.loc[s, "band_width"] > 0]
     if moving:
+        total = c["sobol_total"].astype(float).fillna(0).clip(0, 1)
         lines.append(t("unc_sources_line", lang, parts="; ".join(
             t("unc_source_part", lang, source=t(f"unc_source_{s}", lang), lo=int(c.loc[s, "rank_p05"]),
-              hi=int(c.loc[s, "rank_p95"]), st=fmt_number(max(0.0, float(np.nan_to_num(c.loc[s, "sobol_total"]))),
-                                                       lang, ".2f"))
+              hi=int(c.loc[s, "rank_p95"]), st=fmt_number(total[s], lang, ".2f"))
             for s in moving)))
     return lines
 
 
 def contributions_table(u, lang: str = "id") -> pd.DataFrame:
-    """One row per source: used, band alone, Sobol first-order and total index (negative estimates shown as 0)."""
+    """One row per source: used, band alone, Sobol first-order and total index (estimates shown within 0-1)."""
     c = u.contributions
     return pd.DataFrame({
         "unc_col_source": [t(f"unc_source_{s}", lang) for s in c["source"]],
         "unc_col_active": [t("yes" if a else "no", lang) for a in c["active"]],
         "unc_col_band_alone": [f"{lo}–{hi}" for lo, hi in zip(c["rank_p05"], c["rank_p95"])],
-        "unc_col_sobol_first": c["sobol_first"].clip(lower=0).astype(float),
-        "unc_col_sobol_total": c["sobol_total"].clip(lower=0).astype(float),
+        "unc_col_sobol_first": c["sobol_first"].clip(0, 1).astype(float),
+        "unc_col_sobol_total": c["sobol_total"].clip(0, 1).astype(float),
     })
 
 
