@@ -120,3 +120,8 @@ nb.show_table(frameworks.framework_for_year(min(max(year, years[0]), years[-1]))
 nb.heading("h_provenance", lang)
 nb.text("provenance_intro", lang)
 nb.show_table(published.provenance()[0], lang)
+
+# %%
+from iid_research.notebook.uncertainty import show_rank_rule
+
+show_rank_rule(year, lang)

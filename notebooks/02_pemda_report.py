@@ -31,6 +31,7 @@ from iid_research.analysis import published
 from iid_research.figures import overview as fig
 from iid_research.notebook import display as nb
 from iid_research.notebook import pemda
+from iid_research.notebook import uncertainty as unc
 
 nb.setup(lang)
 data = nb.dataset_for(workspace, kode_wilayah) if workspace else None
@@ -74,6 +75,7 @@ nb.show_table(published.covariates_vs_peers(kode_wilayah, year), lang, digits=1)
 nb.heading("nb02_h_drivers", lang)
 if data is None:
     nb.text("nb02_no_workspace", lang)
+    nb.text("unc_published_only", lang)
 elif not data.has_answers(kode_wilayah, year):
     nb.text("nb02_not_in_workspace", lang, year=year)
 else:
@@ -85,6 +87,13 @@ else:
                       lang, simulated=data.is_simulated)
     nb.show_table(pemda.opd_standing(data, kode_wilayah, year, lang=lang), lang, digits=1,
                   simulated=data.is_simulated)
+
+# %%
+band = unc.workspace_band(data, kode_wilayah, year, target_rank=unc.REPORT_TARGET_RANK) if data is not None else None
+if band is not None:
+    previous, previous_year = unc.previous_rank(data, kode_wilayah, year)
+    unc.show_band(band, lang, simulated=data.is_simulated, previous_rank=previous, previous_year=previous_year,
+                  published_rank=unc.published_rank(kode_wilayah, year))
 
 # %%
 nb.heading("h_provenance", lang)

@@ -32,10 +32,12 @@ import matplotlib.pyplot as plt
 
 from iid_research.analysis.decomposition import rules_comparison
 from iid_research.analysis.panel import national_drivers
+from iid_research.analysis.uncertainty import dataset_uncertainty
 from iid_research.figures import drivers as fig
 from iid_research.frameworks import framework_for_year, latest_framework
 from iid_research.notebook import display as nb
 from iid_research.notebook import rank_drivers as rd
+from iid_research.notebook import uncertainty as unc
 from iid_research.text import t
 
 nb.setup(lang)
@@ -51,6 +53,11 @@ for year in missing:
     nb.show_markdown(t("nb03_missing_answers", lang, year=year, nama=rd.pemda_name(kode_wilayah)))
 if study is not None:
     nb.show_markdown(rd.summary_line(study, lang))
+
+# %%
+if study is not None and study.has_ranks:
+    band = dataset_uncertainty(data, kode_wilayah, year_to, target_rank=target_rank, draws=unc.DRAWS)
+    unc.show_band(band, lang, simulated=study.is_simulated, previous_rank=study.rank_from, previous_year=year_from)
 
 # %%
 if study is not None:

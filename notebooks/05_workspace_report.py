@@ -30,10 +30,12 @@ lang: str = "id"  # report language: "id" (Bahasa Indonesia) or "en"
 import matplotlib.pyplot as plt
 
 from iid_research.analysis.projection import missing_answers, project
+from iid_research.analysis.uncertainty import project_uncertainty
 from iid_research.figures import drivers as fig
 from iid_research.frameworks import framework_for_year
 from iid_research.notebook import display as nb
 from iid_research.notebook import rank_drivers as rd
+from iid_research.notebook import uncertainty as unc
 from iid_research.notebook import workspace_report as wr
 from iid_research.text import t
 
@@ -50,6 +52,12 @@ elif missing:
     nb.show_markdown(t("nb05_missing_kind", lang, year=year, nama=nama, what=t(missing[0], lang), kind=missing[0]))
 else:
     nb.bullets(wr.summary_lines(p, nama, lang))
+
+# %%
+if p is not None and p.rank is not None:
+    band = project_uncertainty(data, p, draws=unc.DRAWS)
+    previous, previous_year = unc.previous_rank(data, kode_wilayah, year)
+    unc.show_band(band, lang, simulated=data.is_simulated, previous_rank=previous, previous_year=previous_year)
 
 # %%
 if p is not None:

@@ -504,10 +504,16 @@ def workspace_demo(directory, kode_wilayah, years):
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the summary.")
 @click.option("--xlsx", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the OPD evaluation as a workbook.")
+@click.option("--uncertainty", "with_uncertainty", is_flag=True,
+              help="Also put the rank in a band: a seeded Monte Carlo over validation cuts, the documented method "
+                   "alternatives and the other pemda's totals, with Sobol indices (JSON key 'uncertainty').")
+@click.option("--draws", type=click.IntRange(min=100), default=10_000, show_default=True,
+              help="With --uncertainty: Monte Carlo draws.")
+@click.option("--seed", type=int, default=0, show_default=True, help="With --uncertainty: random seed.")
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
-def project(workspace, pemda, year, target_rank, drift, as_json, xlsx, lang):
+def project(workspace, pemda, year, target_rank, drift, as_json, xlsx, with_uncertainty, draws, seed, lang):
     """Project a pemda's IID, predikat and rank from its workspace answers, with the gap card, the cheapest
-    plan assigned to OPDs, and the OPD evaluation."""
+    plan assigned to OPDs, and the OPD evaluation; with --uncertainty, the rank as a band."""
     import json
 
     from .analysis.projection import MissingAnswersError, projection_dict
@@ -534,9 +540,23 @@ def project(workspace, pemda, year, target_rank, drift, as_json, xlsx, lang):
         raise click.ClickException(str(exc)) from None
     except click.ClickException:
         raise
+    except KeyError as exc:
+        raise click.ClickException(str(exc.args[0]) if exc.args else str(exc)) from None
     except Exception as exc:  # a bug or an unforeseen input: one clear line, not a traceback
         raise click.ClickException(f"the projection failed unexpectedly ({type(exc).__name__}: {exc}); nothing "
                                    "written. Please report this with the workspace.") from None
+    band = None
+    if with_uncertainty:
+        from .analysis.uncertainty import project_uncertainty
+
+        if result.rank is None:
+            raise click.ClickException(f"{kode} {year}: no rank to put a band on (no annex, published or simulated "
+                                       "totals of the other pemda)")
+        try:
+            band = project_uncertainty(data, result, draws=draws, seed=seed)
+        except Exception as exc:  # one clear line, not a traceback
+            raise click.ClickException(f"the rank band failed unexpectedly ({type(exc).__name__}: {exc}); nothing "
+                                       "written. Please report this with the workspace.") from None
     if xlsx is not None:
         try:
             write_projection_workbook(result, xlsx, lang)
@@ -544,11 +564,21 @@ def project(workspace, pemda, year, target_rank, drift, as_json, xlsx, lang):
             raise click.ClickException(f"cannot write --xlsx {xlsx}: {exc.strerror or exc}; nothing written") \
                 from None
     if as_json:
-        click.echo(json.dumps(projection_dict(result), ensure_ascii=False, indent=1))
+        out = projection_dict(result)
+        if band is not None:
+            from .analysis.uncertainty import uncertainty_dict
+
+            out["uncertainty"] = uncertainty_dict(band)
+        click.echo(json.dumps(out, ensure_ascii=False, indent=1))
         return
     nama = names.get(kode, kode)
     for line in summary_lines(result, nama, lang):
         click.echo(line)
+    if band is not None:
+        from .notebook.uncertainty import band_lines
+
+        for line in band_lines(band, lang):
+            click.echo(line)
     if xlsx is not None:
         click.echo(f"{_t_sheet(lang)}: {xlsx}")
 

@@ -401,3 +401,121 @@ def _sid_union() -> tuple[int, ...]:
 
 SID_INDICATORS = _sid_union()
 """SID indicator numbers of every framework in the package rules (16-35), in order: the contract's columns."""
+
+
+# --------------------------------------------------------------------------- uncertainty of the rules (issue 12)
+
+METHOD_SETTINGS = {"count_score_min_urusan_yandas": "framework", "divisor_floor": "framework",
+                   "sangat_inovatif_min": "thresholds", "inovatif_min": "thresholds",
+                   "kurang_inovatif_min": "thresholds"}
+"""Settings a method alternative may change, and what they belong to (:class:`Framework` or
+:class:`PredicateThresholds`)."""
+
+
+@functools.lru_cache(maxsize=4)
+def _method_alternatives_cached(rules_dir: str) -> pd.DataFrame:
+    path = Path(rules_dir) / "method_alternatives.csv"
+    table = pd.read_csv(path, keep_default_na=False)
+    table["package_reading"] = table["package_reading"].astype(str).str.lower().eq("true")
+    table["value"] = table["value"].astype(float)
+    table["weight"] = table["weight"].astype(float)
+    problems = []
+    bad = sorted(set(table["setting"]) - set(METHOD_SETTINGS))
+    if bad:
+        problems.append(f"unknown setting(s) {bad}; expected {sorted(METHOD_SETTINGS)}")
+    if ((table["weight"] <= 0) | (table["weight"] > 1)).any():
+        problems.append("weights must be within (0, 1]")
+    known = set(assessment_years(rules_dir))
+    for (part, year), g in table.groupby(["part", "year"]):
+        if g["setting"].nunique() != 1:
+            problems.append(f"part {part} {year}: one setting per part and year, found {sorted(set(g['setting']))}")
+        if not np.isclose(g["weight"].sum(), 1.0, atol=1e-6):
+            problems.append(f"part {part} {year}: weights sum to {g['weight'].sum():g}, not 1")
+        if int(g["package_reading"].sum()) != 1:
+            problems.append(f"part {part} {year}: exactly one row must be the package reading")
+            continue
+        setting_name = g["setting"].iloc[0]
+        value = float(g.loc[g["package_reading"], "value"].iloc[0])
+        if int(year) in known and setting_name in METHOD_SETTINGS:
+            th = predicate_thresholds(int(year), rules_dir)
+            owner = load_framework(th.framework, rules_dir) if METHOD_SETTINGS[setting_name] == "framework" else th
+            if not np.isclose(float(getattr(owner, setting_name)), value):
+                problems.append(f"part {part} {year}: the package reading {setting_name}={value:g} differs from the "
+                                f"rules in force ({getattr(owner, setting_name)})")
+    if problems:
+        raise ValueError(f"{path}:\n  " + "\n  ".join(problems))
+    return table
+
+
+def method_alternatives(year: int | None = None, rules_dir=None) -> pd.DataFrame:
+    """The documented alternatives of the reconstructed rules (``rules/method_alternatives.csv``).
+
+    One row per alternative of one part of the method in one assessment year: the 2021-2025
+    count rule with or without the urusan condition, the 2024-2025 divisor floor (10 or 12; not
+    found), the announced 2027-2029 floor ladder 14 / 16 / 18, the 2021 and 2025 inovatif bound.
+    The file is checked on load: weights of a part and year sum to 1, exactly one row is the
+    package reading, and for a year with rules that reading equals the rules in force.
+
+    Parameters
+    ----------
+    year : int, optional
+        Only the alternatives of this assessment year (default: every year).
+    rules_dir : path-like, optional
+
+    Returns
+    -------
+    DataFrame with columns [part, year, setting, alternative, value, weight, package_reading, source]
+
+    Raises
+    ------
+    ValueError
+        If the file breaks one of the checks (the message names the part and year).
+    """
+    table = _method_alternatives_cached(str(_rules_dir(rules_dir)))
+    if year is not None:
+        table = table[table["year"] == int(year)]
+    return table.reset_index(drop=True).copy()
+
+
+@functools.lru_cache(maxsize=4)
+def _validation_uncertainty_cached(rules_dir: str) -> pd.DataFrame:
+    path = Path(rules_dir) / "validation_uncertainty.csv"
+    table = pd.read_csv(path, dtype={"indicator_no": str, "aspect": str}, keep_default_na=False)
+    cols = ["p_keep", "p_down_1", "p_down_2", "p_down_all"]
+    table[cols] = table[cols].astype(float)
+    problems = []
+    bad = sorted(set(table["target"]) - {"innovation", "innovation_at_risk", "answer"})
+    if bad:
+        problems.append(f"unknown target(s) {bad}; expected answer, innovation, innovation_at_risk")
+    for i, row in table.iterrows():
+        if not np.isclose(row[cols].sum(), 1.0, atol=1e-6) or (row[cols] < 0).any():
+            problems.append(f"row {i + 2}: probabilities must be ≥ 0 and sum to 1, got {row[cols].tolist()}")
+    for target in ("innovation", "innovation_at_risk"):
+        if (table["target"] == target).sum() != 1:
+            problems.append(f"exactly one row with target {target}")
+    for aspect in ("SPD", "SID"):
+        if ((table["target"] == "answer") & (table["aspect"] == aspect) & (table["indicator_no"] == "*")).sum() != 1:
+            problems.append(f"exactly one default answer row (indicator_no *) for aspect {aspect}")
+    if problems:
+        raise ValueError(f"{path}:\n  " + "\n  ".join(problems))
+    return table
+
+
+def validation_uncertainty(rules_dir=None) -> pd.DataFrame:
+    """Default chances that the validators keep or cut what a pemda claims (``rules/validation_uncertainty.csv``).
+
+    Rows: ``innovation`` (a whole innovation rejected: the published sent/accepted figures),
+    ``innovation_at_risk`` (one lacking a mandatory indicator's evidence or at a tahapan that cannot
+    score), and ``answer`` rows per aspect (``indicator_no`` ``*``: the default) or per indicator:
+    the chance a claimed level is kept, cut by one level, by two, or to 0.
+
+    Returns
+    -------
+    DataFrame with columns [target, aspect, indicator_no, p_keep, p_down_1, p_down_2, p_down_all, status, source]
+
+    Raises
+    ------
+    ValueError
+        If a row's probabilities do not sum to 1 or a required row is missing.
+    """
+    return _validation_uncertainty_cached(str(_rules_dir(rules_dir))).copy()

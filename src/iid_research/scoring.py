@@ -661,13 +661,35 @@ def predicate_for(score: float, year: int, rules_dir=None) -> str:
 def assign_predicates(scores, year: int, rules_dir=None) -> np.ndarray:
     """Vectorised :func:`predicate_for`; NaN scores give None."""
     th = predicate_thresholds(year, rules_dir)
+    return predicates_with_bounds(scores, th.sangat_inovatif_min, th.inovatif_min, th.kurang_inovatif_min)
+
+
+def predicates_with_bounds(scores, sangat_inovatif_min, inovatif_min, kurang_inovatif_min) -> np.ndarray:
+    """The predikat of IID scores under given lower bounds (the rule of :func:`predicate_for`).
+
+    For what-if bounds, e.g. a threshold alternative of ``rules/method_alternatives.csv``.
+    The bounds may be arrays broadcast against ``scores`` (one set of bounds per draw).
+
+    Returns
+    -------
+    ndarray of object
+        One of :data:`~iid_research.frameworks.PREDICATES` per score; None for NaN.
+
+    Raises
+    ------
+    ValueError
+        If a score is outside 0-100.
+
+    >>> predicates_with_bounds([60.005, 40.0], 60.01, [35.0, 40.01], 0.01).tolist()
+    ['Sangat Inovatif', 'Kurang Inovatif']
+    """
     raw = np.asarray(scores, dtype=float)
     if ((raw < 0) | (raw > 100)).any():
         raise ValueError(f"IID scores must be within 0-100; found {raw[(raw < 0) | (raw > 100)][:5].tolist()}")
     s = round_published(raw)
     out = np.select(
-        [s >= th.sangat_inovatif_min, s >= th.inovatif_min, s >= th.kurang_inovatif_min, s >= 0],
-        list(PREDICATES), default=None).astype(object)
+        [s >= np.asarray(sangat_inovatif_min), s >= np.asarray(inovatif_min), s >= np.asarray(kurang_inovatif_min),
+         s >= 0], list(PREDICATES), default=None).astype(object)
     out[np.isnan(s)] = None
     return out
 
@@ -739,6 +761,60 @@ def rank_among(scores, others, *, exclude=None) -> np.ndarray:
     if exclude is not None:
         greater = greater - (round_published(exclude) > x)
     return (1 + greater).astype(int)
+
+
+def rank_among_draws(scores, others) -> np.ndarray:
+    """Competition rank of each draw's score among that draw's other pemda (the rule of :func:`rank_among`).
+
+    Parameters
+    ----------
+    scores : array of float, shape (D,)
+        One IID score per draw.
+    others : array of float, shape (D, M)
+        The other pemda's IID scores in each draw (NaN ignored).
+
+    Returns
+    -------
+    ndarray of int, shape (D,)
+        1 + the number of others whose rounded score is strictly higher in the same draw.
+
+    >>> rank_among_draws([60.0, 60.0], [[61.0, 59.0], [59.0, 58.0]])
+    array([2, 1])
+    """
+    x = round_published(np.asarray(scores, dtype=float))
+    pool = round_published(np.asarray(others, dtype=float))
+    if pool.ndim != 2 or pool.shape[0] != x.shape[0]:
+        raise ValueError(f"others must have one row per score: scores {x.shape}, others {pool.shape}")
+    return (1 + (pool > x[:, None]).sum(axis=1)).astype(int)
+
+
+def ranks_within_rows(scores) -> np.ndarray:
+    """Competition ranks (1-2-2-4) of the columns of every row, at the published precision.
+
+    The rule of :func:`rank_within_cluster`, for many draws of a whole cluster at once
+    (row = draw, column = pemda).
+
+    Parameters
+    ----------
+    scores : array of float, shape (D, P)
+        IID scores (0-100); no NaN.
+
+    Returns
+    -------
+    ndarray of int, shape (D, P)
+
+    >>> ranks_within_rows([[50.0, 60.0, 60.004], [1.0, 2.0, 3.0]]).tolist()
+    [[3, 1, 1], [3, 2, 1]]
+    """
+    s = round_published(np.asarray(scores, dtype=float))
+    if s.ndim != 2 or not np.isfinite(s).all():
+        raise ValueError("scores must be a finite 2-D array (draws × pemda)")
+    d, p = s.shape
+    # one sorted vector for all rows: row r's scores are shifted into [1000 r, 1000 r + 100]
+    shifted = s + 1000.0 * np.arange(d)[:, None]
+    flat = np.sort(shifted, axis=None)
+    above = np.searchsorted(flat, shifted.ravel(), side="right").reshape(d, p)
+    return (1 + (np.arange(1, d + 1)[:, None] * p - above)).astype(int)
 
 
 # --------------------------------------------------------------------------- checks against reality

@@ -9,4 +9,5 @@ clustering     OPDClusterer, gap-statistic tendency check, stability, archetypes
 upgrades       one-step SID upgrades per OPD, the upgrade menu, OPD scorecards
 published      tables of the published results behind the overview and pemda reports
 quality        the data-quality list of the published results
+uncertainty    rank bands: Monte Carlo over validation, method alternatives and the others; Sobol indices (SALib)
 """

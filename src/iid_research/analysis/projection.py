@@ -129,14 +129,62 @@ def default_drift() -> float:
     """Mean yearly change of the published national mean IID (IID points per year).
 
     From :func:`iid_research.data.national_mean_iid` (46.01 in 2024, 49.43 in 2025 gives +3.42);
-    0 when fewer than two years are published.
+    0 when fewer than two years are published.  Where the shipped data have no national means
+    (no ``national_mean_iid`` loader), the mean yearly change of the pemda with several published
+    years (:func:`published_year_changes`) is used instead.
     """
-    from ..data import national_mean_iid
-
+    try:
+        from ..data import national_mean_iid
+    except ImportError:
+        return float(published_year_changes()["drift_per_year"])
     means = national_mean_iid().sort_index()
     if len(means) < 2:
         return 0.0
     return float(np.diff(means.to_numpy()).sum() / (means.index[-1] - means.index[0]))
+
+
+def published_year_changes(results: pd.DataFrame | None = None) -> dict:
+    """How much published IID scores move from one assessment year to the next (drift and spread).
+
+    Every pemda with two or more published scores on the 0-100 scale gives one change per pair of
+    consecutive published years (Δ over g years).  With a random walk per pemda (yearly changes
+    independent, common mean μ, spread σ)::
+
+        μ  = Σ Δ / Σ g                                   (drift per year)
+        σ² = Σ (Δ − g μ)² / g  / (K − 1)                 (spread of one pemda's yearly change)
+        se = σ / √(Σ g)                                  (uncertainty of the common drift per year)
+
+    Parameters
+    ----------
+    results : DataFrame, optional
+        Published results [kode_wilayah, year, iid_score]; default
+        :func:`iid_research.data.load_iid_results` (years from the first 0-100 year on).
+
+    Returns
+    -------
+    dict with keys n_pairs, n_pemda, drift_per_year, spread_per_year, drift_sd
+        Zeros when fewer than two pairs are published.
+    """
+    from ..frameworks import index_scale_first_year
+
+    if results is None:
+        from ..data import load_iid_results
+
+        results = load_iid_results()
+    r = results[results["iid_score"].notna() & (results["year"] >= index_scale_first_year())]
+    r = r.sort_values(["kode_wilayah", "year"])
+    gap = r.groupby("kode_wilayah")["year"].diff()
+    change = r.groupby("kode_wilayah")["iid_score"].diff()
+    ok = gap.notna() & (gap > 0)
+    g, d = gap[ok].to_numpy(float), change[ok].to_numpy(float)
+    out = {"n_pairs": int(len(g)), "n_pemda": int(r.loc[ok, "kode_wilayah"].nunique()), "drift_per_year": 0.0,
+           "spread_per_year": 0.0, "drift_sd": 0.0}
+    if len(g) < 2:
+        return out
+    mu = d.sum() / g.sum()
+    sigma = float(np.sqrt(((d - g * mu) ** 2 / g).sum() / (len(g) - 1)))
+    out.update(drift_per_year=float(mu), spread_per_year=sigma, drift_sd=float(sigma / np.sqrt(g.sum())))
+    return out
 
 
 def projection_field(dataset, kode_wilayah: str, year: int, *, drift: float | None = None):
