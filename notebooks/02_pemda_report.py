@@ -38,8 +38,11 @@ data = nb.dataset_for(workspace, kode_wilayah) if workspace else None
 summary = published.pemda_summary(kode_wilayah, year)
 nb.heading("pemda_title", lang, level=1, nama=summary["nama"])
 nb.banner("real", lang)
-extra = pemda.workspace_sentences(data, kode_wilayah, year, lang) if data is not None else []
-pemda.pemda_summary_block(summary, lang, extra=extra)
+pemda.pemda_summary_block(summary, lang)
+own = pemda.workspace_sentences(data, kode_wilayah, year, lang) if data is not None else []
+if own:  # lines from the workspace's files, under their own banner (SIMULATED for the demo)
+    nb.data_banner(data, lang)
+    nb.bullets(own, lang)
 
 # %%
 nb.heading("h_history", lang)

@@ -283,3 +283,6 @@ def test_pemda_report_with_workspace_shows_drivers_from_the_files(filled, tmp_pa
     text = _text(out["html"])
     assert "SIMULATED" not in text and "The three components that moved the score most 2022→2023" in text
     assert "OPDs contributing the most SID points" in text and "jawaban_spd_2023.xlsx" in text
+    # the lines from the files stand under the workspace banner, not under the published-facts one
+    own = text.index("The three components that moved the score most")
+    assert text.index("REAL DATA") < text.index("PEMDA DATA") < own

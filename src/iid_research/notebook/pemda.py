@@ -131,6 +131,6 @@ def pemda_summary_sentences(summary: dict, lang: str = "id") -> list[str]:
     return lines
 
 
-def pemda_summary_block(summary: dict, lang: str = "id", extra: list[str] | None = None):
-    """Show :func:`pemda_summary_sentences` (plus ``extra`` lines) as a short bulleted summary."""
-    bullets(pemda_summary_sentences(summary, lang) + list(extra or []), lang)
+def pemda_summary_block(summary: dict, lang: str = "id"):
+    """Show :func:`pemda_summary_sentences` (published facts only) as a short bulleted summary."""
+    bullets(pemda_summary_sentences(summary, lang), lang)
