@@ -244,3 +244,23 @@ def test_validation_risk_reads_tahapan_in_any_case():
                         "tahapan": ["Inisiatif", " INISIATIF ", "uji coba", None],
                         **{c: [2] * 4 for c in fw.sid_columns}})
     assert validation_risk(inn, fw)["at_risk"].tolist() == [True, True, False, False]
+
+
+def test_pemda_report_opd_standing_is_the_workspace_scoreboard(tmp_path):
+    from iid_research.notebook.pemda import opd_standing
+
+    fw = framework_for_year(YEAR)
+    w_sum = float(fw.sid_weights.sum())
+    opds = ["Dinas Kesehatan", "RSUD Blora", "Dinas Pendidikan", "DINAS  KESEHATAN"]  # the last: the first again
+    levels = np.array([[2] * 20, [3] * 20, [1] * 20, [2] * 20])
+    w = init_workspace(tmp_path / "ws")
+    for kind, f in zip(("innovations", "spd", "annex"), _write_inputs(tmp_path, YEAR, levels, 1, opds)):
+        w.import_file(kind, f, YEAR)
+    data = from_workspace(w)
+    board = opd_standing(data, BLORA, YEAR)
+    # by hand: the hospital is its own OPD (not merged into the health office by type); spellings merge
+    assert board["opd_innovations"].tolist() == [2, 1, 1]
+    assert board["opd_sid_points"].tolist() == pytest.approx([4 * w_sum, 3 * w_sum, w_sum])
+    assert board["opd"].iloc[1] == "RSUD Blora" and board["opd"].iloc[2] == "Dinas Pendidikan"
+    top05 = project(data, BLORA, YEAR).opds
+    assert board["opd"].iloc[0] == top05["opd_name"].iloc[0]

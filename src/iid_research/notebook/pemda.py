@@ -14,7 +14,6 @@ from ..analysis.decomposition import decompose_score_change
 from ..frameworks import framework_for_year
 from ..text import component_label, fmt_number, t
 from .display import bullets
-from .opd_clusters import opd_labels
 
 
 def score_drivers(dataset, kode_wilayah: str, year_from: int, year_to: int, *, top_n: int = 3,
@@ -53,28 +52,34 @@ def score_drivers(dataset, kode_wilayah: str, year_from: int, year_to: int, *, t
 
 
 def opd_standing(dataset, kode_wilayah: str, year: int, *, lang: str = "id") -> pd.DataFrame:
-    """The pemda's OPDs by innovation count and mean maturity, best first, named as its file names them.
+    """The pemda's OPDs with innovations, largest contributor first: the scoreboard of the workspace report (05).
+
+    Computed by :func:`iid_research.analysis.evaluation.evaluate_opds` with the workspace's OPD list, so
+    the OPDs, their spellings merged, and their order are the same as in the 05 report and the workbook.
 
     Returns
     -------
-    DataFrame with columns [opd, innovation_count, maturity_mean_score, source]
-        ``maturity_mean_score`` is the mean SID score of an OPD's innovations (0-111).
-        Ordered by innovation count × mean maturity (the OPD's share of the SID points).
+    DataFrame with columns [opd, opd_innovations, opd_sid_points, opd_iid_contribution, source]
+        ``opd_sid_points``: Σ of the SID scores of the OPD's innovations (points);
+        ``opd_iid_contribution``: those points on the IID scale (IID points).  Empty when the
+        dataset has no innovations of the pemda-year.
     """
-    from ..analysis.opd import build_opd_profiles
+    from ..analysis.evaluation import evaluate_opds
+    from .workspace_report import opd_label
 
-    cols = ["opd", "innovation_count", "maturity_mean_score", "source"]
+    cols = ["opd", "opd_innovations", "opd_sid_points", "opd_iid_contribution", "source"]
     inn = dataset.innovations
     inn = inn[(inn["kode_wilayah"] == kode_wilayah) & (inn["year"] == year)] if len(inn) else inn
     if inn.empty:
         return pd.DataFrame(columns=cols)
-    keep = [c for c in inn.columns if c not in ("source_file", "source_row")]
-    prof = build_opd_profiles(inn[keep])
-    out = pd.DataFrame({"opd": opd_labels(prof, lang), "innovation_count": prof["innovation_count"],
-                        "maturity_mean_score": prof["maturity_mean_score"].astype(float),
-                        "source": "simulated" if dataset.is_simulated else "workspace"})
-    weight = out["innovation_count"] * out["maturity_mean_score"]
-    return out.loc[weight.sort_values(ascending=False).index].reset_index(drop=True)[cols]
+    opd_list = dataset.opd_list
+    opd_list = opd_list[opd_list["kode_wilayah"] == kode_wilayah] if len(opd_list) else None
+    board = evaluate_opds(inn, year, opd_list=opd_list if opd_list is not None and len(opd_list) else None)
+    board = board[board["status"] == "berinovasi"].reset_index(drop=True)
+    return pd.DataFrame({"opd": opd_label(board["opd_name"], lang), "opd_innovations": board["innovations"],
+                         "opd_sid_points": board["sid_points"].astype(float),
+                         "opd_iid_contribution": board["iid_contribution"].astype(float),
+                         "source": "simulated" if dataset.is_simulated else "workspace"})[cols]
 
 
 def workspace_sentences(dataset, kode_wilayah: str, year: int, lang: str = "id") -> list[str]:

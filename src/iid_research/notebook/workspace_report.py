@@ -81,7 +81,7 @@ def step_text(step, lang: str = "id") -> str:
              level_to=step.to_level)
 
 
-def _opd_label(names: pd.Series, lang: str) -> pd.Series:
+def opd_label(names: pd.Series, lang: str) -> pd.Series:
     """OPD names for a reader: the owner of steps no particular OPD must take, and an empty OPD cell, in the
     report language."""
     from ..analysis.evaluation import ANY_OPD, UNNAMED
@@ -94,7 +94,7 @@ def plan_by_opd(p, lang: str = "id") -> pd.DataFrame:
     s = p.plan_steps
     if s is None or s.empty:
         return pd.DataFrame(columns=["opd", "plan_action", "plan_gain_iid", "plan_cost"])
-    out = pd.DataFrame({"opd": _opd_label(s["opd_name"], lang),
+    out = pd.DataFrame({"opd": opd_label(s["opd_name"], lang),
                         "plan_action": [step_text(r, lang) for r in s.itertuples(index=False)],
                         "plan_gain_iid": s["gain_iid"].astype(float).round(3), "plan_cost": s["cost"].astype(float)})
     return out.sort_values(["opd", "plan_action"], kind="stable").reset_index(drop=True)
@@ -113,8 +113,8 @@ def scoreboard(p, lang: str = "id") -> pd.DataFrame:
     o = p.opds
     label = "opd_type_label_id" if lang == "id" else "opd_type_label_en"
     return pd.DataFrame({
-        "opd_rank": o["rank"], "opd": _opd_label(o["opd_name"], lang),
-        "opd_type": _opd_label(o[label].fillna(""), lang),
+        "opd_rank": o["rank"], "opd": opd_label(o["opd_name"], lang),
+        "opd_type": opd_label(o[label].fillna(""), lang),
         "opd_innovations": o["innovations"], "opd_mandatory_complete": o["mandatory_complete"],
         "opd_at_risk": o["at_risk"], "opd_sid_points": o["sid_points"].astype(float).round(1),
         "opd_share": (o["sid_points_share"] * 100).astype(float).round(1),
