@@ -264,3 +264,18 @@ def test_pemda_report_opd_standing_is_the_workspace_scoreboard(tmp_path):
     assert board["opd"].iloc[1] == "RSUD Blora" and board["opd"].iloc[2] == "Dinas Pendidikan"
     top05 = project(data, BLORA, YEAR).opds
     assert board["opd"].iloc[0] == top05["opd_name"].iloc[0]
+
+
+def test_summary_says_when_the_annex_lists_only_part_of_the_cluster(ws):
+    from iid_research.data import load_regions
+    from iid_research.notebook.workspace_report import summary_lines
+
+    w, _ = ws
+    p = project(from_workspace(w), BLORA, YEAR, target_rank=2)
+    regions = load_regions()
+    kabupaten = int(((regions["level"] == "kabupaten") & regions["is_autonomous"]).sum())
+    assert kabupaten == 415
+    lines = summary_lines(p, "Kabupaten Blora", "en")
+    others = [name for name, _ in ANNEX if name.startswith("Kabupaten") and name != "Kabupaten Blora"]
+    assert p.rank_of == len(others) + 1 == 7
+    assert f"lists only 7 of the {kabupaten} regencies" in " ".join(lines)

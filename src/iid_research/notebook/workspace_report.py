@@ -26,12 +26,17 @@ def summary_lines(p, nama: str, lang: str = "id") -> list[str]:
     """The projection's summary for a policy reader: IID, predikat, rank of N and basis; plan; validators' cut."""
     from ..data import load_regions
 
-    level = load_regions().set_index("kode_wilayah")["level"].get(p.kode_wilayah, "")
+    regions = load_regions()
+    level = regions.set_index("kode_wilayah")["level"].get(p.kode_wilayah, "")
     lines = [t("proj_summary", lang, year=p.year, nama=nama, iid=fmt_number(p.score["iid_score"], lang),
                predicate=t(p.predicate, lang))]
     if p.rank is not None:
         lines.append(t("proj_rank", lang, rank=p.rank, rank_of=p.rank_of, level=level_plural(level, lang),
                        basis=basis_text(p.rank_basis, lang)))
+        cluster = int((regions["is_autonomous"] & (regions["level"] == level)).sum())
+        if "annex" in p.rank_basis and p.rank_of < 0.9 * cluster:  # e.g. an annex converted from a few pages
+            lines.append(t("proj_partial_field", lang, rank_of=p.rank_of, cluster=cluster,
+                           level=level_plural(level, lang)))
     else:
         lines.append(t("proj_no_rank", lang, year=p.year))
     if p.plan is not None:

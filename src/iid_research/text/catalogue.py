@@ -1142,6 +1142,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     'unc_col_p_kept': {'id': 'Urutan bertahan', 'en': 'Order kept'},
     'unc_col_width_median': {'id': 'Lebar rentang 90 % (median)', 'en': '90 % band width (median)'},
     'unc_col_width_top10': {'id': 'Lebar rentang 90 %, 10 teratas', 'en': '90 % band width, top 10'},
+    # ---- final review: partial annex, number notation
+    'proj_partial_field': {'id': 'Perhatian: lampiran di ruang kerja hanya memuat {rank_of} dari {cluster} {level}, jadi peringkat ini dihitung di antara yang dimuat saja, bukan peringkat nasional.',
+        'en': 'Note: the annex in the workspace lists only {rank_of} of the {cluster} {level}, so this rank is among those listed only, not the national rank.'},
     # ---- provenance and misc
     'workspace_data_label': {'id': 'DATA PEMDA: dari berkas pemda sendiri di ruang kerja ({files}).',
         'en': "PEMDA DATA: from the pemda's own files in the workspace ({files})."},
