@@ -72,7 +72,7 @@ nb.show_table(published.pemda_awards(kode_wilayah), lang)
 
 # %%
 nb.heading("h_pemda_covariates", lang)
-nb.show_table(published.covariates_vs_peers(kode_wilayah, year), lang, digits=1)
+nb.show_table(published.covariates_vs_peers(kode_wilayah, year), lang, floatfmt=nb.magnitude_floatfmt(lang, 1))
 
 # %%
 nb.heading("nb02_h_drivers", lang)

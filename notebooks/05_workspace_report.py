@@ -69,7 +69,7 @@ if p is not None:
     elif p.plan_steps.empty:  # the target is met: a sentence, not an empty table
         nb.show_markdown(t("plan_met", lang, rank=p.plan.current_rank, target=target_rank))
     else:
-        nb.show_table(wr.plan_by_opd(p, lang), lang, digits=3, simulated=data.is_simulated)
+        nb.show_table(wr.plan_by_opd(p, lang), lang, floatfmt=nb.local_floatfmt(lang, ",.3g"), simulated=data.is_simulated)
 
 # %%
 if p is not None:
@@ -79,7 +79,7 @@ if p is not None:
     fig.plot_opd_contribution(board, lang=lang, simulated=data.is_simulated,
                               ax=plt.figure(figsize=(8, 0.3 * min(len(board), 25) + 1.5)).gca())
     plt.show()
-    nb.show_table(board, lang, digits=2, simulated=data.is_simulated)
+    nb.show_table(board, lang, floatfmt=nb.local_floatfmt(lang, ",.2g"), simulated=data.is_simulated)
 
 # %%
 if p is not None:

@@ -169,6 +169,10 @@ def test_project_command_json_and_workbook(ws, tmp_path):
     assert first.title == "Papan skor OPD" and first.freeze_panes == "A2"
     assert first.max_row - 1 == len(out["opds"])  # one row per OPD under the header
     assert first.cell(1, 2).value == "OPD" and [s.title for s in wb.worksheets][1:3] == ["Rencana", "Kartu selisih"]
+    cells = [v for sheet in wb.worksheets for row in sheet.iter_rows(min_row=2, values_only=True) for v in row]
+    assert not any(isinstance(v, bool) for v in cells)  # yes/no written in the reader's language
+    reachable = [r[-1] for r in wb["Kartu selisih"].iter_rows(min_row=2, values_only=True)]
+    assert set(reachable) <= {"Ya", "Tidak", None} and reachable
     human = CliRunner().invoke(main, ["project", "--workspace", str(w.path), "--pemda", "33.16", "--year",
                                       str(YEAR), "--target-rank", "2", "--lang", "en"])
     assert human.exit_code == 0 and "Projected IID 2024 of Kabupaten Blora" in human.output

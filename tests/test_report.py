@@ -324,3 +324,17 @@ def test_lean_html_report(tmp_path):
     assert 'scope="col"' in page and "Download CSV (1 rows)" in page and "print(1)" not in page
     images_size = sum(len(i["src"]) for i in imgs)
     assert len(page.encode()) - images_size < 6_000  # the stylesheet and the page around the outputs stay small
+
+
+def test_whole_numbers_are_grouped_except_years_and_codes():
+    frame = pd.DataFrame({"year": [2023], "kode_wilayah": ["33.16"], "innovations_reported_count": [26900],
+                          "rank": [12]})
+    cells = __import__("re").findall(r"<td>([^<]*)</td>", display.table_html(frame, "id"))
+    assert cells == ["2023", "33.16", "26.900", "12"]
+    cells_en = __import__("re").findall(r"<td>([^<]*)</td>", display.table_html(frame, "en"))
+    assert cells_en == ["2023", "33.16", "26,900", "12"]
+
+
+def test_magnitude_format_writes_large_values_whole():
+    fmt = display.magnitude_floatfmt("id", 1)
+    assert [fmt(927961.0), fmt(3.25), fmt(1234.56)] == ["927.961", "3,3", "1.235"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import numbers
 import re
 import unicodedata
 from urllib.parse import quote
@@ -185,12 +186,16 @@ def table_html(frame: pd.DataFrame, lang: str = "id", *, floatfmt="{:,.2f}", max
         ``<div class="iid-table">`` holding the scrollable table box and the link.
     """
     shown = label_columns(frame.head(max_rows), lang)
+    # whole numbers are grouped (Indonesian 26.900) except years and codes, which are written as they are
+    grouped = [not any(w in str(key).lower() for w in ("year", "tahun", "kode", "code")) for key in frame.columns]
 
-    def cell(v):
+    def cell(v, group=True):
         if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
             return "–"
         if isinstance(v, bool) or type(v).__name__ == "bool_":
             return html.escape(t("yes" if v else "no", lang))
+        if isinstance(v, numbers.Integral):
+            return html.escape(fmt_number(int(v), lang, ",d") if group else str(v))
         if isinstance(v, float):
             return html.escape(floatfmt(v) if callable(floatfmt) else fmt_number(v, lang, floatfmt[2:-1]))
         s = str(v)
@@ -200,7 +205,7 @@ def table_html(frame: pd.DataFrame, lang: str = "id", *, floatfmt="{:,.2f}", max
         return html.escape(t(s, lang))  # labels (predikat, level, variable names) translated; data text unchanged
 
     head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in shown.columns)
-    rows = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>"
+    rows = "".join("<tr>" + "".join(f"<td>{cell(v, g)}</td>" for v, g in zip(row, grouped)) + "</tr>"
                    for row in shown.itertuples(index=False))
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     more = "" if len(frame) <= max_rows else f"<p>… {len(frame) - max_rows} {t('more_rows', lang)}</p>"
@@ -219,6 +224,12 @@ def table_html(frame: pd.DataFrame, lang: str = "id", *, floatfmt="{:,.2f}", max
 def local_floatfmt(lang: str = "id", spec: str = ",.2f"):
     """A ``floatfmt`` for :func:`show_table` with another precision (``1.234,500`` in "id")."""
     return lambda v: fmt_number(v, lang, spec)
+
+
+def magnitude_floatfmt(lang: str = "id", decimals: int = 2):
+    """A ``floatfmt`` for a column mixing magnitudes (population beside an index score): values of
+    1,000 or more as whole numbers (``927.961``), smaller ones with ``decimals`` decimals (``3,25``)."""
+    return lambda v: fmt_number(v, lang, ",.0f" if abs(v) >= 1000 else f",.{decimals}f")
 
 
 def show_table(frame: pd.DataFrame, lang: str = "id", *, digits: int | None = None, simulated: bool = False,
@@ -299,10 +310,10 @@ def opd_scorecard(card: dict, lang: str = "id", *, simulated: bool = False):
     """Show one OPD's printable scorecard (its own page when printed): its scoreboard row and its plan steps."""
     row = card["row"]
     facts = pd.DataFrame({"variable": [t(k, lang) for k in row.index],
-                          "value": [v if isinstance(v, str) else fmt_number(v, lang, "g") if pd.notna(v) else "–"
+                          "value": [v if isinstance(v, str) else fmt_number(v, lang, ",g") if pd.notna(v) else "–"
                                     for v in row.values]})
     caption = t("simulated_note", lang) if simulated else ""
-    steps = (table_html(card["steps"], lang, floatfmt=local_floatfmt(lang, ",.3f"), caption=caption)
+    steps = (table_html(card["steps"], lang, floatfmt=local_floatfmt(lang, ",.3g"), caption=caption)
              if len(card["steps"]) else f"<p>{html.escape(t('nb05_no_steps', lang))}</p>")
     show_html('<section class="iid-scorecard" style="break-before: page; page-break-before: always;">'
               f"<h3>{html.escape(str(card['name']))}</h3>{table_html(facts, lang, caption=caption)}{steps}</section>")

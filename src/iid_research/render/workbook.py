@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .._io import atomic_path
@@ -17,6 +18,10 @@ from ..text import label_columns, t
 
 def _sheet(writer, frame: pd.DataFrame, name: str, lang: str):
     shown = label_columns(frame, lang)
+    for col in shown.columns:  # yes/no in the reader's language, not True/False
+        is_bool = shown[col].map(lambda v: isinstance(v, (bool, np.bool_)))
+        if is_bool.any():
+            shown[col] = [t("yes" if v else "no", lang) if b else v for v, b in zip(shown[col], is_bool)]
     shown.to_excel(writer, sheet_name=name[:31], index=False)
     ws = writer.sheets[name[:31]]
     ws.freeze_panes = "A2"
