@@ -114,7 +114,7 @@ nb.show_table(ov.method_table(), lang)
 # %%
 nb.heading("h_rules", lang)
 years = frameworks.assessment_years()
-nb.show_table(frameworks.framework_for_year(min(max(year, years[0]), years[-1])).describe(), lang)
+nb.show_table(ov.rules_table(frameworks.framework_for_year(min(max(year, years[0]), years[-1])), lang), lang)
 
 # %%
 nb.heading("h_provenance", lang)

@@ -69,7 +69,8 @@ if p is not None:
     elif p.plan_steps.empty:  # the target is met: a sentence, not an empty table
         nb.show_markdown(t("plan_met", lang, rank=p.plan.current_rank, target=target_rank))
     else:
-        nb.show_table(wr.plan_by_opd(p, lang), lang, floatfmt=nb.local_floatfmt(lang, ",.3g"), simulated=data.is_simulated)
+        nb.show_table(wr.plan_by_opd(p, lang), lang, floatfmt=nb.local_floatfmt(lang, ",.3g"),
+                      simulated=data.is_simulated)
 
 # %%
 if p is not None:

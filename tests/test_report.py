@@ -1,5 +1,6 @@
 
 import nbformat
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -338,3 +339,15 @@ def test_whole_numbers_are_grouped_except_years_and_codes():
 def test_magnitude_format_writes_large_values_whole():
     fmt = display.magnitude_floatfmt("id", 1)
     assert [fmt(927961.0), fmt(3.25), fmt(1234.56)] == ["927.961", "3,3", "1.235"]
+
+
+def test_rules_table_writes_the_count_rule_in_the_report_language():
+    from iid_research.frameworks import framework_for_year
+    from iid_research.notebook.overview import rules_table
+
+    fw = framework_for_year(2026)
+    row = rules_table(fw, "id").iloc[0]
+    assert row["count_score_rule"] == "0,38 × MIN(n, 200) jika mencakup ≥5 dari 6 urusan pelayanan dasar"
+    assert row["max_total"] == 250 and isinstance(row["max_total"], (int, np.integer))
+    assert rules_table(framework_for_year(2023), "en").iloc[0]["count_score_rule"] == "0.38 × MIN(n, 200)"
+    assert rules_table(fw, "id").iloc[0]["status"] != fw.status  # the English note is not shown to id readers

@@ -136,13 +136,18 @@ class Framework:
         return dataclasses.replace(self, **changes)
 
     def describe(self) -> pd.DataFrame:
-        """One-row summary of the rules (for reports)."""
+        """One-row summary of the rules, as data (reader text: :func:`iid_research.notebook.overview.rules_table`).
+
+        Returns
+        -------
+        DataFrame with columns [framework, divisor_floor, count_score_per_innovation, count_score_cap_n,
+        count_score_min_urusan_yandas, max_spd, max_sid_per_innovation, max_count_score, max_total, status]
+        """
         return pd.DataFrame([{
             "framework": self.year, "divisor_floor": self.divisor_floor,
-            "count_score_rule": (f"{self.count_score_per_innovation} × MIN(n, {self.count_score_cap_n})"
-                                 + (f" if ≥{self.count_score_min_urusan_yandas} of "
-                                    f"{len(urusan_pelayanan_dasar_names())} urusan pelayanan dasar"
-                                    if self.count_score_min_urusan_yandas else "")),
+            "count_score_per_innovation": self.count_score_per_innovation,
+            "count_score_cap_n": self.count_score_cap_n,
+            "count_score_min_urusan_yandas": self.count_score_min_urusan_yandas,
             "max_spd": self.max_spd, "max_sid_per_innovation": self.max_sid_per_innovation,
             "max_count_score": self.max_count_score, "max_total": self.max_total,
             "status": self.status,

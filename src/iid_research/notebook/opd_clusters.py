@@ -104,7 +104,10 @@ def real_profiles_for(kode_wilayah: str = "all", *, min_opds: int = 3, lang: str
     if len(own) >= min_opds:
         return own, ""
     every = build_real_opd_profiles(kode_wilayah="all")
-    return every, t("nb04_real_fallback", lang, kode=kode_wilayah, n=len(own), n_all=len(every))
+    from ..data import load_regions
+
+    nama = load_regions().set_index("kode_wilayah")["nama"].get(kode_wilayah, kode_wilayah)
+    return every, t("nb04_real_fallback", lang, nama=nama, n=len(own), n_all=len(every))
 
 
 def spd_score_lookup(scores: pd.DataFrame) -> dict:

@@ -170,3 +170,37 @@ def coverage_summary(coverage: pd.DataFrame, lang: str = "id") -> str:
         return ", ".join(picked) if len(picked) else "–"
 
     return t("coverage_summary", lang, over=names("over"), under=names("under"))
+
+
+def rules_table(framework, lang: str = "id") -> pd.DataFrame:
+    """The rules of one framework for a reader: one row, the count-score rule written out in ``lang``.
+
+    Parameters
+    ----------
+    framework : Framework
+    lang : {"id", "en"}
+
+    Returns
+    -------
+    DataFrame with columns [framework, divisor_floor, count_score_rule, max_spd, max_sid_per_innovation,
+    max_count_score, max_total, status]
+    """
+    from ..frameworks import urusan_pelayanan_dasar_names
+
+    d = framework.describe().iloc[0]
+    whole = {k: (int(v) if float(v).is_integer() else float(v))
+             for k, v in d[["max_spd", "max_sid_per_innovation", "max_count_score", "max_total"]].items()}
+    rule = f"{fmt_number(d['count_score_per_innovation'], lang, 'g')} × MIN(n, {int(d['count_score_cap_n'])})"
+    if d["count_score_min_urusan_yandas"]:
+        rule += " " + t("count_rule_condition", lang, k=int(d["count_score_min_urusan_yandas"]),
+                        n=len(urusan_pelayanan_dasar_names()))
+    return pd.DataFrame([{"framework": int(d["framework"]), "divisor_floor": int(d["divisor_floor"]),
+                          "count_score_rule": rule, **whole,
+                          "status": _status_text(int(d["framework"]), d["status"], lang)}])
+
+
+def _status_text(year: int, status: str, lang: str) -> str:
+    # the rules' status note is written in English in rules/frameworks.csv; the catalogue has the reader's text
+    key = f"framework_status_{year}"
+    text = t(key, lang)
+    return status if text == key else text

@@ -514,8 +514,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         'en': '## A. Real data: LAN innovation records (2018)'},
     'nb04_real_intro': {'id': 'Profil dari kolom kategorikal saja (jenis inovasi LAN, tahun, tipe OPD); catatan ini tidak memuat jawaban indikator SID. Metode: k-medoids dengan jarak Gower.',
         'en': 'Profiles from categorical fields only (LAN innovation type, years, OPD type); these records carry no SID answers. Method: k-medoids on Gower distances.'},
-    'nb04_real_fallback': {'id': 'Pemda {kode} punya {n} OPD dalam catatan LAN; yang dikelompokkan: OPD semua pemda ({n_all} OPD).',
-        'en': 'Pemda {kode} has {n} OPDs in the LAN records; clustering the OPDs of all pemda instead ({n_all} OPDs).'},
+    'nb04_real_fallback': {'id': 'Data LAN memuat {n} OPD untuk {nama}, terlalu sedikit untuk dikelompokkan; yang dikelompokkan adalah OPD semua pemda ({n_all} OPD).',
+        'en': 'The LAN records hold {n} OPDs of {nama}, too few to cluster; the OPDs of all pemda are clustered instead ({n_all} OPDs).'},
     'nb04_unmapped': {'id': 'Nama OPD yang belum terpetakan ke tipe OPD (tetap dipakai, tidak dibuang):',
         'en': 'OPD names not yet mapped to an OPD type (kept, not dropped):'},
     'nb04_sim_heading': {'id': '## B. Data SIMULASI: jawaban indikator SID',
@@ -1145,6 +1145,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     # ---- final review: partial annex, number notation
     'proj_partial_field': {'id': 'Perhatian: lampiran di ruang kerja hanya memuat {rank_of} dari {cluster} {level}, jadi peringkat ini dihitung di antara yang dimuat saja, bukan peringkat nasional.',
         'en': 'Note: the annex in the workspace lists only {rank_of} of the {cluster} {level}, so this rank is among those listed only, not the national rank.'},
+    'count_rule_condition': {'id': 'jika mencakup ≥{k} dari {n} urusan pelayanan dasar', 'en': 'if ≥{k} of the {n} urusan pelayanan dasar are covered'},
+    'framework_status_2023': {'id': 'pembagi dari sumber; nilai maksimum dan aturan jumlah inovasi disimpulkan', 'en': 'divisor sourced; maxima and count rule inferred'},
+    'framework_status_2026': {'id': 'dua salinan daerah yang independen sama isinya', 'en': 'two independent regional transcriptions agree'},
     # ---- provenance and misc
     'workspace_data_label': {'id': 'DATA PEMDA: dari berkas pemda sendiri di ruang kerja ({files}).',
         'en': "PEMDA DATA: from the pemda's own files in the workspace ({files})."},
