@@ -233,8 +233,8 @@ def test_reports_03_and_04_on_a_complete_workspace_have_no_simulated_part(filled
     assert "SIMULASI" not in text and "SIMULATED" not in text
     assert f"{truth[2023]:.2f}".replace(".", ",") in text  # the official method applied to the imported answers
     assert "daftar_inovasi_2023.xlsx" in text and "lampiran_2022.csv" in text  # sources named, with sha256
-    sha = Workspace(ws.path).manifest().set_index("source_file").loc["lampiran_2022.csv", "source_sha256"][:12]
-    assert sha in text
+    sha = Workspace(ws.path).manifest().set_index("source_file").loc["lampiran_2022.csv", "source_sha256"]
+    assert len(sha) == 64 and sha in text  # the whole checksum, so a reader can check the file
     assert "membutuhkan jawaban indikator banyak pemda" in text  # the cross-pemda section left out, saying why
     out4 = run_notebook(config.NOTEBOOKS_DIR / "04_opd_clusters.ipynb",
                         {"kode_wilayah": BLORA, "year": 2023, "workspace": str(ws.path), "lang": "en"}, tmp_path)

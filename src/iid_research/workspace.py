@@ -297,13 +297,13 @@ class Workspace:
             sel = man[man["year"] == year]
             rows.append({"year": year, "kode_wilayah": ALL_PEMDA, "innovations": 0, "spd_rows": 0,
                          "annex_rows": int(sel.loc[sel["kind"] == "annex", "rows"].sum()),
-                         "files": [f"{r.source_file} ({r.source_sha256[:12]})" for r in sel.itertuples(index=False)],
+                         "files": [f"{r.source_file} (sha256 {r.source_sha256})" for r in sel.itertuples(index=False)],
                          "can": []})
         for kode in self.pemda():
             for year in self.years(kode):
                 sel = man[(man["year"] == year) & (man["kode_wilayah"].isin([kode, ALL_PEMDA]))]
                 count = {k: int(sel.loc[sel["kind"] == k, "rows"].sum()) for k in KINDS}
-                files = [f"{r.source_file} ({r.source_sha256[:12]})" for r in sel.itertuples(index=False)]
+                files = [f"{r.source_file} (sha256 {r.source_sha256})" for r in sel.itertuples(index=False)]
                 rows.append({"year": year, "kode_wilayah": kode, "innovations": count["innovations"],
                              "spd_rows": count["spd"], "annex_rows": count["annex"], "files": files,
                              "can": self.capabilities(kode, year)})

@@ -292,11 +292,12 @@ def data_banner(dataset, lang: str = "id"):
 
 
 def show_sources(dataset, lang: str = "id"):
-    """The files behind a workspace report: name and the first 12 hex digits of each SHA-256, as import prints them."""
+    """The files behind a workspace report: name and the full SHA-256 of each (``sha256sum FILE`` checks it)."""
     if dataset.kind != "workspace" or dataset.sources.empty:
         return
     heading("h_sources", lang)
-    show_table(dataset.sources[["year", "kind", "kode_wilayah", "source_file", "sha256_12"]], lang)
+    show_table(dataset.sources[["year", "kind", "kode_wilayah", "source_file", "source_sha256"]]
+               .rename(columns={"source_sha256": "sha256"}), lang)
 
 
 def demo_workspace() -> str:
