@@ -401,3 +401,20 @@ def test_the_workbook_gap_card_holds_numbers_as_a_reader_reads_them(blora, tmp_p
     for gap, row in zip(gaps, rows, strict=True):  # 2 decimals as published, not 6.789999999999999
         assert row[1] == round(gap["target_score"], 2) and row[3] == round(gap["iid_needed"], 2)
         assert all(len(repr(v)) <= 8 for v in row[1:4]), row
+
+
+def test_the_demo_opd_list_names_each_office_once_with_its_spellings(tmp_path):
+    from iid_research.analysis.evaluation import evaluate_opds
+    from iid_research.demo import build_demo_workspace
+    from iid_research.simulate_records import OPD_CATALOGUE
+
+    ws, _ = build_demo_workspace(tmp_path / "demo", years=(2023,))
+    data = from_workspace(ws)
+    inn = data.innovations[data.innovations["year"] == 2023]
+    board = evaluate_opds(inn, 2023, opd_list=data.opd_list)
+    listed = set(data.opd_list["opd_name"])
+    # every office with innovations is one of the list's names: "Disdik", "DINAS PENDIDIKAN" and
+    # "Dinas Pendidikan Kabupaten Blora" are one row, not three
+    assert set(board.loc[board["status"] == "berinovasi", "opd_name"]) <= listed
+    assert board["innovations"].sum() == len(inn) and board["opd_name"].is_unique
+    assert {full for full, *_ in OPD_CATALOGUE} <= listed

@@ -141,12 +141,32 @@ def build_demo_workspace(directory, *, kode_wilayah: str = "33.16", years=DEMO_Y
                 ("annex", _annex_file(scores, year, files_dir / f"SIMULASI_lampiran_kepmendagri_{year}.csv", seed))):
             ws.import_file(kind, path, year)
             imported.append(path)
-    opd = sorted(set(sim.innovations.loc[sim.innovations["kode_wilayah"] == kode_wilayah, "opd_name"]))
     opd_path = write_text_atomic(files_dir / f"SIMULASI_daftar_opd_{slug}.csv",
-                                 _csv([["Nama OPD"], *[[o] for o in opd]]))
+                                 _csv([["Nama OPD", "Singkatan"], *_opd_list_rows(sim, kode_wilayah)]))
     ws.import_file("opd", opd_path, max(years), pemda=kode_wilayah)
     imported.append(opd_path)
     return Workspace(folder), imported
+
+
+def _opd_list_rows(sim, kode_wilayah: str) -> list[list[str]]:
+    """The demo pemda's OPD list as a Bappeda keeps it: one row per OPD, its other spellings as Singkatan.
+
+    Every OPD the simulator can give the pemda is listed (those without an innovation show as "belum
+    berinovasi"); the Singkatan column holds the spellings its innovation lists use ("; " apart).
+    """
+    from .data import load_regions
+    from .simulate_records import opd_roster
+
+    r = load_regions().set_index("kode_wilayah").loc[kode_wilayah]
+    short = r["nama_short"] if isinstance(r["nama_short"], str) and r["nama_short"] else r["nama"]
+    written = set(sim.innovations.loc[sim.innovations["kode_wilayah"] == kode_wilayah, "opd_name"])
+    rows = []
+    for name, spellings in opd_roster(r["nama"], short, r["level"]):
+        if name.startswith(("Puskesmas", "Kecamatan")) and not written & set(spellings):
+            continue  # the simulator gives each pemda some of its puskesmas and kecamatan only
+        others = [v for v in dict.fromkeys(spellings) if v != name]
+        rows.append([name, "; ".join(others)])
+    return rows
 
 
 def demo_workspace_dir() -> Path:

@@ -56,6 +56,56 @@ URUSAN_CANON.update({"ketentraman, ketertiban umum, dan perlindungan masyarakat"
 
 
 
+_PUSKESMAS_PLACES = ("Kota", "Utara", "Selatan", "Timur", "Barat", "Tengah")
+_KECAMATAN_PLACES = ("Kota", "Utara", "Selatan")
+
+
+def _catalogue_spellings(full: str, abbr: str, nama: str, short: str) -> tuple:
+    return (full, abbr, full.upper(), f"{full} {nama}", f"{abbr} {short}")
+
+
+def _rsud_spellings(short: str) -> tuple:
+    return (f"RSUD {short}", f"Rumah Sakit Umum Daerah {short}", f"RSUD {short.upper()}", f"RSUD {short}",
+            f"RSUD {short}")
+
+
+def _puskesmas_spellings(place: str) -> tuple:
+    return (f"Puskesmas {place}", f"PKM {place}", f"PUSKESMAS {place.upper()}", f"UPTD Puskesmas {place}",
+            f"Puskesmas {place}")
+
+
+def _kecamatan_spellings(place: str) -> tuple:
+    return (f"Kecamatan {place}", f"Kec. {place}", f"KECAMATAN {place.upper()}", f"Kantor Kecamatan {place}",
+            f"Kecamatan {place}")
+
+
+def opd_roster(nama: str, nama_short: str, level: str) -> list[tuple[str, tuple]]:
+    """Every OPD a simulated pemda can have, with the spellings the simulator writes for it (SIMULATED).
+
+    Parameters
+    ----------
+    nama, nama_short : str
+        The pemda's name ("Kabupaten Blora") and short name ("Blora").
+    level : {"provinsi", "kabupaten", "kota"}
+
+    Returns
+    -------
+    list of (name, spellings)
+        In :data:`OPD_CATALOGUE` order, then (kabupaten/kota) the hospital, six puskesmas and three
+        kecamatan, or (provinsi) the provincial hospital; ``spellings`` holds the five ways an
+        innovation list may write the name (the first is ``name``).
+    """
+    short = nama_short or nama
+    rows = [(full, _catalogue_spellings(full, abbr, nama, short)) for full, abbr, _, _ in OPD_CATALOGUE]
+    if level != "provinsi":
+        rows.append((f"RSUD {short}", _rsud_spellings(short)))
+        rows += [(f"Puskesmas {short} {p}", _puskesmas_spellings(f"{short} {p}")) for p in _PUSKESMAS_PLACES]
+        rows += [(f"Kecamatan {short} {p}", _kecamatan_spellings(f"{short} {p}")) for p in _KECAMATAN_PLACES]
+    else:
+        rows.append((f"RSUD Provinsi {short}", (f"RSUD Provinsi {short}",) * 5))
+    return rows
+
+
 def opd_lists(pemda: pd.DataFrame, rng) -> dict:
     """A fixed OPD list per pemda: (names, urusan, weights); names in that pemda's spelling habits."""
     out = {}
@@ -70,27 +120,24 @@ def opd_lists(pemda: pd.DataFrame, rng) -> dict:
             label = {"full": full, "abbr": abbr, "upper": full.upper(),
                      "full_region": f"{full} {r.nama}"}[style]
             names.append(label)
-            variants.append((full, abbr, full.upper(), f"{full} {r.nama}", f"{abbr} {short}"))
+            variants.append(_catalogue_spellings(full, abbr, r.nama, short))
             urusan.append(uru)
             weights.append(wgt)
         if r.level != "provinsi":
             names.append(f"RSUD {short}" if style != "upper" else f"RSUD {short.upper()}")
-            variants.append((f"RSUD {short}", f"Rumah Sakit Umum Daerah {short}", f"RSUD {short.upper()}",
-                             f"RSUD {short}", f"RSUD {short}"))
+            variants.append(_rsud_spellings(short))
             urusan.append("Kesehatan")
             weights.append(1.5)
             for k in range(int(rng.integers(2, 6))):
-                place = f"{short} {['Kota', 'Utara', 'Selatan', 'Timur', 'Barat', 'Tengah'][k]}"
+                place = f"{short} {_PUSKESMAS_PLACES[k]}"
                 names.append(f"Puskesmas {place}")
-                variants.append((f"Puskesmas {place}", f"PKM {place}", f"PUSKESMAS {place.upper()}",
-                                 f"UPTD Puskesmas {place}", f"Puskesmas {place}"))
+                variants.append(_puskesmas_spellings(place))
                 urusan.append("Kesehatan")
                 weights.append(0.8)
             for k in range(int(rng.integers(1, 4))):
-                place = f"{short} {['Kota', 'Utara', 'Selatan'][k]}"
+                place = f"{short} {_KECAMATAN_PLACES[k]}"
                 names.append(f"Kecamatan {place}")
-                variants.append((f"Kecamatan {place}", f"Kec. {place}", f"KECAMATAN {place.upper()}",
-                                 f"Kantor Kecamatan {place}", f"Kecamatan {place}"))
+                variants.append(_kecamatan_spellings(place))
                 urusan.append("Fungsi lain sesuai dengan ketentuan peraturan perundang-undangan")
                 weights.append(0.4)
         else:
