@@ -271,7 +271,8 @@ def simulate(seed, output_dir):
 @click.option("--max-bad-share", type=click.FloatRange(0, 1), default=0.05, show_default=True,
               help="Refuse the file when more than this share of data rows is bad.")
 @click.option("--pemda", default=None,
-              help="innovations/spd: the pemda of every row (name or code) when the file has no pemda column.")
+              help="innovations/spd/opd: the pemda of the file (name or code): of every row without a Pemda "
+                   "column, and of every empty Pemda cell; a cell naming another pemda rejects its row.")
 @click.option("--column", default=None,
               help="annex: the column holding the IID score (header text or letter) when the score header spans "
                    "sub-columns the year cannot decide.")

@@ -423,7 +423,9 @@ def read_opd_list(path, year: int, *, pemda: str | None = None) -> pd.DataFrame:
     year : int
         Year the list applies to.
     pemda : str, optional
-        The pemda of every row (name or code) when the file has no pemda column.
+        The pemda of the list (name or code): of every row when the file has no pemda column, and of
+        every row whose pemda cell is empty when it has one; a row whose cell names another pemda is an
+        error naming both.
 
     Returns
     -------
@@ -433,9 +435,10 @@ def read_opd_list(path, year: int, *, pemda: str | None = None) -> pd.DataFrame:
     Raises
     ------
     iid_research.importers.DataImportError
-        Naming the file, the row and the column of every problem (no OPD column, no pemda, unknown pemda).
+        Naming the file, the row and the column of every problem (no OPD column, no pemda, unknown pemda,
+        a pemda other than ``pemda``).
     """
-    from .data import region_matcher
+    from .data import load_regions, region_matcher
     from .importers import DataImportError, ImportReport
     from .regions import RegionMatchError, normalise_name
 
@@ -459,21 +462,37 @@ def read_opd_list(path, year: int, *, pemda: str | None = None) -> pd.DataFrame:
         raise DataImportError(f"{path.name}: the file has no column 'Pemda'; give the pemda of the list with "
                               "--pemda (e.g. --pemda \"Kab. Blora\")", report)
     matcher = region_matcher()
+    names = load_regions().set_index("kode_wilayah")["nama"]
+    given = None
+    if pemda:
+        try:
+            given = matcher.match(str(pemda))
+        except (RegionMatchError, ValueError) as exc:
+            raise DataImportError(f"{path.name}: --pemda {pemda!r}: {exc}", report) from None
     out, errors, seen = [], [], set()
     for i, row in frame.iterrows():
         name = "" if pd.isna(row[opd_col]) else str(row[opd_col]).strip()
         if not name:
             continue
-        where = pemda if pemda_col is None or pd.isna(row[pemda_col]) or not str(row[pemda_col]).strip() \
-            else row[pemda_col]
-        if not where:
-            errors.append(f"{path.name} row {i + 2}, column {pemda_col!r}: empty; fill in the pemda or give --pemda")
-            continue
-        try:
-            kode = matcher.match(str(where))
-        except (RegionMatchError, ValueError) as exc:
-            errors.append(f"{path.name} row {i + 2}, column {pemda_col or '--pemda'!r}: {exc}")
-            continue
+        cell = None if pemda_col is None or pd.isna(row[pemda_col]) else str(row[pemda_col]).strip() or None
+        where = f"{path.name} row {i + 2}, column {pemda_col!r}"
+        if cell is None:
+            if given is None:
+                errors.append(f"{where}: empty; fill in the pemda, or give the pemda of the list with --pemda (e.g. "
+                              "--pemda \"Kab. Blora\"): empty cells then take it")
+                continue
+            kode = given
+        else:
+            try:
+                kode = matcher.match(cell)
+            except (RegionMatchError, ValueError) as exc:
+                errors.append(f"{where}: {exc}")
+                continue
+            if given is not None and kode != given:
+                errors.append(f"{where}: pemda {cell!r} is {kode} {names.get(kode, '')}, not the pemda given with "
+                              f"--pemda ({pemda!r}, {given} {names.get(given, '')}); correct the cell, leave it "
+                              "empty to take the pemda given, or import the list without --pemda")
+                continue
         key = (kode, normalise_name(name.replace("&", " dan ")))
         if key in seen:
             continue
@@ -482,7 +501,7 @@ def read_opd_list(path, year: int, *, pemda: str | None = None) -> pd.DataFrame:
         out.append((kode, int(year), name, abbrev))
     if errors:
         report.error = "; ".join(errors[:20])
-        raise DataImportError(f"{path.name}: {len(errors)} row(s) without a known pemda: " + "; ".join(errors[:5]),
+        raise DataImportError(f"{path.name}: {len(errors)} row(s) rejected, nothing stored: " + "; ".join(errors[:5]),
                               report)
     return pd.DataFrame(out, columns=["kode_wilayah", "year", "opd_name", "opd_abbrev"])
 
