@@ -9,6 +9,7 @@ finish.  Expected values are written out by hand or read from the rules files di
 import re
 from pathlib import Path
 
+import click
 import openpyxl
 import pandas as pd
 import pytest
@@ -133,3 +134,64 @@ def test_an_opd_list_with_a_pemda_column_takes_the_option_for_empty_cells_and_re
     assert ("opd_bad.csv row 3, column 'Pemda': pemda 'Kab. Rembang' is 33.17 Kabupaten Rembang, not the pemda "
             "given with --pemda ('Kab. Blora', 33.16 Kabupaten Blora)") in result.output
     assert Workspace(ws.path).table("opd")["opd_name"].tolist() == ["Dinas Kesehatan", "Dinas Pendidikan"]
+
+
+# --------------------------------------------------------------------------- 2. every command's --help
+
+def _commands(group=main, path=()):
+    """(path, command) of every command and group under ``main``."""
+    yield path, group
+    for name, cmd in getattr(group, "commands", {}).items():
+        yield from _commands(cmd, (*path, name))
+
+
+def _help(path) -> str:
+    result = CliRunner().invoke(main, [*path, "--help"], terminal_width=100)
+    assert result.exit_code == 0, (path, result.output)
+    return result.output
+
+
+def test_no_help_shows_a_literal_backslash_b_and_every_option_says_what_it_does():
+    undocumented = []
+    for path, cmd in _commands():
+        text = _help(path)
+        assert "\\b" not in text and "\b" not in text, path
+        undocumented += [f"{' '.join(path)} {p.opts[0]}" for p in cmd.params
+                         if isinstance(p, click.Option) and not p.help and p.name != "version"]
+    assert not undocumented, undocumented
+
+
+def test_import_help_lists_each_kind_on_its_own_line():
+    text = _help(["import"])
+    for kind in ("annex", "innovations", "spd", "opd"):
+        assert re.search(rf"^  {kind} +\S", text, re.MULTILINE), (kind, text)
+    assert re.search(r"^  opd +the pemda's OPD list \(with --workspace only\)$", text, re.MULTILINE)
+
+
+def test_workspace_demo_takes_a_pemda_name_as_its_help_says_and_refuses_unsimulated_years(tmp_path):
+    result = CliRunner().invoke(main, ["workspace", "demo", str(tmp_path / "d"), "--pemda", "Kab. Rembang",
+                                       "--year", "2023"])
+    assert result.exit_code == 0, result.output
+    assert Workspace(tmp_path / "d").pemda() == [REMBANG]
+    for args, said in ((["--year", "2019"], "demo years [2019]: the simulator covers 2021, 2022, 2023, 2024, 2025"),
+                       (["--pemda", "Atlantis"], "'Atlantis' matches no pemda")):
+        result = CliRunner().invoke(main, ["workspace", "demo", str(tmp_path / "e"), *args])
+        assert result.exit_code == 1 and said in result.output and "Traceback" not in result.output, result.output
+        assert not (tmp_path / "e").exists()  # nothing written
+
+
+def test_reports_help_names_the_notebooks_a_workspace_renders(tmp_path):
+    from iid_research.render.batch import workspace_run_list
+
+    ws = init_workspace(tmp_path / "ws")
+    for year in (2022, 2023):  # two consecutive years: every workspace report, 03 included
+        spd = tmp_path / f"spd_{year}.csv"
+        spd.write_text("pemda,indikator,level\n" + "".join(f"Kab. Blora,{r},{year % 4}\n" for r in SPD_ROWS),
+                       encoding="utf-8")
+        ws.import_file("spd", spd, year)
+    text = " ".join(_help(["reports"]).split())
+    m = re.search(r"--workspace DIRECTORY Render the reports of this workspace's pemda \((\d\d)-(\d\d);", text)
+    assert m, text
+    named = {f"{k:02d}" for k in range(int(m.group(1)), int(m.group(2)) + 1)}
+    rendered = {job.notebook.name[:2] for job in workspace_run_list(ws.path)}
+    assert named == rendered == {"02", "03", "04", "05"}

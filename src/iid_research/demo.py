@@ -106,23 +106,30 @@ def build_demo_workspace(directory, *, kode_wilayah: str = "33.16", years=DEMO_Y
     ------
     WorkspaceError
         If ``directory`` is a workspace that is not a demo (its real files are never mixed with simulated
-        ones), or a non-empty folder that is not a workspace.
+        ones), or a non-empty folder that is not a workspace; if ``kode_wilayah`` is no pemda's code, or a
+        year is not simulated (nothing is written then).
     """
     import shutil
 
+    from .data import load_regions
     from .frameworks import framework_for_year
-    from .simulate import DEFAULT_SEED, simulate_iid
+    from .simulate import DEFAULT_SEED, DEFAULT_YEARS, simulate_iid
 
     seed = DEFAULT_SEED if seed is None else seed
     folder = Path(directory)
+    if kode_wilayah not in set(load_regions()["kode_wilayah"]):
+        raise WorkspaceError(f"{kode_wilayah!r} is not the Kemendagri code of a pemda (e.g. 33.16 for Kabupaten "
+                             "Blora); nothing written")
+    unsimulated = sorted({int(y) for y in years} - set(DEFAULT_YEARS))
+    if unsimulated or not len(years):
+        raise WorkspaceError(f"demo years {unsimulated or list(years)}: the simulator covers "
+                             f"{', '.join(map(str, DEFAULT_YEARS))}; nothing written")
     if (folder / "workspace.json").exists():
         if not Workspace(folder).is_demo:  # SIMULATED files must never enter a pemda's real workspace
             raise WorkspaceError(f"{folder}: is a workspace with the pemda's own files, not a demo; the SIMULATED "
                                  "demo needs a new or empty folder")
         shutil.rmtree(folder)  # an earlier demo: rebuild from scratch
     sim = simulate_iid(seed=seed)
-    from .data import load_regions
-
     nama = load_regions().set_index("kode_wilayah")["nama"].get(kode_wilayah, kode_wilayah)
     ws = init_workspace(folder, name=f"DEMO SIMULASI {nama}", demo=True)
     files_dir = folder / "berkas_simulasi"
