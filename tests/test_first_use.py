@@ -6,6 +6,7 @@ template serves which assessment year; the demo's XLSX changed bytes on every bu
 finish.  Expected values are written out by hand or read from the rules files directly.
 """
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from iid_research import config
 from iid_research.cli import main
 from iid_research.workspace import Workspace, init_workspace
 
@@ -195,3 +197,104 @@ def test_reports_help_names_the_notebooks_a_workspace_renders(tmp_path):
     named = {f"{k:02d}" for k in range(int(m.group(1)), int(m.group(2)) + 1)}
     rendered = {job.notebook.name[:2] for job in workspace_run_list(ws.path)}
     assert named == rendered == {"02", "03", "04", "05"}
+
+
+# --------------------------------------------------------------------------- 3. which template for which year
+
+def _rules() -> pd.DataFrame:
+    return pd.read_csv(config.PACKAGE_DIR / "rules" / "assessment_years.csv")
+
+
+def _years_by_framework() -> dict[str, str]:
+    """Framework -> its assessment years as "2021–2025", read from the rules file directly."""
+    out = {}
+    for framework, years in _rules().groupby("framework")["year"]:
+        years = sorted(years)
+        assert years == list(range(years[0], years[-1] + 1))  # consecutive today: written as a span
+        out[str(framework)] = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+    return out
+
+
+def test_baca_saya_says_which_template_serves_which_assessment_years(tmp_path):
+    ws = init_workspace(tmp_path / "ws")
+    readme = (ws.path / "BACA_SAYA.md").read_text(encoding="utf-8")
+    expected = _years_by_framework()
+    assert expected["2023"] == "2021–2025" and expected["2026"] == "2026"
+    for framework, span in expected.items():
+        assert f"`inovasi_{framework}` dan `spd_{framework}` (.xlsx/.csv): tahun penilaian {span}" in readme
+    framework_2024 = int(_rules().set_index("year").loc[2024, "framework"])
+    assert re.search(rf'iid-research import spd \S*ws/templat/spd_{framework_2024}\.xlsx --year 2024 --pemda "Kab\. '
+                     r'Blora" --workspace', readme), readme
+
+
+def test_workspace_init_prints_which_template_serves_which_assessment_years(tmp_path):
+    result = CliRunner().invoke(main, ["workspace", "init", str(tmp_path / "ws")])
+    assert result.exit_code == 0, result.output
+    for framework, span in _years_by_framework().items():
+        assert f"inovasi_{framework} dan spd_{framework} (.xlsx/.csv): tahun penilaian {span}" in result.output
+    english = CliRunner().invoke(main, ["workspace", "init", str(tmp_path / "ws"), "--lang", "en"]).output
+    assert "inovasi_2023 and spd_2023 (.xlsx/.csv): for the assessments of 2021–2025" in english
+
+
+def test_readme_table_of_templates_matches_the_rules():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `inovasi_(\d{4})`, `spd_\1` \(\.xlsx/\.csv\) \| ([^|]+?) \|$", readme, re.MULTILINE))
+    assert rows == _years_by_framework()
+
+
+# --------------------------------------------------------------------------- 4. the demo, byte for byte
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def demos(tmp_path_factory):
+    """The demo workspace built twice, in two folders of different names, more than a second apart."""
+    import time
+
+    from iid_research.demo import build_demo_workspace
+
+    first = build_demo_workspace(tmp_path_factory.mktemp("a") / "demo")[0]
+    time.sleep(1.1)  # the document times openpyxl writes have one-second resolution
+    second = build_demo_workspace(tmp_path_factory.mktemp("b") / "contoh lain")[0]
+    return first, second
+
+
+def test_the_demo_built_twice_is_the_same_bytes(demos):
+    first, second = demos
+    a, b = _hashes(first.path), _hashes(second.path)
+    xlsx = [name for name in a if name.endswith(".xlsx")]
+    assert len(xlsx) >= 8  # the demo's innovation lists and every template are workbooks
+    assert a.keys() == b.keys()
+    assert {k: v for k, v in a.items() if b[k] != v} == {}
+
+
+def test_every_workbook_carries_fixed_times(demos):
+    import zipfile
+
+    for path in sorted(demos[0].path.rglob("*.xlsx")):
+        with zipfile.ZipFile(path) as z:
+            assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}, path
+            core = z.read("docProps/core.xml").decode()
+        assert re.findall(r"<dcterms:(?:created|modified)[^>]*>([^<]*)<", core) == ["1980-01-01T00:00:00Z"] * 2
+        assert openpyxl.load_workbook(path).sheetnames  # still a workbook Excel and openpyxl open
+
+
+def test_the_projection_workbook_and_contract_templates_are_the_same_bytes_twice(demos, tmp_path):
+    import time
+
+    from iid_research.analysis.projection import project
+    from iid_research.contracts import write_templates
+    from iid_research.dataset import from_workspace
+    from iid_research.render.workbook import write_projection_workbook
+
+    result = project(from_workspace(demos[0].path), BLORA, 2023, target_rank=10)
+    write_projection_workbook(result, tmp_path / "a.xlsx")
+    write_templates(tmp_path / "ta")
+    time.sleep(1.1)
+    write_projection_workbook(result, tmp_path / "b.xlsx")
+    write_templates(tmp_path / "tb")
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+    assert _hashes(tmp_path / "ta") == _hashes(tmp_path / "tb") and len(_hashes(tmp_path / "ta")) == 4

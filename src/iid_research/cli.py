@@ -423,15 +423,26 @@ def workspace_group():
 @workspace_group.command("init")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--name", default="", help="Shown in the README title (e.g. the pemda's name).")
-def workspace_init(directory, name):
-    """Create DIRECTORY as a workspace: README (Bahasa Indonesia), XLSX/CSV templates, manifest."""
-    from .workspace import WorkspaceError, init_workspace
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
+              help="Language of what is printed (the README is in Bahasa Indonesia).")
+def workspace_init(directory, name, lang):
+    """Create DIRECTORY as a workspace: README (Bahasa Indonesia), XLSX/CSV templates, manifest.
+
+    Prints which template serves which assessment years: the templates are named by framework year
+    (inovasi_<fw>, spd_<fw>), and rules/assessment_years.csv says which framework scores each year.
+    """
+    from .text import t
+    from .workspace import WorkspaceError, init_workspace, template_years, year_span
 
     try:
         ws = init_workspace(directory, name=name)
     except WorkspaceError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"workspace ready: {ws.path} (read {ws.path / 'BACA_SAYA.md'}; templates in {ws.path / 'templat'})")
+    click.echo(t("ws_ready", lang, path=ws.path, readme=ws.path / "BACA_SAYA.md", templates=ws.path / "templat"))
+    click.echo(t("ws_templates_intro", lang))
+    for framework, years in template_years().items():
+        click.echo(t("ws_template_line" if years else "ws_template_unused", lang, framework=framework,
+                     years=year_span(years)))
 
 
 @workspace_group.command("status")

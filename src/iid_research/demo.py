@@ -9,6 +9,11 @@ simulated.  The files are then imported through
 :meth:`iid_research.workspace.Workspace.import_file`, the path
 ``iid-research import ... --workspace`` takes, into a workspace marked as a demo,
 so every report built on it is labelled SIMULATED.
+
+The same seed, pemda and years give the same bytes in every file, wherever the demo is built: the
+workbooks carry fixed document and zip times (:func:`iid_research._io.normalise_xlsx`), the manifest
+fixed creation and import times (:data:`iid_research.workspace.DEMO_TIMESTAMP`), and the README names
+no folder.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._io import atomic_path, write_text_atomic
+from ._io import save_workbook_atomic, write_text_atomic
 from .workspace import Workspace, WorkspaceError, init_workspace
 
 DEMO_YEARS = (2022, 2023)
@@ -52,9 +57,7 @@ def _innovation_file(inn: pd.DataFrame, path: Path, seed: int, fw) -> Path:
         ws.append([r.kode_wilayah, r.innovation_id, f"Inovasi simulasi {k}", r.opd_name, r.tahapan, r.jenis,
                    r.bentuk, r.inisiator, r.urusan, r.tematik, *dates,
                    *[int(getattr(r, f"sid_{i}")) for i in fw.sid_indicators]])
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
-    return path
+    return save_workbook_atomic(wb, path)
 
 
 def _spd_file(spd: pd.DataFrame, path: Path, seed: int) -> Path:

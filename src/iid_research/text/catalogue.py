@@ -1142,6 +1142,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
     'unc_col_p_kept': {'id': 'Urutan bertahan', 'en': 'Order kept'},
     'unc_col_width_median': {'id': 'Lebar rentang 90 % (median)', 'en': '90 % band width (median)'},
     'unc_col_width_top10': {'id': 'Lebar rentang 90 %, 10 teratas', 'en': '90 % band width, top 10'},
+    # ---- first use: workspace init, templates by assessment year
+    'ws_ready': {'id': 'Ruang kerja siap: {path} (baca {readme}; templat di {templates})',
+        'en': 'Workspace ready: {path} (read {readme}; templates in {templates})'},
+    'ws_templates_intro': {'id': 'Templat inovasi dan SPD dinamai menurut tahun kerangka penilaian, bukan tahun penilaian; pakai yang berlaku untuk tahun penilaian data (rules/assessment_years.csv):',
+        'en': 'The innovation and SPD templates are named by framework year, not assessment year; use the one in force for the assessment year of the data (rules/assessment_years.csv):'},
+    'ws_template_line': {'id': '  inovasi_{framework} dan spd_{framework} (.xlsx/.csv): tahun penilaian {years}',
+        'en': '  inovasi_{framework} and spd_{framework} (.xlsx/.csv): for the assessments of {years}'},
+    'ws_template_unused': {'id': '  inovasi_{framework} dan spd_{framework} (.xlsx/.csv): belum dipakai tahun penilaian mana pun',
+        'en': '  inovasi_{framework} and spd_{framework} (.xlsx/.csv): no assessment year uses it yet'},
     # ---- provenance and misc
     'workspace_data_label': {'id': 'DATA PEMDA: dari berkas pemda sendiri di ruang kerja ({files}).',
         'en': "PEMDA DATA: from the pemda's own files in the workspace ({files})."},
