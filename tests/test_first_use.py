@@ -8,6 +8,8 @@ finish.  Expected values are written out by hand or read from the rules files di
 
 import hashlib
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -298,3 +300,20 @@ def test_the_projection_workbook_and_contract_templates_are_the_same_bytes_twice
     write_templates(tmp_path / "tb")
     assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
     assert _hashes(tmp_path / "ta") == _hashes(tmp_path / "tb") and len(_hashes(tmp_path / "ta")) == 4
+
+
+# --------------------------------------------------------------------------- 5. make bench
+
+def test_make_bench_is_quick_by_default_and_says_how_to_run_the_full_size():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import bench_reports
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    quick, full = bench_reports.parse_args([]), bench_reports.parse_args(["--full"])
+    assert quick.n == 100 and 0 < quick.naive_sample <= 10  # ours on 100 reports, the naive loop on a few
+    assert full.naive_sample == 0 and bench_reports.naive_estimate(12.0, 3, 100) == 400.0
+    helptext = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    bench = next(line for line in helptext.splitlines() if line.split()[:1] == ["bench"])
+    assert re.search(r"\d+ min", bench) and "bench-full" in bench
+    assert any(line.split()[:1] == ["bench-full"] and re.search(r"\d+ min", line) for line in helptext.splitlines())
