@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 KERNEL := $(VENV)/share/jupyter/kernels/iid-research/kernel.json
 
-.PHONY: help env reports test test-fast lint notebooks lab data bench clean
+.PHONY: help env reports test test-fast lint notebooks lab data bench bench-full clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-12s %s\n", $$1, $$2}'
@@ -48,8 +48,13 @@ data: env ## Verify raw data checksums and write tidy tables to data/processed/
 	$(BIN)/iid-research data verify
 	$(BIN)/iid-research data build
 
-bench: env ## Run the benchmark scripts under benchmarks/
+bench: env ## Run the benchmarks/ scripts at quick sizes (~4 min on 2 cores); full size: make bench-full
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+bench-full: env ## As bench, with the naive report loop run on all 100 reports, not 5 (~15 min on 2 cores)
+	@for f in benchmarks/bench_*.py; do echo "== $$f"; \
+	  case $$f in *bench_reports.py) extra=--full;; *) extra=;; esac; \
+	  $(BIN)/python $$f $$extra || exit 1; done
 
 clean: ## Remove generated reports and processed tables (keeps .venv)
 	rm -rf reports/*.html reports/notebooks data/processed

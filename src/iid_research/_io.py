@@ -156,3 +156,68 @@ def write_csv_atomic(frame: pd.DataFrame, path: str | os.PathLike, **kwargs) -> 
     with atomic_path(path) as tmp:
         frame.to_csv(tmp, **kwargs)
     return Path(path)
+
+
+XLSX_TIMESTAMP = "1980-01-01T00:00:00Z"
+"""The creation and modification time written into every XLSX the package writes (the earliest time a zip
+entry can carry), so that the same content always gives the same bytes."""
+
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_CORE_TIME = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def normalise_xlsx(path: str | os.PathLike) -> Path:
+    """Rewrite an XLSX file in place so that its bytes depend on its content only.
+
+    openpyxl stamps the document properties (``docProps/core.xml``: created, modified) and every zip
+    entry with the current time; here both become :data:`XLSX_TIMESTAMP`, and every entry gets the same
+    permissions and compression, in the order written.  Used on the temporary file of an atomic write,
+    before it is renamed.
+
+    Parameters
+    ----------
+    path : path-like
+        An XLSX (zip) file.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
+    import io
+    import zipfile
+
+    path = Path(path)
+    with zipfile.ZipFile(path) as src:
+        entries = [(info.filename, src.read(info)) for info in src.infolist()]
+    stamp = XLSX_TIMESTAMP.encode()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in entries:
+            if name == "docProps/core.xml":
+                data = _CORE_TIME.sub(lambda m: m.group(1) + stamp + m.group(3), data)
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            out.writestr(info, data)
+    path.write_bytes(buf.getvalue())
+    return path
+
+
+def save_workbook_atomic(workbook, path: str | os.PathLike) -> Path:
+    """Save an openpyxl workbook to ``path`` atomically, with fixed times (:func:`normalise_xlsx`).
+
+    Parameters
+    ----------
+    workbook : openpyxl.Workbook
+    path : path-like
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
+    with atomic_path(path) as tmp:
+        workbook.save(tmp)
+        normalise_xlsx(tmp)
+    return Path(path)

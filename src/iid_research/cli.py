@@ -144,7 +144,8 @@ def _run_and_report(jobs, output_dir, n_jobs, force, timeout, retries, cold, sch
               help="Language(s) of the pemda reports (repeatable).")
 @click.option("--limit", type=int, default=None, help="Only the first N pemda reports (for a quick look).")
 @click.option("--workspace", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
-              help="Render the reports of this workspace's pemda (02, 03, 04) instead of the default set.")
+              help="Render the reports of this workspace's pemda (02-05; 03 when it holds two consecutive "
+                   "years) instead of the default set.")
 @_batch_options
 def reports(lang, limit, workspace, **options):
     """Render the default report set and reports/index.html.
@@ -227,7 +228,8 @@ def data_check(lang, no_simulation):
 
 
 @data.command("build")
-@click.option("-o", "--output-dir", type=click.Path(file_okay=False), default=None)
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False), default=None,
+              help="Where to write the tables (default: data/processed/).")
 def data_build(output_dir):
     """Write the validated tidy tables to data/processed/."""
     from .data import write_processed
@@ -271,14 +273,15 @@ def simulate(seed, output_dir):
 @click.option("--max-bad-share", type=click.FloatRange(0, 1), default=0.05, show_default=True,
               help="Refuse the file when more than this share of data rows is bad.")
 @click.option("--pemda", default=None,
-              help="innovations/spd: the pemda of every row (name or code) when the file has no pemda column.")
+              help="innovations/spd/opd: the pemda of the file (name or code): of every row without a Pemda "
+                   "column, and of every empty Pemda cell; a cell naming another pemda rejects its row.")
 @click.option("--column", default=None,
               help="annex: the column holding the IID score (header text or letter) when the score header spans "
                    "sub-columns the year cannot decide.")
 @click.option("--sheet", default=None, help="Read only this sheet of a workbook.")
 @click.option("--skip-hidden", is_flag=True, help="Leave out rows and columns hidden in the workbook "
                                                    "(default: imported, with a warning).")
-@click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
+@click.option("--dry-run", is_flag=True, help="Validate and report; write nothing (not with --workspace).")
 @click.option("--errors-csv", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the full list of rejected rows [file, row, column, reason, cell] to this CSV.")
 @click.option("--show", type=int, default=50, show_default=True, help="How many rejected rows to print.")
@@ -288,7 +291,7 @@ def simulate(seed, output_dir):
                                               "pemda and year.")
 def import_command(kind, file, year, strict, out_dir, max_bad_share, pemda, column, sheet, skip_hidden, dry_run,
                    errors_csv, show, workspace, replace):
-    r"""Import a spreadsheet: KIND is annex, innovations, spd or opd; FILE is XLSX or CSV.
+    """Import a spreadsheet: KIND is annex, innovations, spd or opd; FILE is XLSX or CSV.
 
     \b
     annex        ranking annex of the Kepmendagri IID decree (converted from PDF)
@@ -299,7 +302,7 @@ def import_command(kind, file, year, strict, out_dir, max_bad_share, pemda, colu
     Prints rows read, matched and rejected.  Every rejected row is named with
     its file, row number, column and reason.  Never prints a traceback: an
     interrupted import (Ctrl-C, SIGTERM) leaves the previous output as it was.
-    """
+    """  # noqa: D301 - not raw: click keeps the paragraph after a line holding only \b (backspace) unwrapped
     import signal
 
     from ._io import Terminated, terminate_as_interrupt, write_csv_atomic
@@ -420,20 +423,32 @@ def workspace_group():
 @workspace_group.command("init")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--name", default="", help="Shown in the README title (e.g. the pemda's name).")
-def workspace_init(directory, name):
-    """Create DIRECTORY as a workspace: README (Bahasa Indonesia), XLSX/CSV templates, manifest."""
-    from .workspace import WorkspaceError, init_workspace
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
+              help="Language of what is printed (the README is in Bahasa Indonesia).")
+def workspace_init(directory, name, lang):
+    """Create DIRECTORY as a workspace: README (Bahasa Indonesia), XLSX/CSV templates, manifest.
+
+    Prints which template serves which assessment years: the templates are named by framework year
+    (inovasi_<fw>, spd_<fw>), and rules/assessment_years.csv says which framework scores each year.
+    """
+    from .text import t
+    from .workspace import WorkspaceError, init_workspace, template_years, year_span
 
     try:
         ws = init_workspace(directory, name=name)
     except WorkspaceError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"workspace ready: {ws.path} (read {ws.path / 'BACA_SAYA.md'}; templates in {ws.path / 'templat'})")
+    click.echo(t("ws_ready", lang, path=ws.path, readme=ws.path / "BACA_SAYA.md", templates=ws.path / "templat"))
+    click.echo(t("ws_templates_intro", lang))
+    for framework, years in template_years().items():
+        click.echo(t("ws_template_line" if years else "ws_template_unused", lang, framework=framework,
+                     years=year_span(years)))
 
 
 @workspace_group.command("status")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
+              help="Language of the lines.")
 def workspace_status(directory, lang):
     """List, per year: pemda, innovations, SPD rows, annex rows, source files, and what each analysis can do."""
     from .text import t
@@ -473,17 +488,20 @@ def workspace_status(directory, lang):
 
 @workspace_group.command("demo")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--pemda", "kode_wilayah", default="33.16", show_default=True, help="The pemda of the demo.")
+@click.option("--pemda", "pemda", default="33.16", show_default=True,
+              help="The pemda of the demo (code or name, e.g. 33.16 or 'Kab. Blora').")
 @click.option("--year", "years", type=int, multiple=True, default=None,
-              help="Years of the demo files (repeatable; default 2022 and 2023).")
-def workspace_demo(directory, kode_wilayah, years):
+              help="Years of the demo files (repeatable; default 2022 and 2023; simulated years only).")
+def workspace_demo(directory, pemda, years):
     """Write a labelled DEMO workspace from SIMULATED data (files named SIMULASI_*), imported like real files."""
+    from .data import match_region
     from .demo import DEMO_YEARS, build_demo_workspace
+    from .regions import RegionMatchError
     from .workspace import WorkspaceError
 
     try:
-        ws, files = build_demo_workspace(directory, kode_wilayah=kode_wilayah, years=years or DEMO_YEARS)
-    except WorkspaceError as exc:
+        ws, files = build_demo_workspace(directory, kode_wilayah=match_region(pemda), years=years or DEMO_YEARS)
+    except (WorkspaceError, RegionMatchError) as exc:
         raise click.ClickException(str(exc)) from None
     for f in files:
         click.echo(f"imported {f.name}")
@@ -503,14 +521,16 @@ def workspace_demo(directory, kode_wilayah, years):
                    "of the published national mean IID).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the summary.")
 @click.option("--xlsx", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write the OPD evaluation as a workbook.")
+              help="Also write the OPD evaluation as an XLSX workbook (scoreboard, plan per OPD, gap card, "
+                   "validation risk).")
 @click.option("--uncertainty", "with_uncertainty", is_flag=True,
               help="Also put the rank in a band: a seeded Monte Carlo over validation cuts, the documented method "
                    "alternatives and the other pemda's totals, with Sobol indices (JSON key 'uncertainty').")
 @click.option("--draws", type=click.IntRange(min=100), default=10_000, show_default=True,
               help="With --uncertainty: Monte Carlo draws.")
 @click.option("--seed", type=int, default=0, show_default=True, help="With --uncertainty: random seed.")
-@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
+              help="Language of the summary and of the workbook's sheet and column names.")
 def project(workspace, pemda, year, target_rank, drift, as_json, xlsx, with_uncertainty, draws, seed, lang):
     """Project a pemda's IID, predikat and rank from its workspace answers, with the gap card, the cheapest
     plan assigned to OPDs, and the OPD evaluation; with --uncertainty, the rank as a band."""

@@ -482,9 +482,10 @@ def write_templates(folder: str | os.PathLike, *, xlsx: bool = True) -> dict[str
     Returns
     -------
     dict name -> path
-        ``spd_answers.csv``, ``innovation_answers.csv`` (and ``.xlsx``), each written atomically.
+        ``spd_answers.csv``, ``innovation_answers.csv`` (and ``.xlsx``, with fixed document and zip
+        times), each written atomically.
     """
-    from ._io import atomic_path, write_csv_atomic
+    from ._io import atomic_path, normalise_xlsx, write_csv_atomic
     from .frameworks import assessment_years
 
     folder = Path(folder)
@@ -502,5 +503,6 @@ def write_templates(folder: str | os.PathLike, *, xlsx: bool = True) -> dict[str
         if xlsx:
             with atomic_path(folder / f"{name}.xlsx") as tmp:
                 frame.to_excel(tmp, index=False, engine="openpyxl")
+                normalise_xlsx(tmp)
             out[f"{name}.xlsx"] = folder / f"{name}.xlsx"
     return out

@@ -9,6 +9,11 @@ simulated.  The files are then imported through
 :meth:`iid_research.workspace.Workspace.import_file`, the path
 ``iid-research import ... --workspace`` takes, into a workspace marked as a demo,
 so every report built on it is labelled SIMULATED.
+
+The same seed, pemda and years give the same bytes in every file, wherever the demo is built: the
+workbooks carry fixed document and zip times (:func:`iid_research._io.normalise_xlsx`), the manifest
+fixed creation and import times (:data:`iid_research.workspace.DEMO_TIMESTAMP`), and the README names
+no folder.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._io import atomic_path, write_text_atomic
+from ._io import save_workbook_atomic, write_text_atomic
 from .workspace import Workspace, WorkspaceError, init_workspace
 
 DEMO_YEARS = (2022, 2023)
@@ -52,9 +57,7 @@ def _innovation_file(inn: pd.DataFrame, path: Path, seed: int, fw) -> Path:
         ws.append([r.kode_wilayah, r.innovation_id, f"Inovasi simulasi {k}", r.opd_name, r.tahapan, r.jenis,
                    r.bentuk, r.inisiator, r.urusan, r.tematik, *dates,
                    *[int(getattr(r, f"sid_{i}")) for i in fw.sid_indicators]])
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
-    return path
+    return save_workbook_atomic(wb, path)
 
 
 def _spd_file(spd: pd.DataFrame, path: Path, seed: int) -> Path:
@@ -106,23 +109,30 @@ def build_demo_workspace(directory, *, kode_wilayah: str = "33.16", years=DEMO_Y
     ------
     WorkspaceError
         If ``directory`` is a workspace that is not a demo (its real files are never mixed with simulated
-        ones), or a non-empty folder that is not a workspace.
+        ones), or a non-empty folder that is not a workspace; if ``kode_wilayah`` is no pemda's code, or a
+        year is not simulated (nothing is written then).
     """
     import shutil
 
+    from .data import load_regions
     from .frameworks import framework_for_year
-    from .simulate import DEFAULT_SEED, simulate_iid
+    from .simulate import DEFAULT_SEED, DEFAULT_YEARS, simulate_iid
 
     seed = DEFAULT_SEED if seed is None else seed
     folder = Path(directory)
+    if kode_wilayah not in set(load_regions()["kode_wilayah"]):
+        raise WorkspaceError(f"{kode_wilayah!r} is not the Kemendagri code of a pemda (e.g. 33.16 for Kabupaten "
+                             "Blora); nothing written")
+    unsimulated = sorted({int(y) for y in years} - set(DEFAULT_YEARS))
+    if unsimulated or not len(years):
+        raise WorkspaceError(f"demo years {unsimulated or list(years)}: the simulator covers "
+                             f"{', '.join(map(str, DEFAULT_YEARS))}; nothing written")
     if (folder / "workspace.json").exists():
         if not Workspace(folder).is_demo:  # SIMULATED files must never enter a pemda's real workspace
             raise WorkspaceError(f"{folder}: is a workspace with the pemda's own files, not a demo; the SIMULATED "
                                  "demo needs a new or empty folder")
         shutil.rmtree(folder)  # an earlier demo: rebuild from scratch
     sim = simulate_iid(seed=seed)
-    from .data import load_regions
-
     nama = load_regions().set_index("kode_wilayah")["nama"].get(kode_wilayah, kode_wilayah)
     ws = init_workspace(folder, name=f"DEMO SIMULASI {nama}", demo=True)
     files_dir = folder / "berkas_simulasi"

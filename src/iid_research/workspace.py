@@ -19,8 +19,14 @@ never overwrite each other.  The annex of a year is stored once (kode ``semua``)
 The OPD list (kind ``opd``) is a plain table of the pemda's OPDs (column
 "Nama OPD"), used to name the OPDs that have not innovated.
 
+The templates are named by framework year (``inovasi_<fw>``, ``spd_<fw>``); which
+assessment years each serves comes from ``rules/assessment_years.csv``
+(:func:`template_years`) and is written in BACA_SAYA.md.
+
 Every table, the manifest and the README are written to a temporary path and
-renamed, so an interrupted import leaves the workspace as it was.
+renamed, so an interrupted import leaves the workspace as it was.  Every XLSX
+template carries fixed document and zip times, and the demo workspace's manifest
+fixed times (:data:`DEMO_TIMESTAMP`), so the same content gives the same bytes.
 """
 
 from __future__ import annotations
@@ -35,9 +41,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._io import atomic_path, sha256_file, write_csv_atomic, write_text_atomic
+from ._io import save_workbook_atomic, sha256_file, write_csv_atomic, write_text_atomic
 from .contracts import BENTUK, INISIATOR, JENIS, TAHAPAN
-from .frameworks import framework_years, load_framework, load_urusan
+from .frameworks import framework_for_year, framework_years, load_framework, load_urusan
 
 MANIFEST = "workspace.json"
 KINDS = ("innovations", "spd", "annex", "opd")
@@ -170,7 +176,7 @@ class Workspace:
                                      "Nothing was written.")
         if kind == "annex":
             _check_annex_year(file, int(year), getattr(self, "last_report", None))
-        stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        stamp = DEMO_TIMESTAMP if self.is_demo else _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         known = {e["table"] for e in self._meta.get("imports", [])}
         written, stale, new_tables = [], [], []
         try:
@@ -423,7 +429,9 @@ def read_opd_list(path, year: int, *, pemda: str | None = None) -> pd.DataFrame:
     year : int
         Year the list applies to.
     pemda : str, optional
-        The pemda of every row (name or code) when the file has no pemda column.
+        The pemda of the list (name or code): of every row when the file has no pemda column, and of
+        every row whose pemda cell is empty when it has one; a row whose cell names another pemda is an
+        error naming both.
 
     Returns
     -------
@@ -433,9 +441,10 @@ def read_opd_list(path, year: int, *, pemda: str | None = None) -> pd.DataFrame:
     Raises
     ------
     iid_research.importers.DataImportError
-        Naming the file, the row and the column of every problem (no OPD column, no pemda, unknown pemda).
+        Naming the file, the row and the column of every problem (no OPD column, no pemda, unknown pemda,
+        a pemda other than ``pemda``).
     """
-    from .data import region_matcher
+    from .data import load_regions, region_matcher
     from .importers import DataImportError, ImportReport
     from .regions import RegionMatchError, normalise_name
 
@@ -459,21 +468,37 @@ def read_opd_list(path, year: int, *, pemda: str | None = None) -> pd.DataFrame:
         raise DataImportError(f"{path.name}: the file has no column 'Pemda'; give the pemda of the list with "
                               "--pemda (e.g. --pemda \"Kab. Blora\")", report)
     matcher = region_matcher()
+    names = load_regions().set_index("kode_wilayah")["nama"]
+    given = None
+    if pemda:
+        try:
+            given = matcher.match(str(pemda))
+        except (RegionMatchError, ValueError) as exc:
+            raise DataImportError(f"{path.name}: --pemda {pemda!r}: {exc}", report) from None
     out, errors, seen = [], [], set()
     for i, row in frame.iterrows():
         name = "" if pd.isna(row[opd_col]) else str(row[opd_col]).strip()
         if not name:
             continue
-        where = pemda if pemda_col is None or pd.isna(row[pemda_col]) or not str(row[pemda_col]).strip() \
-            else row[pemda_col]
-        if not where:
-            errors.append(f"{path.name} row {i + 2}, column {pemda_col!r}: empty; fill in the pemda or give --pemda")
-            continue
-        try:
-            kode = matcher.match(str(where))
-        except (RegionMatchError, ValueError) as exc:
-            errors.append(f"{path.name} row {i + 2}, column {pemda_col or '--pemda'!r}: {exc}")
-            continue
+        cell = None if pemda_col is None or pd.isna(row[pemda_col]) else str(row[pemda_col]).strip() or None
+        where = f"{path.name} row {i + 2}, column {pemda_col!r}"
+        if cell is None:
+            if given is None:
+                errors.append(f"{where}: empty; fill in the pemda, or give the pemda of the list with --pemda (e.g. "
+                              "--pemda \"Kab. Blora\"): empty cells then take it")
+                continue
+            kode = given
+        else:
+            try:
+                kode = matcher.match(cell)
+            except (RegionMatchError, ValueError) as exc:
+                errors.append(f"{where}: {exc}")
+                continue
+            if given is not None and kode != given:
+                errors.append(f"{where}: pemda {cell!r} is {kode} {names.get(kode, '')}, not the pemda given with "
+                              f"--pemda ({pemda!r}, {given} {names.get(given, '')}); correct the cell, leave it "
+                              "empty to take the pemda given, or import the list without --pemda")
+                continue
         key = (kode, normalise_name(name.replace("&", " dan ")))
         if key in seen:
             continue
@@ -482,7 +507,7 @@ def read_opd_list(path, year: int, *, pemda: str | None = None) -> pd.DataFrame:
         out.append((kode, int(year), name, abbrev))
     if errors:
         report.error = "; ".join(errors[:20])
-        raise DataImportError(f"{path.name}: {len(errors)} row(s) without a known pemda: " + "; ".join(errors[:5]),
+        raise DataImportError(f"{path.name}: {len(errors)} row(s) rejected, nothing stored: " + "; ".join(errors[:5]),
                               report)
     return pd.DataFrame(out, columns=["kode_wilayah", "year", "opd_name", "opd_abbrev"])
 
@@ -490,12 +515,16 @@ def read_opd_list(path, year: int, *, pemda: str | None = None) -> pd.DataFrame:
 # --------------------------------------------------------------------------- init: README and templates
 
 README_ID = """# Ruang kerja IID: {name}
-
+{demo_note}
 Folder ini menyimpan berkas pemda Anda untuk dianalisis dengan `iid-research`.
 
 ## Apa yang diletakkan di mana
 
-1. Isi templat di `templat/` (XLSX dengan daftar pilihan sesuai parameter pedoman, atau CSV):
+1. Isi templat di `templat/` (XLSX dengan daftar pilihan sesuai parameter pedoman, atau CSV).
+   Templat inovasi dan SPD dinamai menurut **tahun kerangka** (pedoman penilaian), bukan tahun penilaian;
+   pakai templat kerangka yang berlaku untuk tahun penilaian data Anda (`rules/assessment_years.csv`):
+{template_years}
+   Isinya:
    - `inovasi_<tahun kerangka>.xlsx`: daftar inovasi yang dilaporkan OPD, satu baris per inovasi
      (OPD, tahapan, urusan, tanggal uji coba dan penerapan, serta 20 jawaban indikator SID 16-35,
      sebagai level 0-3 atau teks parameter pedoman);
@@ -514,6 +543,12 @@ Folder ini menyimpan berkas pemda Anda untuk dianalisis dengan `iid-research`.
        iid-research import annex lampiran_kepmendagri_2024.xlsx --year 2024 --workspace {path}
        iid-research import opd daftar_opd.xlsx --year 2024 --pemda "Kab. Blora" --workspace {path}
 
+   Templat yang diisi di tempatnya juga dapat diimpor; untuk tahun penilaian 2024 templatnya
+   `inovasi_{example_framework}.xlsx` dan `spd_{example_framework}.xlsx`. Kolom `Pemda` boleh dikosongkan
+   bila `--pemda` diberikan (sel kosong diisi pemda itu; sel yang menyebut pemda lain ditolak):
+
+       iid-research import spd {example_template} --year 2024 --pemda "Kab. Blora" --workspace {path}
+
    Setiap baris yang ditolak disebut dengan berkas, baris, kolom dan alasannya. Impor ulang jenis yang sama
    untuk pemda dan tahun yang sama ditolak kecuali dengan `--replace`.
 3. Lihat apa yang sudah ada dan analisis apa yang dapat dijalankan:
@@ -525,6 +560,72 @@ Folder ini menyimpan berkas pemda Anda untuk dianalisis dengan `iid-research`.
 `tabel/` berisi tabel rapi hasil impor dan `workspace.json` mencatat setiap berkas sumber dengan nama dan
 checksum SHA-256-nya; setiap laporan menyebut berkas sumbernya. Jangan ubah kedua isi ini dengan tangan.
 """
+
+
+README_DEMO_NOTE = """
+> **DEMO: data SIMULASI.** Ruang kerja ini dibuat oleh `iid-research workspace demo` dari simulator
+> (berkasnya di `berkas_simulasi/`), bukan data pemda mana pun, dan tidak menerima impor. Berkas pemda
+> sendiri diimpor ke ruang kerja baru (`iid-research workspace init FOLDER`); di bawah, FOLDER adalah
+> folder itu.
+"""
+
+EXAMPLE_YEAR = 2024
+"""The assessment year of the examples in BACA_SAYA.md (and README.md)."""
+
+DEMO_TIMESTAMP = "1980-01-01T00:00:00Z"
+"""The creation and import time the demo workspace's manifest records: fixed, so that the same SIMULATED
+content gives the same bytes (real workspaces record the time of each import)."""
+
+
+def template_years(rules_dir=None) -> dict[int, list[int]]:
+    """Which assessment years each framework's templates serve, from ``rules/assessment_years.csv``.
+
+    Parameters
+    ----------
+    rules_dir : path-like, optional
+        The rules folder (default: the package's).
+
+    Returns
+    -------
+    dict of int to list of int
+        Framework year (the ``inovasi_<fw>``/``spd_<fw>`` templates) -> the assessment years it scores,
+        ascending; every framework of ``frameworks.csv`` is a key (an empty list when no year uses it yet).
+
+    Examples
+    --------
+    >>> years = template_years()
+    >>> years[framework_for_year(2024).year][-1] >= 2024
+    True
+    """
+    from .frameworks import assessment_years, predicate_thresholds
+
+    out: dict[int, list[int]] = {fy: [] for fy in framework_years(rules_dir)}
+    for year in assessment_years(rules_dir):
+        out.setdefault(predicate_thresholds(year, rules_dir).framework, []).append(year)
+    return out
+
+
+def year_span(years) -> str:
+    """Years as a reader writes them: ``"2021–2025"`` when consecutive, else ``"2021, 2024"``; ``""`` if none.
+
+    Examples
+    --------
+    >>> year_span([2021, 2022, 2023]), year_span([2026]), year_span([2021, 2024])
+    ('2021–2023', '2026', '2021, 2024')
+    """
+    years = sorted(int(y) for y in years)
+    if len(years) > 1 and years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}–{years[-1]}"
+    return ", ".join(map(str, years))
+
+
+def _template_years_md() -> str:
+    """The BACA_SAYA.md lines saying which template serves which assessment years."""
+    lines = []
+    for fy, years in template_years().items():
+        when = f"tahun penilaian {year_span(years)}" if years else "belum dipakai tahun penilaian mana pun"
+        lines.append(f"   - `inovasi_{fy}` dan `spd_{fy}` (.xlsx/.csv): {when};")
+    return "\n".join(lines)[:-1] + "."
 
 
 def _params_sheet(wb, fw):
@@ -578,8 +679,7 @@ def _innovation_template(fw, path: Path, rows: int = 300):
             key = f"row_{fw.sid_indicators[j - 13]}"
         if key:
             _add_list(ws, ranges[key], f"{col}2:{col}{rows + 1}")
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
+    save_workbook_atomic(wb, path)
 
 
 def _spd_template(fw, path: Path):
@@ -596,8 +696,7 @@ def _spd_template(fw, path: Path):
     for col, width in zip("ABCDE", (18, 10, 60, 40, 12)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
+    save_workbook_atomic(wb, path)
 
 
 def _simple_template(header: list[str], path: Path, title: str):
@@ -609,8 +708,7 @@ def _simple_template(header: list[str], path: Path, title: str):
     ws.append(header)
     for j in range(1, len(header) + 1):
         ws.column_dimensions[chr(64 + j)].width = 24
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
+    save_workbook_atomic(wb, path)
 
 
 def write_templates(folder, *, keep_existing: bool = False) -> list[Path]:
@@ -693,17 +791,22 @@ def init_workspace(path, *, name: str = "", demo: bool = False) -> Workspace:
         raise WorkspaceError(f"{folder}: the folder is not empty and is not a workspace; choose a new folder")
     existed = (folder / MANIFEST).exists()
     if existed:
-        Workspace(folder)  # a damaged manifest is reported before anything is written
+        demo = Workspace(folder).is_demo  # a damaged manifest is reported before anything is written
     folder.mkdir(parents=True, exist_ok=True)
     if not existed:
-        meta = {"format": 1, "created": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "demo": bool(demo), "name": name, "imports": []}
+        created = DEMO_TIMESTAMP if demo else _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        meta = {"format": 1, "created": created, "demo": bool(demo), "name": name, "imports": []}
         write_text_atomic(folder / MANIFEST, json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
-    write_text_atomic(folder / "BACA_SAYA.md", README_ID.format(name=name or folder.name,
-                                                                path=shlex.quote(os.path.relpath(folder))))
+    # the demo's README names no folder, so that it is the same file wherever the demo is built
+    rel = "FOLDER" if demo else os.path.relpath(folder)
+    example_fw = framework_for_year(EXAMPLE_YEAR).year
+    write_text_atomic(folder / "BACA_SAYA.md", README_ID.format(
+        name=name or folder.name, path=shlex.quote(rel), demo_note=README_DEMO_NOTE if demo else "",
+        template_years=_template_years_md(), example_framework=example_fw,
+        example_template=shlex.quote(os.path.join(rel, "templat", f"spd_{example_fw}.xlsx"))))
     write_templates(folder / "templat", keep_existing=existed)  # a template filled in place is never overwritten
     return Workspace(folder)
 
 
-__all__ = ["ALL_PEMDA", "KINDS", "ImportedPart", "Workspace", "WorkspaceError", "init_workspace",
-           "read_opd_list", "write_templates"]
+__all__ = ["ALL_PEMDA", "DEMO_TIMESTAMP", "EXAMPLE_YEAR", "KINDS", "ImportedPart", "Workspace", "WorkspaceError",
+           "init_workspace", "read_opd_list", "template_years", "write_templates", "year_span"]

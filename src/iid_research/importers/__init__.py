@@ -95,7 +95,9 @@ so two files of the same name for different pemda never replace each other.
     with the 20 SID answers.  Column headers, any case:
 
     * pemda: ``pemda`` / ``pemerintah daerah`` / ``kode_wilayah`` / ``daerah``
-      (required unless ``pemda=`` is given);
+      (required unless ``pemda=`` is given; with ``pemda=`` / ``--pemda`` an
+      empty pemda cell takes the pemda given, and a cell naming another pemda
+      rejects its row, naming both);
     * optional: ``innovation_id`` / ``id inovasi``; ``nama inovasi``;
       ``opd`` / ``perangkat daerah``; ``tahapan``; ``jenis``; ``bentuk``;
       ``inisiator``; ``urusan``; ``tematik``; ``waktu uji coba`` (trial_date);
@@ -139,7 +141,8 @@ so two files of the same name for different pemda never replace each other.
     SPD answers (indicators 1-15 with sub-rows 2a/2b, 5a/5b, 10a/10b, 11a/11b,
     13a/13b), long or wide:
 
-    * long: columns pemda, ``indikator`` (``"2a"``, ``"2 a"``, ``"2.a"``, ``"02a"``,
+    * long: columns pemda (as for innovations, ``pemda=`` filling empty cells),
+      ``indikator`` (``"2a"``, ``"2 a"``, ``"2.a"``, ``"02a"``,
       or a number plus a ``sub`` column), ``level`` / ``jawaban`` / ``parameter`` (a
       level 0-3 or the parameter text; empty is level 0, counted in a warning),
       optional ``raw_value`` / ``capaian``;

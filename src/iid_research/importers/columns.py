@@ -63,7 +63,36 @@ def spd_name_lookup(fw: Framework) -> dict[str, str]:
 
 def match_pemda(frame: pd.DataFrame, m: RegionMatcher, pemda, label: str, header: dict, rejects: Rejects,
                  report: ImportReport) -> pd.Series:
-    """Kemendagri code of each row, from its pemda cell (or ``pemda`` for all rows); bad rows are rejected."""
+    """Kemendagri code of each row, from its pemda cell (or ``pemda`` for all rows); bad rows are rejected.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The data rows (index = spreadsheet row numbers), with a column ``pemda`` when the file has one.
+    m : RegionMatcher
+    pemda : str or None
+        The pemda given with ``pemda=`` / ``--pemda`` (name or code).  It is the pemda of every row when
+        the file has no pemda column, and of every row whose pemda cell is empty when it has one; a
+        filled cell naming another pemda rejects its row, naming both pemda.
+    label : str
+        The file (and sheet) as shown in messages.
+    header : dict
+        Role -> :class:`~iid_research.importers.sheets.Column` (``header["pemda"]`` when there is a column).
+    rejects : Rejects
+        Receives the rejected rows.
+    report : ImportReport
+        Receives the warnings (former names, empty cells filled from ``pemda``).
+
+    Returns
+    -------
+    Series of object
+        The code of each row (None where rejected).
+
+    Raises
+    ------
+    DataImportError
+        If ``pemda`` names no pemda.
+    """
     given = None
     if pemda is not None:
         try:
@@ -72,10 +101,17 @@ def match_pemda(frame: pd.DataFrame, m: RegionMatcher, pemda, label: str, header
             raise DataImportError(f"pemda given: {exc}", report) from None
         if "pemda" not in frame.columns:
             return pd.Series(code, index=frame.index, dtype=object)
+    names = m.regions.set_index("kode_wilayah")["nama"] if "nama" in m.regions else pd.Series(dtype=object)
+
+    def named(code):
+        return f"{code} {names.get(code, '')}".strip()
+
     codes, notes = {}, []
     for value in pd.unique(frame["pemda"]):
         if value is None:
-            codes[value] = (None, "pemda is empty")
+            codes[value] = ((given, None) if given is not None else
+                            (None, "pemda is empty; fill in the pemda, or give the pemda of the file with "
+                                   "pemda=/--pemda (e.g. --pemda \"Kab. Blora\"): empty pemda cells then take it"))
             continue
         if isinstance(value, CellError):
             codes[value] = (None, f"pemda: {value.describe()}")
@@ -89,18 +125,26 @@ def match_pemda(frame: pd.DataFrame, m: RegionMatcher, pemda, label: str, header
         except RegionMatchError as exc:
             codes[value] = (None, str(exc))
     out = []
+    filled = []
     col = header["pemda"]
     for row_no, value in frame["pemda"].items():
         code, err = codes[value]
         if err:
             rejects.add(label, row_no, col.header, err, f"{column_letter(col.index)}{row_no}")
         elif given is not None and code != given:
-            rejects.add(label, row_no, col.header, f"pemda {cell_text(value)!r} is {code}, not the pemda given "
-                        f"({pemda!r})", f"{column_letter(col.index)}{row_no}")
+            rejects.add(label, row_no, col.header, f"pemda {cell_text(value)!r} is {named(code)}, not the pemda "
+                        f"given with pemda=/--pemda ({pemda!r}, {named(given)}); correct the cell, leave it empty "
+                        "to take the pemda given, or import the file without --pemda",
+                        f"{column_letter(col.index)}{row_no}")
+        elif value is None:
+            filled.append(row_no)
         out.append(code)
     if notes:
         report.warnings.append(f"{label}: pemda written by a former name or code, read as today's pemda: "
                                + "; ".join(notes))
+    if filled:
+        report.warnings.append(f"{label}: {len(filled)} empty cell(s) in column {col.header!r} read as the pemda "
+                               f"given ({named(given)})")
     return pd.Series(out, index=frame.index, dtype=object)
 
 

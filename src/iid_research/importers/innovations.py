@@ -57,8 +57,10 @@ def import_innovations(path, year: int, *, out_dir=None, strict: bool = False, m
         Assessment year; its framework (:func:`~iid_research.frameworks.framework_for_year`)
         supplies the parameter texts answers may be written as.
     pemda : str, optional
-        The pemda of every row (name or code) when the file has no pemda column;
-        when it has one, rows of another pemda are rejected.
+        The pemda of the file (name or code): of every row when the file has no
+        pemda column, and of every row whose pemda cell is empty when it has one
+        (counted in a warning); a row whose cell names another pemda is rejected,
+        naming both.
     out_dir, strict, max_bad_share, write, sheet, matcher, skip_hidden
         As for :func:`import_annex`.  Output ``innovations_<year>_<pemda>_<stem>.csv``
         (:func:`~iid_research.importers.output.output_name`).

@@ -1,7 +1,8 @@
 """The OPD evaluation as an Excel workbook (``iid-research project --xlsx``): government staff work in Excel.
 
 First sheet: the OPD scoreboard, one row per OPD, frozen header, readable column names; further sheets:
-the plan per OPD, the gap card, the innovations the validators may cut.  Written atomically.
+the plan per OPD, the gap card, the innovations the validators may cut.  Written atomically, with fixed
+document and zip times (:func:`iid_research._io.normalise_xlsx`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .._io import atomic_path
+from .._io import atomic_path, normalise_xlsx
 from ..notebook import workspace_report as wr
 from ..text import label_columns, t
 
@@ -54,4 +55,5 @@ def write_projection_workbook(projection, path, lang: str = "id") -> Path:
             _sheet(writer, wr.plan_by_opd(projection, lang), t("sheet_plan", lang), lang)
             _sheet(writer, wr.gap_table(projection, lang), t("sheet_gaps", lang), lang)
             _sheet(writer, wr.risk_table(projection, lang), t("sheet_risk", lang), lang)
+        normalise_xlsx(tmp)  # fixed document and zip times: the same projection gives the same bytes
     return path

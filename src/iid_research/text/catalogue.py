@@ -1148,6 +1148,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
     'count_rule_condition': {'id': 'jika mencakup ≥{k} dari {n} urusan pelayanan dasar', 'en': 'if ≥{k} of the {n} urusan pelayanan dasar are covered'},
     'framework_status_2023': {'id': 'pembagi dari sumber; nilai maksimum dan aturan jumlah inovasi disimpulkan', 'en': 'divisor sourced; maxima and count rule inferred'},
     'framework_status_2026': {'id': 'dua salinan daerah yang independen sama isinya', 'en': 'two independent regional transcriptions agree'},
+    # ---- first use: workspace init, templates by assessment year
+    'ws_ready': {'id': 'Ruang kerja siap: {path} (baca {readme}; templat di {templates})',
+        'en': 'Workspace ready: {path} (read {readme}; templates in {templates})'},
+    'ws_templates_intro': {'id': 'Templat inovasi dan SPD dinamai menurut tahun kerangka penilaian, bukan tahun penilaian; pakai yang berlaku untuk tahun penilaian data (rules/assessment_years.csv):',
+        'en': 'The innovation and SPD templates are named by framework year, not assessment year; use the one in force for the assessment year of the data (rules/assessment_years.csv):'},
+    'ws_template_line': {'id': '  inovasi_{framework} dan spd_{framework} (.xlsx/.csv): tahun penilaian {years}',
+        'en': '  inovasi_{framework} and spd_{framework} (.xlsx/.csv): for the assessments of {years}'},
+    'ws_template_unused': {'id': '  inovasi_{framework} dan spd_{framework} (.xlsx/.csv): belum dipakai tahun penilaian mana pun',
+        'en': '  inovasi_{framework} and spd_{framework} (.xlsx/.csv): no assessment year uses it yet'},
     # ---- provenance and misc
     'workspace_data_label': {'id': 'DATA PEMDA: dari berkas pemda sendiri di ruang kerja ({files}).',
         'en': "PEMDA DATA: from the pemda's own files in the workspace ({files})."},
