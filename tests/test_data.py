@@ -154,3 +154,29 @@ def test_processed_tables_are_byte_identical_across_runs(tmp_path):
     second = data.write_processed(out_dir=tmp_path / "b")
     for name in first:
         assert first[name].read_bytes() == second[name].read_bytes(), name
+
+
+def test_built_tables_are_served_from_the_disk_cache_until_an_input_changes(tmp_path, monkeypatch):
+    import shutil
+
+    from iid_research import config, data
+
+    raw = tmp_path / "raw"
+    shutil.copytree(config.RAW_DIR, raw)
+    monkeypatch.setattr(config, "PROCESSED_DIR", tmp_path / "processed")
+    first = data.load_iid_results(raw)
+    data.load_iid_results.cache_clear()  # as in a new process: only the disk level is left
+    name = "iid_research.data.load_iid_results"
+    built = data._FRAME_BUILDERS[name]
+
+    def boom(path=None):
+        raise AssertionError("rebuilt")
+
+    monkeypatch.setitem(data._FRAME_BUILDERS, name, boom)
+    pd.testing.assert_frame_equal(data.load_iid_results(raw), first)  # a disk hit, nothing rebuilt
+    assert any((tmp_path / "processed" / "cache").rglob("output.pkl"))
+    with open(raw / "iid_predicate_counts_2018_2025.csv", "a", encoding="utf-8") as fh:
+        fh.write("\n")  # any raw file: the key is the whole folder
+    with pytest.raises(AssertionError, match="rebuilt"):
+        data.load_iid_results(raw)
+    monkeypatch.setitem(data._FRAME_BUILDERS, name, built)

@@ -10,12 +10,14 @@ joblib writes each entry to a temporary name and renames it, so an interrupted
 run leaves no half-written entry, and a corrupt entry is recomputed.
 
 The cache lives in ``data/processed/cache/`` unless a location is given;
-``make clean`` removes it.
+``make clean`` removes it.  :func:`package_checksum` is the part of a key that
+stands for the package's own code and rule tables.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -55,3 +57,19 @@ def cache(func: Callable, location: str | os.PathLike | None = None, *, ignore: 
         Same signature as ``func``; computes on a miss, loads on a hit.
     """
     return _memory(str(cache_dir(location))).cache(func, ignore=ignore or [])
+
+
+@functools.lru_cache(maxsize=1)
+def package_checksum() -> str:
+    """SHA-256 over the package's source files and its rule and mapping tables (hex, computed once per process).
+
+    A cached result whose key holds this checksum is recomputed after any change to the code or the rules.
+    """
+    from ._io import sha256_file
+
+    digest = hashlib.sha256()
+    files = sorted(p for pattern in ("**/*.py", "rules/*.csv", "mappings/*.csv")
+                   for p in config.PACKAGE_DIR.glob(pattern))
+    for path in files:
+        digest.update(f"{path.relative_to(config.PACKAGE_DIR)}|{sha256_file(path)}\n".encode())
+    return digest.hexdigest()

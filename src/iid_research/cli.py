@@ -21,10 +21,8 @@ import click
 
 from . import config
 
-try:  # the one heavy import at start-up (pandas, pandera): Ctrl-C during it is a quiet exit, not a traceback
-    from .importers.output import KINDS
-except KeyboardInterrupt:  # pragma: no cover - timing-dependent
-    raise SystemExit(130) from None
+# heavy modules (pandas, pandera, papermill) are imported inside the commands that need them, so a no-op
+# `iid-research reports` stays fast; Ctrl-C during such an import is click's quiet "Aborted!", not a traceback
 
 
 def _resolve_notebook(name: str) -> Path:
@@ -264,7 +262,7 @@ def simulate(seed, output_dir):
 # (the reason and every rejected row are printed to stderr; nothing is written), 2 on a usage error.
 
 @main.command("import")
-@click.argument("kind", type=click.Choice([*KINDS, "opd"], case_sensitive=False))
+@click.argument("kind", type=click.Choice([*config.IMPORT_KINDS, "opd"], case_sensitive=False))
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--year", type=int, required=True, help="Assessment year of the data (must have framework rules).")
 @click.option("--strict", is_flag=True, help="Refuse the file if any row is bad.")

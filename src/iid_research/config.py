@@ -34,3 +34,6 @@ PROCESSED_DIR = DATA_DIR / "processed"
 REPORTS_DIR = Path(os.environ.get("IID_REPORTS_DIR", PROJ_ROOT / "reports"))
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 KERNEL_NAME = "iid-research"
+
+IMPORT_KINDS = ("annex", "innovations", "spd")
+"""Kinds of file :func:`iid_research.importers.import_file` reads (a workspace also holds "opd" lists)."""

@@ -26,6 +26,7 @@ national_aggregates   national facts (mean IID 2024/2025, maxima, IGA counts)
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 from pathlib import Path
 
@@ -181,9 +182,27 @@ def validate_schema(schema: pa.DataFrameSchema, frame: pd.DataFrame, source: str
             f"{source}: {len(cases)} schema failure(s):\n  " + "\n  ".join(lines) + more) from None
 
 
+_FRAME_BUILDERS: dict = {}
+
+
+def _build_frame(key: str, name: str, path=None):
+    # the disk-cached call: ``key`` holds the raw folder's and the package's checksums (see _cache)
+    return _FRAME_BUILDERS[name](path)
+
+
 def _read_frame_cached(func):
-    """Cache a table builder (one frame or a tuple of frames) by the checksums of the whole raw folder."""
+    """Cache a table builder (one frame or a tuple of frames) by the checksums of the whole raw folder.
+
+    Two levels: in the process (a dict), and on disk through the package's one cache
+    (:func:`iid_research._cache.cache`), keyed by the raw files' and the package's checksums, so a
+    new process (a report worker, a no-op ``make reports``) reads the built tables instead of rebuilding them.
+    """
+    from ._cache import cache as disk_cache
+    from ._cache import package_checksum
+
     cache: dict = {}
+    name = f"{func.__module__}.{func.__qualname__}"
+    _FRAME_BUILDERS[name] = func
 
     @functools.wraps(func)
     def wrapper(path=None):
@@ -191,7 +210,8 @@ def _read_frame_cached(func):
         key = (str(folder.resolve()), tuple(sorted(
             (f, sha256_file(folder / f)) for f in load_manifest(folder)["file"] if (folder / f).exists())))
         if key not in cache:
-            cache[key] = func(path)
+            disk_key = hashlib.sha256(f"{key}|{package_checksum()}|{name}".encode()).hexdigest()
+            cache[key] = disk_cache(_build_frame, ignore=["path"])(disk_key, name, path)
         value = cache[key]
         return tuple(v.copy() for v in value) if isinstance(value, tuple) else value.copy()
 

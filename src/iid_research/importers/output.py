@@ -16,8 +16,8 @@ from ..frameworks import assessment_years
 from ..scoring import SID_COLUMNS
 from .cells import slug
 
-KINDS = ("annex", "innovations", "spd")
-"""Kinds of file :func:`iid_research.importers.import_file` reads."""
+KINDS = config.IMPORT_KINDS
+"""Kinds of file :func:`iid_research.importers.import_file` reads (``config.IMPORT_KINDS``)."""
 
 _PROVENANCE = ("source_file", "source_row")
 ANNEX_COLUMNS = [*contracts.ANNEX_COLUMNS, *_PROVENANCE]
