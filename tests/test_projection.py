@@ -7,6 +7,7 @@ import openpyxl
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from workspace_inputs import ANNEX, write_inputs
 
 from iid_research import config
 from iid_research.analysis.projection import project
@@ -19,26 +20,6 @@ from iid_research.workspace import init_workspace
 BLORA = "33.16"
 YEAR = 2024
 OPDS = ["Dinas Kesehatan Kab. Blora", "Dinas Pendidikan", "Bappeda Blora", "Dinas Sosial"]
-#        kabupaten of Jawa Tengah in the annex (Blora itself has an annex row that must not count)
-ANNEX = [("Kabupaten Blora", 99.0), ("Kabupaten Semarang", 62.5), ("Kabupaten Kudus", 55.0), ("Kabupaten Pati", 48.0),
-         ("Kabupaten Demak", 40.5), ("Kabupaten Rembang", 30.0), ("Kota Semarang", 90.0), ("Kabupaten Bantul", 70.0)]
-
-
-def _write_inputs(folder, year, levels, spd_level, opds, annex=ANNEX):
-    fw = framework_for_year(year)
-    head = ["pemda", "id inovasi", "nama inovasi", "opd", "tahapan", "urusan", *[str(i) for i in fw.sid_indicators]]
-    rows = [["Kab. Blora", f"I{j}", f"Inovasi {j}", opds[j % len(opds)], "inisiatif" if j == 0 else "penerapan",
-             "Kesehatan", *map(str, levels[j])] for j in range(len(levels))]
-    inn = folder / f"inovasi_{year}.csv"
-    inn.write_text("\n".join(",".join(r) for r in [head, *rows]) + "\n", encoding="utf-8")
-    spd = folder / f"spd_{year}.csv"
-    spd.write_text("pemda,indikator,jawaban\n" + "".join(f"Kab. Blora,{r},{spd_level}\n" for r in fw.spd_row_ids),
-                   encoding="utf-8")
-    ax = folder / f"lampiran_{year}.csv"
-    ax.write_text("NO,PEMERINTAH DAERAH,NILAI INDEKS,PREDIKAT\n" + "".join(
-        f'{k},{name},"{str(s).replace(".", ",")}",{"Sangat Inovatif" if s > 60 else "Inovatif" if s >= 35 else "Kurang Inovatif"}\n'
-        for k, (name, s) in enumerate(annex, start=1)), encoding="utf-8")
-    return inn, spd, ax
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +30,7 @@ def ws(tmp_path_factory):
     levels = rng.integers(1, 4, (12, len(fw.sid_indicators)))
     levels[0, fw.sid_indicators.index(16)] = 0  # innovation I0: mandatory indicator 16 without evidence
     w = init_workspace(root / "ws")
-    inn, spd, ax = _write_inputs(root, YEAR, levels, 1, OPDS)
+    inn, spd, ax = write_inputs(root, YEAR, levels, 1, opds=OPDS, first_inisiatif=True)
     w.import_file("innovations", inn, YEAR)
     w.import_file("spd", spd, YEAR)
     w.import_file("annex", ax, YEAR)
@@ -136,7 +117,7 @@ def test_an_earlier_annex_is_shifted_by_the_stated_drift(tmp_path):
     rng = np.random.default_rng(2)
     fw = framework_for_year(YEAR)
     w = init_workspace(tmp_path / "w")
-    inn, spd, ax = _write_inputs(tmp_path, YEAR, rng.integers(1, 4, (11, 20)), 2, OPDS)
+    inn, spd, ax = write_inputs(tmp_path, YEAR, rng.integers(1, 4, (11, 20)), 2, opds=OPDS, first_inisiatif=True)
     w.import_file("innovations", inn, YEAR)
     w.import_file("spd", spd, YEAR)
     prev_ax = tmp_path / "lampiran_prev.csv"
@@ -213,7 +194,8 @@ def test_raises_on_planned_new_innovations_are_listed_and_replay_to_the_plan(tmp
     levels = np.ones((2, len(fw.sid_indicators)), int)
     annex = [("Kabupaten Semarang", 80.0), ("Kabupaten Kudus", 40.0), ("Kabupaten Pati", 30.0)]
     w = init_workspace(tmp_path / "ws")
-    for kind, f in zip(("innovations", "spd", "annex"), _write_inputs(tmp_path, YEAR, levels, 1, OPDS, annex)):
+    files = write_inputs(tmp_path, YEAR, levels, 1, opds=OPDS, annex=annex, first_inisiatif=True)
+    for kind, f in zip(("innovations", "spd", "annex"), files):
         w.import_file(kind, f, YEAR)
     p = project(from_workspace(w), BLORA, YEAR, target_rank=1)
     plan, steps = p.plan, p.plan_steps
@@ -258,7 +240,8 @@ def test_pemda_report_opd_standing_is_the_workspace_scoreboard(tmp_path):
     opds = ["Dinas Kesehatan", "RSUD Blora", "Dinas Pendidikan", "DINAS  KESEHATAN"]  # the last: the first again
     levels = np.array([[2] * 20, [3] * 20, [1] * 20, [2] * 20])
     w = init_workspace(tmp_path / "ws")
-    for kind, f in zip(("innovations", "spd", "annex"), _write_inputs(tmp_path, YEAR, levels, 1, opds)):
+    files = write_inputs(tmp_path, YEAR, levels, 1, opds=opds, first_inisiatif=True)
+    for kind, f in zip(("innovations", "spd", "annex"), files):
         w.import_file(kind, f, YEAR)
     data = from_workspace(w)
     board = opd_standing(data, BLORA, YEAR)

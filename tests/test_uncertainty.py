@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from workspace_inputs import ANNEX, write_inputs
 
 from iid_research import config
 from iid_research.analysis.projection import project, published_year_changes
@@ -39,30 +40,11 @@ from iid_research.workspace import init_workspace
 
 BLORA = "33.16"
 YEAR = 2024  # 2023 rules; method alternatives: the count rule's urusan condition and the divisor floor 10 or 12
-ANNEX = [("Kabupaten Blora", 99.0), ("Kabupaten Semarang", 62.5), ("Kabupaten Kudus", 55.0), ("Kabupaten Pati", 48.0),
-         ("Kabupaten Demak", 40.5), ("Kabupaten Rembang", 30.0), ("Kota Semarang", 90.0), ("Kabupaten Bantul", 70.0)]
 OTHERS = [s for name, s in ANNEX if name.startswith("Kabupaten") and name != "Kabupaten Blora"]
 
 
 def _rank_by_hand(iid, others=OTHERS):
     return 1 + sum(s > round(iid + 1e-9, 2) for s in others)
-
-
-def _write_inputs(folder, year, levels, spd_level, annex=ANNEX, urusan="Kesehatan"):
-    fw = framework_for_year(year)
-    head = ["pemda", "id inovasi", "nama inovasi", "opd", "tahapan", "urusan", *[str(i) for i in fw.sid_indicators]]
-    rows = [["Kab. Blora", f"I{j}", f"Inovasi {j}", "Dinas Kesehatan", "penerapan", urusan, *map(str, levels[j])]
-            for j in range(len(levels))]
-    inn = folder / f"inovasi_{year}.csv"
-    inn.write_text("\n".join(",".join(r) for r in [head, *rows]) + "\n", encoding="utf-8")
-    spd = folder / f"spd_{year}.csv"
-    spd.write_text("pemda,indikator,jawaban\n" + "".join(f"Kab. Blora,{r},{spd_level}\n" for r in fw.spd_row_ids),
-                   encoding="utf-8")
-    ax = folder / f"lampiran_{year}.csv"
-    ax.write_text("NO,PEMERINTAH DAERAH,NILAI INDEKS,PREDIKAT\n" + "".join(
-        f'{k},{name},"{str(s).replace(".", ",")}",{"Sangat Inovatif" if s > 60 else "Inovatif" if s >= 35 else "Kurang Inovatif"}\n'
-        for k, (name, s) in enumerate(annex, start=1)), encoding="utf-8")
-    return inn, spd, ax
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +54,7 @@ def ws(tmp_path_factory):
     fw = framework_for_year(YEAR)
     levels = np.random.default_rng(7).integers(1, 4, (12, len(fw.sid_indicators)))
     w = init_workspace(root / "ws")
-    for kind, path in zip(("innovations", "spd", "annex"), _write_inputs(root, YEAR, levels, 2)):
+    for kind, path in zip(("innovations", "spd", "annex"), write_inputs(root, YEAR, levels, 2)):
         w.import_file(kind, path, YEAR)
     return w, levels
 
@@ -151,8 +133,8 @@ def test_a_projection_from_an_earlier_annex_draws_the_others(tmp_path):
     fw = framework_for_year(YEAR)
     levels = np.random.default_rng(7).integers(1, 4, (12, len(fw.sid_indicators)))
     w = init_workspace(tmp_path / "ws")
-    inn, spd, _ = _write_inputs(tmp_path, YEAR, levels, 2)
-    _, _, ax = _write_inputs(tmp_path, YEAR - 1, levels, 2)  # only the annex of the year before
+    inn, spd, _ = write_inputs(tmp_path, YEAR, levels, 2)
+    _, _, ax = write_inputs(tmp_path, YEAR - 1, levels, 2)  # only the annex of the year before
     for kind, path in (("innovations", inn), ("spd", spd), ("annex", ax)):
         w.import_file(kind, path, YEAR - 1 if kind == "annex" else YEAR)
     data = from_workspace(w)
