@@ -1,6 +1,6 @@
 """A small generator of innovations with planted OPD archetypes (tests and benchmark only).
 
-It follows the shared innovations contract (see ``iid_research.opd.INNOVATION_COLUMNS``)
+It follows the shared innovations contract (see ``iid_research.contracts.INNOVATION_COLUMNS``)
 and is NOT the project's simulator (``iid_research.simulate``).
 """
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from iid_research.render import batch
-from iid_research.render import html as rhtml
+from iid_research.render import index as rindex
 from iid_research.render import pdf as pdf_mod
 from iid_research.render.runner import run_batch
 
@@ -43,7 +43,7 @@ def site(tmp_path_factory):
             if j.meta.get("kind") == "overview" or j.parameters.get("kode_wilayah") in wanted]
     results = run_batch(jobs, out, n_jobs=2, progress=False)
     assert [r.status for r in results] == ["built"] * len(jobs)
-    rhtml.write_index(batch.index_entries(results), out)
+    rindex.write_folder_index(out)
     return out, results
 
 
@@ -76,6 +76,7 @@ def test_index_filters_and_links(site, browser, tmp_path):
     browser.get((out / "index.html").as_uri())
     rows = browser.find_elements(By.CSS_SELECTOR, "table.reports tbody tr")
     assert len(rows) == len(results)
+    assert browser.find_element(By.ID, "filters").is_displayed()  # the script shows the filters it drives
     visible = lambda: [r for r in browser.find_elements(By.CSS_SELECTOR, "table.reports tbody tr") if r.is_displayed()]
     provinces = [o.get_attribute("value") for o in Select(browser.find_element(By.ID, "f-province")).options][1:]
     assert provinces, "the province filter lists the provinces of the reports"
@@ -87,6 +88,32 @@ def test_index_filters_and_links(site, browser, tmp_path):
     assert visible() == []
     browser.save_screenshot(str(tmp_path / "index.png"))
     assert (tmp_path / "index.png").stat().st_size > 1000
+
+
+def test_index_without_javascript_lists_and_links_every_report(site):
+    """The index's filter script is optional: with scripts off every report is shown and linked."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+
+    out, results = site
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in pdf_mod.CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    try:
+        driver.get((out / "index.html").as_uri())
+        rows = driver.find_elements(By.CSS_SELECTOR, "table.reports tbody tr")
+        assert len(rows) == len(results) and all(r.is_displayed() for r in rows)
+        links = {a.get_attribute("href").rsplit("/", 1)[-1] for a in driver.find_elements(By.CSS_SELECTOR,
+                                                                                         "table.reports a")}
+        assert links == {r.html.name for r in results}
+        assert not driver.find_element(By.ID, "filters").is_displayed()  # no dead controls
+        assert driver.find_element(By.ID, "count").text == ""  # the script did not run
+    finally:
+        driver.quit()
 
 
 def test_pemda_report_renders_images_and_no_errors(site, browser, tmp_path):

@@ -1,5 +1,6 @@
 """Batch runner: failure isolation, incremental rebuilds, Dask, and nothing lost when killed."""
 
+import json
 import os
 import signal
 import subprocess
@@ -10,7 +11,7 @@ import nbformat
 import pytest
 
 from iid_research import config
-from iid_research.render import runner
+from iid_research.render import index, runner
 from iid_research.render.runner import Job, run_batch
 
 pytestmark = pytest.mark.slow
@@ -48,6 +49,13 @@ def test_failure_is_isolated_and_kept(notebooks, tmp_path):
     assert "report x" in (out / "good_x.html").read_text()
     table = runner.summary_table(results)
     assert table.loc[1, "status"] == "failed" and "planted failure" in table.loc[1, "error"]
+    # the failure is stamped: the index lists it as failed, and the next batch rebuilds it
+    stamp = json.loads(runner.stamp_path(out, "bad_y").read_text())
+    assert (stamp["status"], stamp["key"], stamp["parameters"]) == ("failed", "", {"label": "y"})
+    assert "planted failure y" in stamp["error"]
+    listed = {e["stem"]: (e["status"], e["html"]) for e in index.folder_entries(out)}
+    assert listed == {"good_x": ("ok", out / "good_x.html"), "good_z": ("ok", out / "good_z.html"),
+                      "bad_y": ("failed", None)}
 
 
 def test_incremental_rebuild(notebooks, tmp_path, monkeypatch):

@@ -54,31 +54,36 @@ def main():
 @click.option("--timeout", default=600, show_default=True, help="Seconds allowed per cell.")
 @click.option("--pdf", is_flag=True, help="Also print the report to PDF with headless Chromium.")
 def run(notebook, parameters, output_dir, timeout, pdf):
-    """Execute NOTEBOOK with papermill and render an HTML report without code."""
-    from .render.execute import run_notebook
-    from .render.parameters import NotebookParameterError
+    """Execute NOTEBOOK with papermill and render an HTML report without code.
+
+    The report is listed in the folder's index.html with every other report there.
+    """
+    from .render.index import write_folder_index
+    from .render.parameters import NotebookParameterError, check_parameters
     from .render.pdf import PDFExportUnavailable, export_pdf
+    from .render.runner import Job, run_batch
 
     path = _resolve_notebook(notebook)
     names = [name for name, _ in parameters]
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
         raise click.UsageError(f"parameter(s) {repeated} given more than once")
-    from .render.engine import shutdown_kernels
-
     try:
-        out = run_notebook(path, dict(parameters), output_dir, timeout=timeout, engine="iid-warm")
+        check_parameters(path, dict(parameters))
     except NotebookParameterError as exc:
         raise click.UsageError(str(exc)) from None
-    except Exception as exc:
-        click.echo(f"error: {path.name} failed: {type(exc).__name__}: {str(exc).strip()[-1500:]}", err=True)
+    # one job of the batch runner: the same build, stamp and failure record as `reports`, always rebuilt
+    [result] = run_batch([Job(path, dict(parameters))], output_dir, n_jobs=1, timeout=timeout, force=True,
+                         progress=False)
+    index = write_folder_index(output_dir)
+    if result.status == "failed":
+        click.echo(f"error: {path.name} failed: {result.error.strip()[-1500:]}", err=True)
         sys.exit(1)
-    finally:
-        shutdown_kernels()
-    click.echo(f"wrote {out['html']}")
+    click.echo(f"wrote {result.html}")
+    click.echo(f"index: {index}")
     if pdf:
         try:
-            click.echo(f"wrote {export_pdf(out['html'])}")
+            click.echo(f"wrote {export_pdf(result.html)}")
         except PDFExportUnavailable as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
@@ -117,14 +122,15 @@ def _batch_options(func):
 
 def _run_and_report(jobs, output_dir, n_jobs, force, timeout, retries, cold, scheduler, dask_local):
     from .render.batch import index_entries
-    from .render.html import write_index
+    from .render.index import write_folder_index
     from .render.runner import run_batch, summary_table
 
     start = time.perf_counter()
     results = run_batch(jobs, output_dir, n_jobs=n_jobs, timeout=timeout, retries=retries, force=force,
                         engine=None if cold else "iid-warm", scheduler=scheduler, dask_local=dask_local)
-    langs = [j.parameters.get("lang") for j in jobs if j.parameters.get("lang")]
-    index = write_index(index_entries(results), output_dir, lang=langs[0] if langs else "id")
+    # every report of the folder, whichever command made it; runs that failed before they had a name as well
+    unnamed = [r for r in results if r.status == "failed" and not r.stem]
+    index = write_folder_index(output_dir, extra=index_entries(unnamed))
     table = summary_table(results)
     counts = table["status"].value_counts().to_dict()
     click.echo(", ".join(f"{v} {k}" for k, v in counts.items())
@@ -139,7 +145,8 @@ def _run_and_report(jobs, output_dir, n_jobs, force, timeout, retries, cold, sch
 
 @main.command()
 @click.option("--lang", type=click.Choice(["id", "en"]), multiple=True, default=("id",), show_default=True,
-              help="Language(s) of the pemda reports (repeatable).")
+              help="Language(s) of the pemda reports (repeatable); the overview and the demo reports are "
+                   "rendered once, in the first. With --workspace: of every report.")
 @click.option("--limit", type=int, default=None, help="Only the first N pemda reports (for a quick look).")
 @click.option("--workspace", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Render the reports of this workspace's pemda (02-05; 03 when it holds two consecutive "
@@ -151,6 +158,7 @@ def reports(lang, limit, workspace, **options):
     The overview, one pemda report per pemda with published results (latest
     year) in each language asked for, and the DEMO reports on SIMULATED data
     (listed apart).  With --workspace: the reports of that workspace's pemda.
+    index.html lists every report of the folder, those of earlier commands included.
     """
     from .render.batch import default_run_list, workspace_run_list
     from .workspace import WorkspaceError

@@ -1,8 +1,9 @@
 """SIMULATED indicator-level IID data for every autonomous pemda, 2021-2025.
 
 Indicator-level IID answers are not public.  This module generates them with a
-seed so that the driver analyses (:mod:`iid_research.drivers`), clustering of
-OPDs and the notebooks have realistic material.  **Everything it returns is
+seed so that the driver analyses (:mod:`iid_research.analysis.decomposition`,
+:mod:`iid_research.analysis.panel`), clustering of OPDs and the notebooks have
+realistic material.  **Everything it returns is
 simulated** and carries ``source="simulated"`` on every row.
 
 Stable API (used by the clustering work on OPDs)::

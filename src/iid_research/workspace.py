@@ -99,6 +99,11 @@ class Workspace:
         """True for the labelled demo workspace generated from SIMULATED data."""
         return bool(self._meta.get("demo", False))
 
+    @property
+    def name(self) -> str:
+        """The name given at ``workspace init --name``, else the folder's name."""
+        return str(self._meta.get("name") or self.path.name)
+
     def manifest(self) -> pd.DataFrame:
         """Every stored table: [kind, year, kode_wilayah, table, table_sha256, source_file, source_sha256, rows,
         imported_at]."""

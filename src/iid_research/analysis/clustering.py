@@ -1,8 +1,8 @@
 """Clustering OPDs by innovation profile, archetypes and OPD scorecards.
 
 :class:`OPDClusterer` is a scikit-learn style estimator over an OPD profile
-table (:func:`iid_research.opd.build_opd_profiles` or
-:func:`iid_research.opd.build_real_opd_profiles`).  Four methods:
+table (:func:`iid_research.analysis.opd.build_opd_profiles` or
+:func:`iid_research.analysis.opd.build_real_opd_profiles`).  Four methods:
 
 ``"kmeans"``
     k-means on standardised features (scikit-learn ``KMeans``), k chosen by
@@ -355,7 +355,7 @@ class OPDClusterer(ClusterMixin, BaseEstimator):
         Smallest and largest k tried when ``k='auto'`` (capped at n_opds - 1).
     features : list of str, optional
         Numeric feature columns; None means every numeric column except the
-        identifiers in :data:`iid_research.opd.PROFILE_ID_COLUMNS`.
+        identifiers in :data:`iid_research.analysis.opd.PROFILE_ID_COLUMNS`.
     categorical_features : list of str, optional
         Categorical feature columns; None means every text/categorical column
         except the identifiers (e.g. ``level`` and ``jenis_main`` of the real
@@ -520,8 +520,8 @@ class OPDClusterer(ClusterMixin, BaseEstimator):
                 raise TooFewOPDsError(n, int(self.k_range[0]) + 1, f"k_range={tuple(self.k_range)}", where)
         if self.method in ("ward", "kmedoids") and n > MAX_PAIRWISE_OPDS:
             raise ValueError(f"method={self.method!r} holds an n x n distance matrix; {n} OPDs exceed the limit of "
-                             f"{MAX_PAIRWISE_OPDS} (iid_research.clustering.MAX_PAIRWISE_OPDS). Use method='kmeans' "
-                             "or cluster a subset (one pemda, one year).")
+                             f"{MAX_PAIRWISE_OPDS} (iid_research.analysis.clustering.MAX_PAIRWISE_OPDS). Use "
+                             "method='kmeans' or cluster a subset (one pemda, one year).")
         return ks
 
     # -- fitting -----------------------------------------------------------
@@ -531,7 +531,7 @@ class OPDClusterer(ClusterMixin, BaseEstimator):
         Parameters
         ----------
         profiles : DataFrame of shape (n_opds, n_columns) or array-like of shape (n_opds, n_features)
-            One row per OPD (see :func:`iid_research.opd.build_opd_profiles`);
+            One row per OPD (see :func:`iid_research.analysis.opd.build_opd_profiles`);
             identifier columns are ignored.  An array is taken as numeric features.
         y : None
             Ignored.
@@ -897,7 +897,7 @@ def strengths_weaknesses(profiles: pd.DataFrame, labels, *, features=None, top_n
     DataFrame with columns [kode_wilayah, year, opd_key, cluster, strengths_vs_cluster,
     weaknesses_vs_cluster, strengths_vs_pemda, weaknesses_vs_pemda]
         One row per OPD; each of the last four holds a list of (feature, gap in sd) pairs,
-        largest first (reports put them into words with :func:`iid_research.text.gaps_text`).
+        largest first (reports put them into words with :func:`iid_research.notebook.opd_clusters.gaps_text`).
     """
     feats = list(features) if features is not None else profile_feature_columns(profiles)
     vals = profiles[feats].astype(float)

@@ -40,7 +40,7 @@ def plot_waterfall(data: pd.DataFrame, *, start: float, end: float | None = None
     Parameters
     ----------
     data : DataFrame with columns [label, contribution_iid]
-        E.g. :func:`iid_research.drivers.decomposition_long`.
+        E.g. :func:`iid_research.analysis.decomposition.decomposition_long`.
     start : float
         Score before the change (IID points).
     end : float, optional
@@ -139,7 +139,7 @@ def plot_shapley_bars(data: pd.DataFrame, *, x: str = "shapley_rank", y: str = "
 
 
 def plot_transition_heatmap(data: pd.DataFrame, *, lang: str = "id", simulated: bool = True, ax=None):
-    """Heatmap of a predikat transition matrix (:func:`iid_research.drivers.predicate_transitions`).
+    """Heatmap of a predikat transition matrix (:func:`iid_research.analysis.panel.predicate_transitions`).
 
     Returns
     -------
@@ -160,7 +160,7 @@ def plot_transition_heatmap(data: pd.DataFrame, *, lang: str = "id", simulated: 
 
 def plot_partial_dependence(data: pd.DataFrame, *, feature: str = "", lang: str = "id", simulated: bool = True,
                             ax=None):
-    """Line of a partial dependence (:meth:`iid_research.drivers.RankChangeDrivers.partial_dependence`).
+    """Line of a partial dependence (:meth:`iid_research.analysis.panel.RankChangeDrivers.partial_dependence`).
 
     Returns
     -------

@@ -47,7 +47,7 @@ def plot_predicate_counts(data: pd.DataFrame, *, lang: str = "id", ax=None):
     Parameters
     ----------
     data : DataFrame with columns [year, Sangat Inovatif, Inovatif, Kurang Inovatif, Tidak Dapat Dinilai]
-        As returned by :func:`iid_research.views.participation_table`; years
+        As returned by :func:`iid_research.analysis.published.participation_table`; years
         without counts are drawn empty.
     lang : {"id", "en"}
     ax : matplotlib Axes, optional
@@ -211,7 +211,7 @@ def plot_peer_scores(data: pd.DataFrame, *, lang: str = "id", ax=None):
     Parameters
     ----------
     data : DataFrame with columns [nama, iid_score, predicate, is_focus]
-        As returned by :func:`iid_research.views.province_peers`.
+        As returned by :func:`iid_research.analysis.published.province_peers`.
 
     Returns
     -------

@@ -103,7 +103,7 @@ def pemda_summary_sentences(summary: dict, lang: str = "id") -> list[str]:
     Parameters
     ----------
     summary : dict
-        As returned by :func:`iid_research.views.pemda_summary`.
+        As returned by :func:`iid_research.analysis.published.pemda_summary`.
     """
     s = summary
     lines = []

@@ -13,7 +13,7 @@ A run list is a YAML file::
 
 :func:`load_run_list` validates it (unknown keys, missing notebooks and
 undeclared parameters are errors naming the run) and expands it to
-:class:`~iid_research.runner.Job` objects.
+:class:`~iid_research.render.runner.Job` objects.
 """
 
 from __future__ import annotations
@@ -69,6 +69,7 @@ def default_run_list(langs=("id",), limit: int | None = None) -> list[Job]:
         Keep only the first ``limit`` pemda (per language).
     """
     from ..text import t
+    from .index import region_fields
 
     spec = yaml.safe_load((config.NOTEBOOKS_DIR / DEFAULT_RUN_LIST).read_text(encoding="utf-8"))
     jobs = []
@@ -80,6 +81,8 @@ def default_run_list(langs=("id",), limit: int | None = None) -> list[Job]:
 
             params["workspace"] = str(ensure_demo_workspace())
         meta = {"kind": run.get("kind", "analysis"), "group": run.get("group", "")}
+        if params.get("kode_wilayah"):  # the demo's pemda: its province and level in the index
+            meta.update({k: v for k, v in region_fields(params["kode_wilayah"]).items() if k != "predicate"})
         for lang in (langs if run.get("all_langs") else langs[:1]):
             p = {**params, "lang": lang}
             if run.get("for_each_pemda"):
@@ -99,35 +102,26 @@ def workspace_run_list(workspace, langs=("id",)) -> list[Job]:
     iid_research.workspace.WorkspaceError
         If the folder is not a workspace.
     """
-    from ..data import load_regions
-    from ..text import t
     from ..workspace import Workspace
+    from .index import report_meta, report_title
 
     ws = Workspace(workspace)
-    names = load_regions().set_index("kode_wilayah")["nama"]
     nbdir = config.NOTEBOOKS_DIR
-    group = "demo" if ws.is_demo else "workspace"
     jobs = []
     for kode in ws.pemda():
         years = ws.years(kode)
         last = years[-1]
         base = {"kode_wilayah": kode, "workspace": str(ws.path)}
         for lang in langs:
-            meta = {"kind": "pemda", "group": group, "kode_wilayah": kode, "lang": lang, "year": last}
-            jobs.append(Job(nbdir / "02_pemda_report.ipynb", {**base, "year": last, "lang": lang},
-                            title=f"{names.get(kode, kode)} ({last})", meta=meta))
+            runs = [("02_pemda_report", {"year": last})]
             pairs = [y for y in years if y - 1 in years]
             if pairs:
-                jobs.append(Job(nbdir / "03_rank_drivers.ipynb",
-                                {**base, "year_from": pairs[-1] - 1, "year_to": pairs[-1], "lang": lang},
-                                title=f"{t('nb_03_rank_drivers_ws', lang)}: {names.get(kode, kode)}",
-                                meta={**meta, "kind": "analysis", "year": pairs[-1]}))
-            jobs.append(Job(nbdir / "04_opd_clusters.ipynb", {**base, "year": last, "lang": lang},
-                            title=f"{t('nb_04_opd_clusters_ws', lang)}: {names.get(kode, kode)}",
-                            meta={**meta, "kind": "analysis"}))
-            jobs.append(Job(nbdir / "05_workspace_report.ipynb", {**base, "year": last, "lang": lang},
-                            title=f"{t('nb_05_workspace_report', lang)}: {names.get(kode, kode)}",
-                            meta={**meta, "kind": "analysis"}))
+                runs.append(("03_rank_drivers", {"year_from": pairs[-1] - 1, "year_to": pairs[-1]}))
+            runs += [("04_opd_clusters", {"year": last}), ("05_workspace_report", {"year": last})]
+            for stem, years_of in runs:
+                params = {**base, **years_of, "lang": lang}
+                jobs.append(Job(nbdir / f"{stem}.ipynb", params, title=report_title(stem, params, lang),
+                                meta=report_meta(stem, params)))
     return jobs
 
 
@@ -190,7 +184,11 @@ def load_run_list(path) -> list[Job]:
 
 
 def index_entries(results: list[JobResult]) -> list[dict]:
-    """Entries for :func:`iid_research.report.write_index` from batch results."""
+    """Entries for :func:`iid_research.render.html.write_index` from one batch's results.
+
+    ``iid-research`` lists every report of the folder instead
+    (:func:`iid_research.render.index.write_folder_index`); this is the index of one batch.
+    """
     entries = []
     for r in results:
         if r.status == "duplicate":
@@ -201,5 +199,6 @@ def index_entries(results: list[JobResult]) -> list[dict]:
                         "kind": meta.get("kind", ""), "province": meta.get("province", ""),
                         "level": meta.get("level", ""), "predicate": meta.get("predicate", ""),
                         "year": meta.get("year", ""), "lang": meta.get("lang", ""),
+                        "workspace": meta.get("workspace", ""), "workspace_name": meta.get("workspace_name", ""),
                         "status": "failed" if r.status == "failed" else "ok"})
     return entries

@@ -10,7 +10,7 @@ worker, and a changed input file still changes the cache key.
 
 The engine is registered with papermill under the name ``iid-warm`` (also as
 an entry point, so ``papermill --engine iid-warm`` works) and is what
-:func:`iid_research.runner.run_batch` uses.
+:func:`iid_research.render.runner.run_batch` uses.
 """
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ def execute_notebook(notebook, output_ipynb, parameters: dict, *, timeout: int =
         Working directory of the kernel; default the notebook's folder.
     engine : str, optional
         papermill engine; ``"iid-warm"`` reuses a warm kernel per process
-        (:mod:`iid_research.engine`); default papermill's own (a new kernel).
+        (:mod:`iid_research.render.engine`); default papermill's own (a new kernel).
 
     Raises
     ------

@@ -7,7 +7,8 @@ prompts excluded): one small stylesheet (``report.css``: system fonts, readable 
 ``lang`` parameter, no scripts and nothing fetched from the network.  Figures are
 written as ``<img>`` with the text alternative and size the notebook display put in
 the output's metadata (:mod:`iid_research.notebook.images`).  The index page is
-``templates/index.html.j2`` (autoescaped; its filter is inline script).
+``templates/index.html.j2`` (autoescaped); its filters are an optional inline script
+that also shows their controls, so without scripts the page lists and links every report.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from .. import config
 from .._io import write_text_atomic
-from ..text import t
+from ..text import has_text, t
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -123,22 +124,40 @@ def render_html(executed_ipynb, output_html) -> Path:
     return write_text_atomic(output_html, body)
 
 
-
-
 INDEX_LABEL_KEYS = ("index_title", "index_count", "index_search", "index_all_provinces", "index_all_levels",
                     "index_all_predicates", "index_report", "index_kind", "province", "level", "year", "predicate",
                     "status")
 
+_GROUP_ORDER = {"": 0, "workspace": 1, "demo": 3}  # published facts, each workspace, other groups, the demo
+
+
+def _section(group: str, workspace: str, workspace_name: str, lang: str) -> dict:
+    """Heading and note of one index section (a workspace's section names the workspace)."""
+    if group == "workspace" and workspace:
+        folder = Path(workspace).name
+        label = folder if workspace_name in ("", folder) else f"{workspace_name} ({folder})"
+        return {"heading": t("index_group_workspace_named", lang, workspace=label),
+                "note": t("index_group_workspace_note", lang)}
+    key = f"index_group_{group or 'published'}"
+    return {"heading": t(key, lang) if has_text(key) else group,
+            "note": t(f"{key}_note", lang) if has_text(f"{key}_note") else ""}
+
 
 def write_index(entries: list[dict], output_dir=None, lang: str = "id") -> Path:
-    """Write ``index.html`` linking every report (jinja2 template ``index.html.j2``, autoescaped).
+    """Write ``index.html`` linking every entry (jinja2 template ``index.html.j2``, autoescaped).
+
+    The page lists what it is given; :func:`iid_research.render.index.write_folder_index`
+    gives it every report of a reports folder.  Its filters are an optional inline script:
+    without it every report is listed and linked, and the filter controls stay hidden.
 
     Parameters
     ----------
-    entries : list of dict with keys html (path), title, kind, and optional
-        kode_wilayah, province, level, predicate, year, lang, status, group
-        ``group`` names the section a report is listed under (e.g. ``"demo"``
-        for the labelled demo set, listed apart); entries without one come first.
+    entries : list of dict
+        Keys html (path), title, and optional kind, kode_wilayah, province, level,
+        predicate, year, lang, status, group, workspace, workspace_name.
+        ``group`` names the section a report is listed under: "" (published facts,
+        first), "workspace" (one section per ``workspace`` folder: the pemda's own
+        files), any other name, then "demo" (SIMULATED data, last).
     output_dir : path-like, optional
         Default ``config.REPORTS_DIR``.
     lang : {"id", "en"}, default "id"
@@ -150,7 +169,7 @@ def write_index(entries: list[dict], output_dir=None, lang: str = "id") -> Path:
         The page, written atomically.
     """
     out_dir = Path(output_dir) if output_dir is not None else config.REPORTS_DIR
-    groups: dict[str, list] = {}
+    groups: dict[tuple, list] = {}
     for e in entries:
         href = os.path.relpath(e["html"], out_dir) if e.get("html") else ""
 
@@ -158,16 +177,17 @@ def write_index(entries: list[dict], output_dir=None, lang: str = "id") -> Path:
             value = _e.get(key) or ""
             return t(str(value), lang) if value else ""
 
-        groups.setdefault(e.get("group") or "", []).append({
+        group = e.get("group") or ""
+        where = ("", "")
+        if group == "workspace":  # one section per workspace folder
+            where = (str(e.get("workspace") or ""), str(e.get("workspace_name") or ""))
+        groups.setdefault((group, *where), []).append({
             "href": href, "title": e["title"], "kind": e.get("kind") or "", "kind_label": label("kind"),
             "province": e.get("province") or "", "level": e.get("level") or "", "level_label": label("level"),
             "year": e.get("year") or "", "predicate": e.get("predicate") or "", "predicate_label": label("predicate"),
             "status_label": label("status") or t("ok", lang), "lang": e.get("lang") or ""})
-    sections = [{"heading": t(f"index_group_{g}", lang) if g else "", "note": t(f"index_group_{g}_note", lang)
-                 if g else "", "rows": rows} for g, rows in sorted(groups.items(), key=lambda kv: kv[0] != "")]
-    for s in sections:  # a group without a note text shows none
-        if s["note"].startswith("index_group_"):
-            s["note"] = ""
+    order = sorted(groups, key=lambda g: (_GROUP_ORDER.get(g[0], 2), g[0], g[2] or Path(g[1]).name, g[1]))
+    sections = [{**_section(*g, lang), "group": g[0], "rows": groups[g]} for g in order]
     page = _jinja().get_template("index.html.j2").render(
         lang=lang, labels={k: t(k, lang) for k in INDEX_LABEL_KEYS}, n=len(entries), groups=sections,
         stamp=_dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))

@@ -3,7 +3,7 @@
 :func:`run_batch` runs a list of :class:`Job` (notebook × parameters):
 
 * **in parallel** across worker processes (``n_jobs``, default the number of
-  cores), each reusing one warm kernel (:mod:`iid_research.engine`), or on a
+  cores), each reusing one warm kernel (:mod:`iid_research.render.engine`), or on a
   Dask distributed cluster (``scheduler="tcp://..."`` or ``dask_local=N``);
 * with a **per-cell timeout** and a **retry** when a kernel fails to start or
   dies (the ZMQ port race of parallel papermill runs, nteract/papermill#511);
@@ -12,7 +12,9 @@
 * **incrementally**: a report is rebuilt only when its *build key* changed —
   SHA-256 of the notebook file, its parameters, the checksums of every raw
   input and rule file, and the package version.  The check runs in the
-  calling process without importing papermill, so a no-op rebuild is fast.
+  calling process without importing papermill, so a no-op rebuild is fast;
+* with a **stamp** per report (``notebooks/<stem>.stamp.json``, :func:`stamp_record`):
+  the build key, and what the index page lists (:mod:`iid_research.render.index`).
 """
 
 from __future__ import annotations
@@ -78,6 +80,62 @@ def build_key(notebook, parameters: dict, fingerprint: str, notebook_sha: str | 
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+# --------------------------------------------------------------------------- stamps
+
+def stamp_path(output_dir, stem: str) -> Path:
+    """``<output_dir>/notebooks/<stem>.stamp.json``: what the package knows of the report ``<stem>.html``."""
+    return Path(output_dir) / "notebooks" / f"{stem}.stamp.json"
+
+
+def stamp_record(job: Job, params: dict, key: str, status: str = "built", error: str = "") -> dict:
+    """The stamp of one build of a report.
+
+    Parameters
+    ----------
+    job : Job
+        Its notebook, title and ``meta`` (the index fields the run list gave).
+    params : dict
+        The checked parameters.
+    key : str
+        The build key (:func:`build_key`); stored as "" for a failed build, so the
+        next batch rebuilds it.
+    status : {"built", "failed"}, default "built"
+    error : str, optional
+        A failed build's error; its last line is kept.
+
+    Returns
+    -------
+    dict with keys key, notebook (file name), parameters, title, meta, status and, after
+    a failure, error; JSON types only (as read back).  The index page
+    (:mod:`iid_research.render.index`) lists every report from these stamps.
+    """
+    record = {"key": key if status == "built" else "", "notebook": Path(job.notebook).name, "parameters": params,
+              "title": job.title, "meta": job.meta, "status": status}
+    if error.strip():
+        record["error"] = error.strip().splitlines()[-1][:300]
+    return json.loads(json.dumps(record, default=str))  # the form it has when read back
+
+
+def write_stamp(output_dir, stem: str, record: dict) -> Path:
+    """Write the stamp of report ``stem`` atomically.
+
+    Parameters
+    ----------
+    output_dir : path-like
+        The reports folder.
+    stem : str
+        The report's file stem.
+    record : dict
+        From :func:`stamp_record`.
+
+    Returns
+    -------
+    Path
+        :func:`stamp_path` of the report.
+    """
+    return write_text_atomic(stamp_path(output_dir, stem), json.dumps(record, default=str))
+
+
 def _declared_keyed(notebook_sha: str, notebook: str) -> dict:
     # keyed by the notebook's checksum (the path is ignored): reading declarations needs
     # papermill, whose import alone takes over a second; the cache keeps a no-op rebuild free of it
@@ -132,10 +190,14 @@ def plan_batch(jobs: list[Job], output_dir=None, *, force: bool = False):
         planned[stem] = i
         key = build_key(nb, params, fingerprint, sha)
         html = out / f"{stem}.html"
-        stamp = out / "notebooks" / f"{stem}.stamp.json"
+        stamp = stamp_path(out, stem)
         if not force and html.exists() and stamp.exists():
             try:
-                if json.loads(stamp.read_text())["key"] == key:
+                known = json.loads(stamp.read_text())
+                if known["key"] == key:
+                    record = stamp_record(job, params, key)
+                    if known != record:  # same report, described anew (a stamp of an older version, a new title)
+                        write_stamp(out, stem, record)
                     done[i] = JobResult(job, "up to date", stem, html, time.perf_counter() - start)
                     continue
             except (ValueError, KeyError, OSError):
@@ -156,8 +218,7 @@ def _execute(task: _Task, out_dir: str, timeout: int, retries: int, engine: str 
         attempt += 1
         try:
             execute.run_notebook(task.job.notebook, task.params, out, timeout=timeout, engine=engine)
-            write_text_atomic(out / "notebooks" / f"{task.stem}.stamp.json",
-                              json.dumps({"key": task.key, "parameters": task.params}, default=str))
+            write_stamp(out, task.stem, stamp_record(task.job, task.params, task.key))
             return JobResult(task.job, "built", task.stem, out / f"{task.stem}.html",
                              time.perf_counter() - start, attempt)
         except Exception as exc:
@@ -169,6 +230,10 @@ def _execute(task: _Task, out_dir: str, timeout: int, retries: int, engine: str 
 
                 shutdown_kernels()  # start the next attempt on a fresh kernel
             time.sleep(0.5 * attempt)
+    try:  # the index lists the report as failed until a build succeeds
+        write_stamp(out, task.stem, stamp_record(task.job, task.params, task.key, "failed", error))
+    except OSError:
+        pass
     return JobResult(task.job, "failed", task.stem, None, time.perf_counter() - start, attempt, error[-3000:])
 
 

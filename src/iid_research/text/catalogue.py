@@ -1157,6 +1157,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         'en': '  inovasi_{framework} and spd_{framework} (.xlsx/.csv): for the assessments of {years}'},
     'ws_template_unused': {'id': '  inovasi_{framework} dan spd_{framework} (.xlsx/.csv): belum dipakai tahun penilaian mana pun',
         'en': '  inovasi_{framework} and spd_{framework} (.xlsx/.csv): no assessment year uses it yet'},
+    # ---- the index of a reports folder: every report, grouped by its data
+    'index_group_published': {'id': 'Dari hasil yang dipublikasikan', 'en': 'From published results'},
+    'index_group_workspace_named': {'id': 'Ruang kerja {workspace}: berkas pemda sendiri',
+        'en': "Workspace {workspace}: the pemda's own files"},
+    'index_group_workspace_note': {'id': 'Data laporan ini adalah berkas pemda sendiri yang diimpor ke ruang kerja ini; skornya adalah metode resmi yang diterapkan pada jawaban yang diimpor. Peringkat dibandingkan dengan lampiran Kepmendagri di ruang kerja, atau (disebutkan di laporannya) dengan total yang dipublikasikan ditambah total SIMULASI.',
+        'en': "The data of these reports are the pemda's own files imported into this workspace; the scores are the official method applied to the imported answers. Ranks are against the workspace's decree annex or (as the report says) published plus SIMULATED totals."},
     # ---- provenance and misc
     'workspace_data_label': {'id': 'DATA PEMDA: dari berkas pemda sendiri di ruang kerja ({files}).',
         'en': "PEMDA DATA: from the pemda's own files in the workspace ({files})."},
