@@ -88,8 +88,11 @@ else:
     else:  # the drivers need both years; without the first the sentence above says so (no empty table)
         nb.show_table(pemda.score_drivers(data, kode_wilayah, year - 1, year, lang=lang).drop(columns=["component"]),
                       lang, simulated=data.is_simulated)
-    nb.show_table(pemda.opd_standing(data, kode_wilayah, year, lang=lang), lang, digits=1,
-                  simulated=data.is_simulated)
+    standing = pemda.opd_standing(data, kode_wilayah, year, lang=lang)
+    if standing.empty:  # SPD answers without the innovation list: a sentence, not an empty table
+        nb.text("nb02_no_innovation_list", lang, year=year)
+    else:
+        nb.show_table(standing, lang, digits=1, simulated=data.is_simulated)
 
 # %%
 band = unc.workspace_band(data, kode_wilayah, year, target_rank=unc.REPORT_TARGET_RANK) if data is not None else None

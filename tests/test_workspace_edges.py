@@ -418,3 +418,21 @@ def test_the_demo_opd_list_names_each_office_once_with_its_spellings(tmp_path):
     assert set(board.loc[board["status"] == "berinovasi", "opd_name"]) <= listed
     assert board["innovations"].sum() == len(inn) and board["opd_name"].is_unique
     assert {full for full, *_ in OPD_CATALOGUE} <= listed
+
+
+@pytest.mark.slow
+def test_a_workspace_with_spd_answers_only_renders_every_report_with_sentences(tmp_path):
+    from iid_research.render.batch import workspace_run_list
+    from iid_research.render.execute import run_notebook
+
+    ws = init_workspace(tmp_path / "w")
+    ws.import_file("spd", _spd_csv(tmp_path / "spd.csv", 2), YEAR)
+    jobs = workspace_run_list(ws.path)
+    assert [j.notebook.name[:2] for j in jobs] == ["02", "04", "05"]  # no two consecutive years: no 03
+    texts = {}
+    for job in jobs:
+        out = run_notebook(job.notebook, job.parameters, tmp_path / "out")
+        texts[job.notebook.name[:2]] = out["html"].read_text(encoding="utf-8")
+    assert "Ruang kerja tidak memuat daftar inovasi 2024 pemda ini" in texts["02"]
+    assert "Tidak ada data" not in texts["02"]
+    assert "iid-research import innovations" in texts["04"] and "iid-research import innovations" in texts["05"]

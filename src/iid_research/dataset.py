@@ -102,7 +102,7 @@ class Dataset:
         return sorted(set(int(y) for y in idx.get_level_values("year")))
 
     def has_answers(self, kode_wilayah: str, year: int) -> bool:
-        """Whether the dataset holds the pemda's answers for ``year`` (SPD and innovations)."""
+        """Whether the dataset holds any of the pemda's answers for ``year`` (SPD answers or an innovation list)."""
         spd = self.spd[(self.spd["kode_wilayah"] == kode_wilayah) & (self.spd["year"] == year)] if len(self.spd) \
             else self.spd
         inn = self.innovations[(self.innovations["kode_wilayah"] == kode_wilayah)
@@ -303,15 +303,24 @@ def from_workspace(workspace, *, kode_wilayah: str | None = None) -> Dataset:
     iid_research.workspace.WorkspaceError
         If the folder is not a workspace.
     """
-    from .contracts import validate_annex, validate_innovations, validate_spd
+    from .contracts import (
+        ANNEX_COLUMNS,
+        INNOVATION_COLUMNS,
+        SPD_COLUMNS,
+        validate_annex,
+        validate_innovations,
+        validate_spd,
+    )
     from .workspace import ALL_PEMDA, Workspace
 
     ws = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
+    columns = {"spd": SPD_COLUMNS, "innovations": INNOVATION_COLUMNS, "annex": ANNEX_COLUMNS}
 
     def load(kind, validate):
         frame = ws.table(kind, kode_wilayah=kode_wilayah)
-        if frame.empty:
-            return frame
+        if frame.empty:  # none imported: an empty table of the contract (its columns and types), not a bare frame
+            frame = pd.DataFrame(columns=list(columns[kind]))
+            return validate(frame, f"{ws.path} ({kind})").assign(source=pd.Series(dtype=object))
         extra = [c for c in frame.columns if c not in ("source", "source_file", "source_row")]
         return validate(frame[[*extra, *[c for c in ("source", "source_file", "source_row")
                                           if c in frame.columns]]], f"{ws.path} ({kind})")

@@ -110,11 +110,12 @@ def show_band(u, lang: str = "id", *, simulated: bool = False, previous_rank=Non
 def workspace_band(dataset, kode_wilayah: str, year: int, *, target_rank: int | None = None, draws: int = DRAWS,
                    seed: int = 0):
     """The band of a workspace pemda-year's projected rank (:func:`~iid_research.analysis.projection.project`
-    then :func:`~iid_research.analysis.uncertainty.project_uncertainty`), or None without answers or a field."""
-    from ..analysis.projection import project
+    then :func:`~iid_research.analysis.uncertainty.project_uncertainty`), or None without both kinds of
+    answers (innovation list and SPD answers) or without a field to rank in."""
+    from ..analysis.projection import missing_answers, project
     from ..analysis.uncertainty import project_uncertainty
 
-    if dataset is None or not dataset.has_answers(kode_wilayah, year):
+    if dataset is None or missing_answers(dataset, kode_wilayah, year):
         return None
     p = project(dataset, kode_wilayah, year, target_rank=target_rank, plans=False)
     if p.rank is None:

@@ -1163,6 +1163,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         'en': "Workspace {workspace}: the pemda's own files"},
     'index_group_workspace_note': {'id': 'Data laporan ini adalah berkas pemda sendiri yang diimpor ke ruang kerja ini; skornya adalah metode resmi yang diterapkan pada jawaban yang diimpor. Peringkat dibandingkan dengan lampiran Kepmendagri di ruang kerja, atau (disebutkan di laporannya) dengan total yang dipublikasikan ditambah total SIMULASI.',
         'en': "The data of these reports are the pemda's own files imported into this workspace; the scores are the official method applied to the imported answers. Ranks are against the workspace's decree annex or (as the report says) published plus SIMULATED totals."},
+    'nb02_no_innovation_list': {'id': 'Ruang kerja tidak memuat daftar inovasi {year} pemda ini, jadi peran tiap OPD belum dapat ditunjukkan; impor daftar inovasinya untuk bagian ini.',
+        'en': "The workspace holds no {year} innovation list of this pemda, so each OPD's part cannot be shown yet; import the innovation list for this section."},
     # ---- provenance and misc
     'workspace_data_label': {'id': 'DATA PEMDA: dari berkas pemda sendiri di ruang kerja ({files}).',
         'en': "PEMDA DATA: from the pemda's own files in the workspace ({files})."},
