@@ -562,6 +562,21 @@ def test_cli_success_and_failure(tmp_path):
     assert usage.exit_code == 2 and "--year" in usage.output
 
 
+def test_cli_workspace_import_writes_the_rejected_rows_it_stored_around(tmp_path):
+    """--errors-csv with --workspace: an import that stores the good rows still writes the rejected ones."""
+    from iid_research.cli import main
+    from iid_research.workspace import init_workspace
+
+    ws = init_workspace(tmp_path / "ws")
+    errs = tmp_path / "errors.csv"
+    res = CliRunner().invoke(main, ["import", "annex", str(BAD / "annex_unknown_pemda.csv"), "--year", "2024",
+                                    "--workspace", str(ws.path), "--errors-csv", str(errs), "--max-bad-share", "0.5"])
+    assert res.exit_code == 0, res.output
+    assert "stored annex 2024 semua: 1 rows" in res.output
+    rejected = pd.read_csv(errs)
+    assert rejected["row"].tolist() == [3] and rejected["cell"].tolist() == ["B3"]  # 'Kab. Bloraa', row 3 of the file
+
+
 def test_cli_attaches_to_a_group(tmp_path):
     import click
 

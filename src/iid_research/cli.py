@@ -13,6 +13,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from pathlib import Path
@@ -311,7 +312,6 @@ def import_command(kind, file, year, strict, out_dir, max_bad_share, pemda, colu
     """  # noqa: D301 - not raw: click keeps the paragraph after a line holding only \b (backspace) unwrapped
     import signal
 
-    from ._io import Terminated, terminate_as_interrupt, write_csv_atomic
     from .importers import DataImportError, import_file
 
     kind = kind.lower()
@@ -338,38 +338,60 @@ def import_command(kind, file, year, strict, out_dir, max_bad_share, pemda, colu
             raise click.UsageError("--pemda applies to innovations and spd files only")
     if hasattr(signal, "SIGXFSZ"):  # a file-size limit makes writes fail (reported) instead of killing us
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    try:
-        with terminate_as_interrupt():
-            try:
-                report = import_file(kind, file, year, **kwargs)
-                failed = False
-            except DataImportError as exc:
-                report = exc.report
-                failed = True
-    except Terminated:
-        click.echo(f"error: {file}: import terminated (SIGTERM); nothing written, previous output unchanged", err=True)
-        raise SystemExit(143) from None
-    except KeyboardInterrupt:
-        click.echo(f"error: {file}: import interrupted; nothing written, previous output unchanged", err=True)
-        raise SystemExit(130) from None
-    except Exception as exc:  # a bug or an unforeseen file: a clear line, not a traceback
-        click.echo(f"error: {file}: the import failed unexpectedly ({type(exc).__name__}: {exc}); nothing "
-                   "written. Please report this with the file.", err=True)
-        raise SystemExit(1) from None
-    if errors_csv is not None and len(report.rejected):
+    with _import_guard(file, "nothing written, previous output unchanged"):
         try:
-            write_csv_atomic(report.rejected, errors_csv)
-        except OSError as exc:
-            click.echo(f"error: cannot write --errors-csv {errors_csv}: {exc.strerror or exc}", err=True)
+            report = import_file(kind, file, year, **kwargs)
+            failed = False
+        except DataImportError as exc:
+            report = exc.report
             failed = True
+    failed = not _write_rejected(report, errors_csv) or failed
     click.echo(report.summary(limit=show), err=failed)
     if failed:
         raise SystemExit(1)
 
 
+@contextlib.contextmanager
+def _import_guard(file, unchanged: str):
+    """Turn SIGTERM, Ctrl-C and unforeseen errors of an import into one line and an exit code, not a traceback.
+
+    ``unchanged`` says what was left as it was ("the workspace is unchanged").
+    """
+    from ._io import Terminated, terminate_as_interrupt
+
+    try:
+        with terminate_as_interrupt():
+            yield
+    except Terminated:
+        click.echo(f"error: {file}: import terminated (SIGTERM); {unchanged}", err=True)
+        raise SystemExit(143) from None
+    except KeyboardInterrupt:
+        click.echo(f"error: {file}: import interrupted; {unchanged}", err=True)
+        raise SystemExit(130) from None
+    except (click.ClickException, click.exceptions.Exit):
+        raise
+    except Exception as exc:  # a bug or an unforeseen file: a clear line, not a traceback
+        click.echo(f"error: {file}: the import failed unexpectedly ({type(exc).__name__}: {exc}); {unchanged}. "
+                   "Please report this with the file.", err=True)
+        raise SystemExit(1) from None
+
+
+def _write_rejected(report, errors_csv) -> bool:
+    """Write the rejected rows to ``--errors-csv`` (if given and any); False (after one error line) if it fails."""
+    if errors_csv is None or not len(report.rejected):
+        return True
+    from ._io import write_csv_atomic
+
+    try:
+        write_csv_atomic(report.rejected, errors_csv)
+    except OSError as exc:
+        click.echo(f"error: cannot write --errors-csv {errors_csv}: {exc.strerror or exc}", err=True)
+        return False
+    return True
+
+
 def _import_into_workspace(kind, file, year, workspace, replace, *, strict, max_bad_share, pemda, column, sheet,
                            skip_hidden, errors_csv, show):
-    from ._io import Terminated, terminate_as_interrupt, write_csv_atomic
     from .importers import DataImportError
     from .workspace import Workspace, WorkspaceError
 
@@ -384,32 +406,22 @@ def _import_into_workspace(kind, file, year, workspace, replace, *, strict, max_
         raise click.UsageError("--column applies to annex files only")
     if kind == "opd":
         kwargs = {"pemda": pemda}
-    try:
-        ws = Workspace(workspace)
-        if ws.is_demo:  # a pemda's own file would be labelled SIMULATED there, and mixed with simulated data
-            raise WorkspaceError(f"{ws.path} is the labelled SIMULATED demo workspace; import the pemda's own files "
-                                 "into a workspace of its own (`iid-research workspace init DIR`)")
-        with terminate_as_interrupt():
+    with _import_guard(file, "the workspace is unchanged"):
+        try:
+            ws = Workspace(workspace)
+            if ws.is_demo:  # a pemda's own file would be labelled SIMULATED there, and mixed with simulated data
+                raise WorkspaceError(f"{ws.path} is the labelled SIMULATED demo workspace; import the pemda's own "
+                                     "files into a workspace of its own (`iid-research workspace init DIR`)")
             parts = ws.import_file(kind, file, year, replace=replace, **kwargs)
-    except WorkspaceError as exc:
-        click.echo(f"error: {exc}", err=True)
-        raise SystemExit(1) from None
-    except Terminated:
-        click.echo(f"error: {file}: import terminated (SIGTERM); the workspace is unchanged", err=True)
-        raise SystemExit(143) from None
-    except KeyboardInterrupt:
-        click.echo(f"error: {file}: import interrupted; the workspace is unchanged", err=True)
-        raise SystemExit(130) from None
-    except DataImportError as exc:
-        if errors_csv is not None and len(exc.report.rejected):
-            write_csv_atomic(exc.report.rejected, errors_csv)
-        click.echo(exc.report.summary(limit=show) if kind != "opd" else f"error: {exc}", err=True)
-        raise SystemExit(1) from None
-    except Exception as exc:  # a bug or an unforeseen file: a clear line, not a traceback
-        click.echo(f"error: {file}: the import failed unexpectedly ({type(exc).__name__}: {exc}); the workspace is "
-                   "unchanged. Please report this with the file.", err=True)
-        raise SystemExit(1) from None
+        except WorkspaceError as exc:
+            click.echo(f"error: {exc}", err=True)
+            raise SystemExit(1) from None
+        except DataImportError as exc:
+            _write_rejected(exc.report, errors_csv)
+            click.echo(exc.report.summary(limit=show) if kind != "opd" else f"error: {exc}", err=True)
+            raise SystemExit(1) from None
     report = getattr(ws, "last_report", None)
+    errors_written = report is None or _write_rejected(report, errors_csv)
     if report is not None and kind != "opd":
         report.output_path = parts[0].table if len(parts) == 1 else parts[0].table.parent  # not "written: nothing"
         click.echo(report.summary(limit=show))
@@ -417,6 +429,8 @@ def _import_into_workspace(kind, file, year, workspace, replace, *, strict, max_
         verb = "replaced" if p.replaced else "stored"
         click.echo(f"{verb} {p.kind} {p.year} {p.kode_wilayah}: {p.rows} rows from {p.source_file} "
                    f"(sha256 {p.source_sha256[:12]}) -> {p.table}")
+    if not errors_written:
+        raise SystemExit(1)
 
 
 # --------------------------------------------------------------------------- workspace
