@@ -140,6 +140,30 @@ def test_an_opd_list_with_a_pemda_column_takes_the_option_for_empty_cells_and_re
     assert Workspace(ws.path).table("opd")["opd_name"].tolist() == ["Dinas Kesehatan", "Dinas Pendidikan"]
 
 
+def test_an_opd_list_is_read_from_the_sheet_given_and_refuses_options_it_cannot_honour(tmp_path):
+    ws = init_workspace(tmp_path / "ws")
+    book = tmp_path / "opd.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "Petunjuk"
+    wb.active.append(["Isi daftar OPD di lembar 'Daftar'"])
+    daftar = wb.create_sheet("Daftar")
+    for row in (["Nama OPD", "Singkatan"], ["Dinas Kesehatan", "Dinkes"], ["Dinas Sosial", ""]):
+        daftar.append(row)
+    wb.save(book)
+    first = _import("opd", book, "--year", YEAR, "--pemda", "Kab. Blora", "--workspace", ws.path)
+    assert first.exit_code == 1 and "no column 'Nama OPD'" in first.output  # the instructions sheet is first
+    ok = _import("opd", book, "--year", YEAR, "--pemda", "Kab. Blora", "--workspace", ws.path, "--sheet", "Daftar")
+    assert ok.exit_code == 0, ok.output
+    assert Workspace(ws.path).table("opd")["opd_name"].tolist() == ["Dinas Kesehatan", "Dinas Sosial"]
+    csv = tmp_path / "opd.csv"
+    csv.write_text("Nama OPD\nDinas Kesehatan\n", encoding="utf-8")
+    on_csv = _import("opd", csv, "--year", YEAR, "--pemda", "Kab. Blora", "--workspace", ws.path, "--sheet", "X")
+    assert on_csv.exit_code == 1 and "--sheet 'X' applies to workbooks (.xlsx)" in on_csv.output
+    for option in (["--skip-hidden"], ["--max-bad-share", "0.2"]):
+        usage = _import("opd", book, "--year", YEAR, "--pemda", "Kab. Blora", "--workspace", ws.path, *option)
+        assert usage.exit_code == 2 and "an OPD list is read whole" in usage.output, option
+
+
 # --------------------------------------------------------------------------- 2. every command's --help
 
 def _commands(group=main, path=()):

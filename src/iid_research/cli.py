@@ -405,7 +405,10 @@ def _import_into_workspace(kind, file, year, workspace, replace, *, strict, max_
     elif column is not None:
         raise click.UsageError("--column applies to annex files only")
     if kind == "opd":
-        kwargs = {"pemda": pemda}
+        if skip_hidden or max_bad_share != 0.05:
+            raise click.UsageError("--skip-hidden and --max-bad-share apply to annex, innovations and spd files; an "
+                                   "OPD list is read whole and refused if any row is bad")
+        kwargs = {"pemda": pemda, "sheet": sheet}
     with _import_guard(file, "the workspace is unchanged"):
         try:
             ws = Workspace(workspace)

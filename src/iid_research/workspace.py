@@ -148,7 +148,7 @@ class Workspace:
         if kind not in KINDS:
             raise WorkspaceError(f"unknown kind {kind!r}; a workspace holds {', '.join(KINDS)}")
         if kind == "opd":
-            table = read_opd_list(file, year, pemda=kwargs.get("pemda"))
+            table = read_opd_list(file, year, pemda=kwargs.get("pemda"), sheet=kwargs.get("sheet"))
             sha = sha256_file(file)
         else:
             report = importers.import_file(kind, file, year, write=False, **kwargs)
@@ -421,7 +421,7 @@ def _read_manifest(path: Path) -> dict:
 
 # --------------------------------------------------------------------------- OPD list
 
-def read_opd_list(path, year: int, *, pemda: str | None = None) -> pd.DataFrame:
+def read_opd_list(path, year: int, *, pemda: str | None = None, sheet: str | None = None) -> pd.DataFrame:
     """Read an OPD list (CSV or XLSX; one row per OPD, column "Nama OPD" or "OPD", optional "Pemda", "Singkatan").
 
     Empty rows are skipped; an OPD written twice (case, spacing or punctuation aside) is kept once, in its
@@ -437,6 +437,8 @@ def read_opd_list(path, year: int, *, pemda: str | None = None) -> pd.DataFrame:
         The pemda of the list (name or code): of every row when the file has no pemda column, and of
         every row whose pemda cell is empty when it has one; a row whose cell names another pemda is an
         error naming both.
+    sheet : str, optional
+        The sheet of a workbook to read (default: the first); not with a CSV file.
 
     Returns
     -------
@@ -455,8 +457,12 @@ def read_opd_list(path, year: int, *, pemda: str | None = None) -> pd.DataFrame:
 
     path = Path(path)
     report = ImportReport("opd", str(path), int(year))
+    workbook = path.suffix.lower() in (".xlsx", ".xlsm")
+    if sheet is not None and not workbook:
+        raise DataImportError(f"{path.name}: --sheet {sheet!r} applies to workbooks (.xlsx); this file is read as "
+                              "CSV", report)
     try:
-        frame = (pd.read_excel(path, dtype=str) if path.suffix.lower() in (".xlsx", ".xlsm")
+        frame = (pd.read_excel(path, dtype=str, sheet_name=sheet or 0, engine="openpyxl") if workbook
                  else pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig"))
     except Exception as exc:  # noqa: BLE001 - any reader failure becomes one clear message
         raise DataImportError(f"{path.name}: cannot be read as a table ({type(exc).__name__}: {exc})", report) \
