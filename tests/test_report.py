@@ -1,4 +1,6 @@
 
+import hashlib
+
 import nbformat
 import numpy as np
 import pandas as pd
@@ -53,6 +55,19 @@ def test_unparseable_parameter_line_is_an_error(tmp_path):
 def test_output_stem_comes_from_parameters():
     stem = parameters.output_stem("notebooks/02_pemda_report.ipynb", {"kode_wilayah": "33.16", "year": 2023, "lang": "en"})
     assert stem == "02_pemda_report_33.16_2023_en"
+
+
+def test_two_workspaces_in_folders_of_the_same_name_get_different_report_names(tmp_path, monkeypatch):
+    nb = "notebooks/05_workspace_report.ipynb"
+    a, b = tmp_path / "dinas" / "blora_ws", tmp_path / "bappeda" / "blora_ws"
+    stem_a = parameters.output_stem(nb, {"workspace": str(a), "lang": "id"})
+    stem_b = parameters.output_stem(nb, {"workspace": str(b), "lang": "id"})
+    assert stem_a != stem_b
+    digest = hashlib.sha256(str(a.resolve()).encode()).hexdigest()[:6]
+    assert stem_a == f"05_workspace_report_ws-blora-ws-{digest}_id"
+    (tmp_path / "dinas").mkdir()
+    monkeypatch.chdir(tmp_path / "dinas")
+    assert parameters.output_stem(nb, {"workspace": "blora_ws", "lang": "id"}) == stem_a  # a relative path too
 
 
 def test_table_html_escapes_data_text():

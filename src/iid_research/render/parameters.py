@@ -10,6 +10,7 @@ error, not papermill's warning.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -229,13 +230,16 @@ def output_stem(notebook: str | os.PathLike, parameters: dict) -> str:
 
     ``02_pemda_report`` with ``{kode_wilayah: "33.16", year: 2023, lang: "id"}``
     gives ``02_pemda_report_33.16_2023_id``.  Empty values are left out, and a
-    ``workspace`` is named by its folder (``.../blora_ws`` -> ``ws-blora_ws``).
+    ``workspace`` is named by its folder and the first 6 hex digits of the SHA-256 of its resolved path
+    (``.../blora_ws`` -> ``ws-blora_ws-1a2b3c``), so two workspaces in folders of the same name never
+    overwrite each other's reports.
     """
     parts = []
     for name, value in parameters.items():
         if value == "":
             continue
         if name == "workspace":
-            value = "ws-" + Path(str(value)).name
+            folder = Path(str(value)).expanduser().resolve()
+            value = f"ws-{folder.name}-{hashlib.sha256(str(folder).encode()).hexdigest()[:6]}"
         parts.append(_slug(value))
     return "_".join([Path(notebook).stem, *parts])
