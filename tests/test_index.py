@@ -16,7 +16,7 @@ from iid_research.cli import main
 from iid_research.frameworks import framework_for_year
 from iid_research.render import batch, execute, parameters, runner
 from iid_research.render import index as rindex
-from iid_research.workspace import init_workspace
+from iid_research.workspace import Workspace, init_workspace
 
 BLORA = "33.16"
 
@@ -132,6 +132,34 @@ def test_every_command_keeps_every_report_in_the_index(stub, blora_ws, tmp_path)
     again = invoke(main, ["reports", "--limit", "2", "-o", str(out), "-j", "1"])  # all up to date
     assert again.exit_code == 0 and "9 up to date" in again.output
     assert _read(out).hrefs() == {f"{s}.html" for s in stub}  # the workspace and single runs stay listed
+
+
+def test_a_workspace_report_is_rebuilt_when_its_files_change_and_a_year_can_be_removed(stub, blora_ws, tmp_path):
+    out = tmp_path / "reports"
+    invoke = CliRunner().invoke
+    args = ["reports", "--workspace", str(blora_ws.path), "-o", str(out), "-j", "1"]
+    assert "4 built" in invoke(main, args).output
+    assert "4 up to date" in invoke(main, args).output
+    spd = tmp_path / "spd_2024_corrected.csv"  # the 2024 answers corrected: every report reads them
+    spd.write_text("pemda,indikator,jawaban\n" + "".join(
+        f"Kab. Blora,{r},1\n" for r in framework_for_year(2024).spd_row_ids), encoding="utf-8")
+    assert invoke(main, ["import", "spd", str(spd), "--year", "2024", "--workspace", str(blora_ws.path),
+                         "--replace"]).exit_code == 0
+    rebuilt = invoke(main, args)
+    assert "4 built" in rebuilt.output, rebuilt.output
+
+    removed = invoke(main, ["workspace", "remove", str(blora_ws.path), "spd", "--year", "2023"])
+    assert removed.exit_code == 0, removed.output
+    n_rows = len(framework_for_year(2023).spd_row_ids)
+    assert removed.output.startswith(f"removed spd 2023 33.16: {n_rows} rows from spd_2023.csv")
+    held = Workspace(blora_ws.path).manifest()
+    assert held[["kind", "year"]].values.tolist() == [["spd", 2024]]
+    assert sorted(p.name for p in (blora_ws.path / "tabel").rglob("*.csv")) == [held["table"][0].split("/")[-1]]
+    again = invoke(main, ["workspace", "remove", str(blora_ws.path), "spd", "--year", "2023"])
+    assert again.exit_code == 1 and "no spd 2023 was imported (held spd: 2024 33.16); nothing was changed" \
+        in again.output
+    after = invoke(main, args)  # 03 needs two consecutive years: 02, 04 and 05 remain, rebuilt on 2024 alone
+    assert "3 built" in after.output, after.output
 
 
 def test_sections_name_their_data_and_demo_rows_have_province_and_level(stub, blora_ws, tmp_path):

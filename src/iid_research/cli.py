@@ -468,6 +468,37 @@ def workspace_init(directory, name, lang):
                      years=year_span(years)))
 
 
+@workspace_group.command("remove")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("kind", type=click.Choice([*config.IMPORT_KINDS, "opd"], case_sensitive=False))
+@click.option("--year", type=int, required=True, help="Assessment year of the import to remove.")
+@click.option("--pemda", default=None, help="Only this pemda's part (name or code); default: every pemda's.")
+def workspace_remove(directory, kind, year, pemda):
+    """Remove what was imported into DIRECTORY for KIND and --year (the table and its manifest entry).
+
+    For an import given the wrong --year, or a year that should not be in the reports.  The pemda's
+    original file is not touched.  Import it again with `iid-research import ... --workspace DIRECTORY`.
+    """
+    from .workspace import Workspace, WorkspaceError
+
+    try:
+        kode = None
+        if pemda is not None:
+            from .data import region_matcher
+            from .regions import RegionMatchError
+
+            try:
+                kode = region_matcher().match(str(pemda))
+            except (RegionMatchError, ValueError) as exc:
+                raise WorkspaceError(f"--pemda {pemda!r}: {exc}") from None
+        gone = Workspace(directory).remove(kind.lower(), year, kode_wilayah=kode)
+    except WorkspaceError as exc:
+        raise click.ClickException(str(exc)) from None
+    for e in gone:
+        click.echo(f"removed {e['kind']} {e['year']} {e['kode_wilayah']}: {e['rows']} rows from {e['source_file']} "
+                   f"(sha256 {e['source_sha256'][:12]})")
+
+
 @workspace_group.command("status")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,

@@ -218,6 +218,47 @@ class Workspace:
             written.append(ImportedPart(kind, int(year), kode, self.path / rel, file.name, sha, len(part), replaced))
         self._save_manifest()
 
+    def remove(self, kind: str, year: int, *, kode_wilayah: str | None = None) -> list[dict]:
+        """Remove what was imported for one kind and year (of one pemda, or of all), manifest first.
+
+        Parameters
+        ----------
+        kind : {"innovations", "spd", "annex", "opd"}
+        year : int
+            Assessment year of the imports to remove.
+        kode_wilayah : str, optional
+            Only this pemda's part (an annex is stored for all pemda, ``"semua"``: leave it out).
+
+        Returns
+        -------
+        list of dict
+            The manifest entries removed (kind, year, kode_wilayah, table, source_file, source_sha256, ...).
+
+        Raises
+        ------
+        WorkspaceError
+            If nothing matches (nothing is changed then), or on the labelled demo workspace.
+        """
+        if self.is_demo:
+            raise WorkspaceError(f"{self.path} is the labelled SIMULATED demo workspace; it is rebuilt, not edited")
+        if kind not in KINDS:
+            raise WorkspaceError(f"unknown kind {kind!r}; a workspace holds {', '.join(KINDS)}")
+        imports = self._meta.get("imports", [])
+        gone = [e for e in imports if e["kind"] == kind and e["year"] == int(year)
+                and (kode_wilayah is None or e["kode_wilayah"] == kode_wilayah)]
+        if not gone:
+            held = sorted({(e["year"], e["kode_wilayah"]) for e in imports if e["kind"] == kind})
+            listed = ", ".join(f"{y} {k}" for y, k in held) or "none"
+            raise WorkspaceError(f"{self.path}: no {kind} {int(year)}{' for ' + kode_wilayah if kode_wilayah else ''} "
+                                 f"was imported (held {kind}: {listed}); nothing was changed")
+        self._meta["imports"] = [e for e in imports if e not in gone]
+        self._save_manifest()  # first: an interruption leaves at worst an unlisted table, never a listed missing one
+        still = {e["table"] for e in self._meta["imports"]}
+        for entry in gone:
+            if entry["table"] not in still:
+                (self.path / entry["table"]).unlink(missing_ok=True)
+        return gone
+
     # -- reading -----------------------------------------------------------------
     def table(self, kind: str, *, year: int | None = None, kode_wilayah: str | None = None) -> pd.DataFrame:
         """The stored rows of one kind (all pemda and years unless narrowed), in the contract's types.
@@ -561,7 +602,8 @@ Folder ini menyimpan berkas pemda Anda untuk dianalisis dengan `iid-research`.
        iid-research import spd {example_template} --year 2024 --pemda "Kab. Blora" --workspace {path}
 
    Setiap baris yang ditolak disebut dengan berkas, baris, kolom dan alasannya. Impor ulang jenis yang sama
-   untuk pemda dan tahun yang sama ditolak kecuali dengan `--replace`.
+   untuk pemda dan tahun yang sama ditolak kecuali dengan `--replace`. Impor yang salah tahun dihapus
+   dengan `iid-research workspace remove {path} spd --year 2024` (berkas asli Anda tidak disentuh).
 3. Lihat apa yang sudah ada dan analisis apa yang dapat dijalankan:
 
        iid-research workspace status {path}

@@ -11,7 +11,8 @@
   is kept (``<stem>.failed.ipynb``) with its error, and the result says so;
 * **incrementally**: a report is rebuilt only when its *build key* changed —
   SHA-256 of the notebook file, its parameters, the checksums of every raw
-  input and rule file, and the package version.  The check runs in the
+  input and rule file, the workspace's manifest (which names the SHA-256 of
+  every table imported into it) for a report on a workspace, and the package version.  The check runs in the
   calling process without importing papermill, so a no-op rebuild is fast;
 * with a **stamp** per report (``notebooks/<stem>.stamp.json``, :func:`stamp_record`):
   the build key, and what the index page lists (:mod:`iid_research.render.index`).
@@ -73,10 +74,28 @@ def inputs_fingerprint(raw_dir=None, rules_dir=None) -> str:
     return digest.hexdigest()
 
 
+def workspace_fingerprint(parameters: dict) -> str:
+    """SHA-256 of the manifest of the workspace a report reads ("" without one, or when it cannot be read).
+
+    The manifest names the SHA-256 of every stored table, so an import, a ``--replace`` or a removal
+    changes it and the workspace's reports are rebuilt.
+    """
+    from ..workspace import MANIFEST
+
+    folder = parameters.get("workspace")
+    if not folder:
+        return ""
+    try:
+        return sha256_file(Path(str(folder)) / MANIFEST)
+    except OSError:
+        return ""
+
+
 def build_key(notebook, parameters: dict, fingerprint: str, notebook_sha: str | None = None) -> str:
     """The key that decides whether a report must be rebuilt (see module docstring)."""
     payload = json.dumps({"notebook": notebook_sha or sha256_file(notebook), "parameters": parameters,
-                          "inputs": fingerprint, "version": __version__}, sort_keys=True, default=str)
+                          "inputs": fingerprint, "workspace": workspace_fingerprint(parameters),
+                          "version": __version__}, sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
