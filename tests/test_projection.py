@@ -266,3 +266,18 @@ def test_summary_says_when_the_annex_lists_only_part_of_the_cluster(ws):
     others = [name for name, _ in ANNEX if name.startswith("Kabupaten") and name != "Kabupaten Blora"]
     assert p.rank_of == len(others) + 1 == 7
     assert f"lists only 7 of the {kabupaten} regencies" in " ".join(lines)
+
+
+def test_the_rank_basis_says_simulated_when_the_annex_is_the_demos(ws):
+    """A rank against the demo's SIMULATED annex must say so in the sentence itself, not only in the banner."""
+    import dataclasses
+
+    from iid_research.notebook.workspace_report import summary_lines
+
+    w, _ = ws
+    p = project(from_workspace(w), BLORA, YEAR)
+    real = " ".join(summary_lines(p, "Kabupaten Blora", "id"))
+    assert f"lampiran Kepmendagri {YEAR}" in real and "SIMULASI" not in real
+    demo = dataclasses.replace(p, field=p.field.assign(source="simulated"))
+    assert f"lampiran Kepmendagri {YEAR} (SIMULASI)" in " ".join(summary_lines(demo, "Kabupaten Blora", "id"))
+    assert f"the {YEAR} decree annex (SIMULATED)" in " ".join(summary_lines(demo, "Kabupaten Blora", "en"))

@@ -11,14 +11,19 @@ import pandas as pd
 from ..text import fmt_number, level_plural, t
 
 
-def basis_text(basis: str, lang: str = "id") -> str:
-    """``rank_basis`` in words ("lampiran 2023", "lampiran 2022 + pergeseran +3,42/tahun", ...)."""
-    if basis.startswith("annex") and "drift" in basis:
-        year = basis.split()[1]
-        drift = float(basis.split("drift")[1].split("/")[0])
-        return t("basis_annex_drift", lang, year=year, drift=fmt_number(drift, lang, "+.2f"))
+def basis_text(basis: str, lang: str = "id", *, simulated: bool = False) -> str:
+    """``rank_basis`` in words ("lampiran 2023", "lampiran 2022 + pergeseran +3,42/tahun", ...).
+
+    ``simulated``: the annex is the demo's SIMULATED one, and the words say so.
+    """
     if basis.startswith("annex"):
-        return t("basis_annex", lang, year=basis.split()[1])
+        year = basis.split()[1]
+        if "drift" in basis:
+            drift = float(basis.split("drift")[1].split("/")[0])
+            text = t("basis_annex_drift", lang, year=year, drift=fmt_number(drift, lang, "+.2f"))
+        else:
+            text = t("basis_annex", lang, year=year)
+        return f"{text} ({t('simulated_stamp', lang)})" if simulated else text
     return t(f"basis_{basis.replace('+', '_')}", lang)
 
 
@@ -32,7 +37,8 @@ def summary_lines(p, nama: str, lang: str = "id") -> list[str]:
                predicate=t(p.predicate, lang))]
     if p.rank is not None:
         lines.append(t("proj_rank", lang, rank=p.rank, rank_of=p.rank_of, level=level_plural(level, lang),
-                       basis=basis_text(p.rank_basis, lang)))
+                       basis=basis_text(p.rank_basis, lang,
+                                        simulated=bool(len(p.field)) and (p.field["source"] == "simulated").all())))
         cluster = int((regions["is_autonomous"] & (regions["level"] == level)).sum())
         if "annex" in p.rank_basis and p.rank_of < 0.9 * cluster:  # e.g. an annex converted from a few pages
             lines.append(t("proj_partial_field", lang, rank_of=p.rank_of, cluster=cluster,
