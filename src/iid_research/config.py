@@ -35,5 +35,6 @@ REPORTS_DIR = Path(os.environ.get("IID_REPORTS_DIR", PROJ_ROOT / "reports"))
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 KERNEL_NAME = "iid-research"
 
+WORKSPACE_MANIFEST = "workspace.json"  # the file that makes a folder a workspace (iid_research.workspace)
 IMPORT_KINDS = ("annex", "innovations", "spd")
 """Kinds of file :func:`iid_research.importers.import_file` reads (a workspace also holds "opd" lists)."""

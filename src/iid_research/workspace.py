@@ -42,10 +42,11 @@ from pathlib import Path
 import pandas as pd
 
 from ._io import save_workbook_atomic, sha256_file, write_csv_atomic, write_text_atomic
+from .config import WORKSPACE_MANIFEST
 from .contracts import BENTUK, INISIATOR, JENIS, TAHAPAN
 from .frameworks import framework_for_year, framework_years, load_framework, load_urusan
 
-MANIFEST = "workspace.json"
+MANIFEST = WORKSPACE_MANIFEST
 KINDS = ("innovations", "spd", "annex", "opd")
 """What a workspace holds: innovation lists, SPD answers, decree annexes, OPD lists."""
 ALL_PEMDA = "semua"

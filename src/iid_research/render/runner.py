@@ -80,13 +80,11 @@ def workspace_fingerprint(parameters: dict) -> str:
     The manifest names the SHA-256 of every stored table, so an import, a ``--replace`` or a removal
     changes it and the workspace's reports are rebuilt.
     """
-    from ..workspace import MANIFEST
-
     folder = parameters.get("workspace")
     if not folder:
         return ""
     try:
-        return sha256_file(Path(str(folder)) / MANIFEST)
+        return sha256_file(Path(str(folder)) / config.WORKSPACE_MANIFEST)
     except OSError:
         return ""
 
