@@ -394,3 +394,28 @@ def test_the_90_band_covers_the_true_rank_in_about_90_percent_of_worlds():
     coverage = covered / worlds
     print(f"coverage of the 90 % band: {coverage:.3f} over {worlds} worlds")
     assert 0.85 <= coverage <= 0.97
+
+
+def test_a_band_against_published_plus_simulated_totals_says_so_in_its_section(tmp_path, monkeypatch):
+    """Without the year's annex the field holds SIMULATED totals: the band's own section must say it."""
+    from iid_research.notebook import display
+    from iid_research.notebook import uncertainty as unc
+
+    shown = []
+    monkeypatch.setattr(display, "text", lambda key, lang="id", **f: shown.append(key))
+    monkeypatch.setattr(display, "heading", lambda key, lang="id", **f: shown.append(key))
+    monkeypatch.setattr(display, "bullets", lambda lines: None)
+    year = 2024
+    fw = framework_for_year(year)
+    inn, spd, ax = write_inputs(tmp_path, year, np.full((6, len(fw.sid_indicators)), 2), 2)
+    ws = init_workspace(tmp_path / "ws")
+    ws.import_file("innovations", inn, year)
+    ws.import_file("spd", spd, year)
+    band = unc.workspace_band(from_workspace(ws), "33.16", year, draws=200)
+    assert band.basis == "published+simulated"
+    unc.show_band(band, "id", figure=False, table=False)
+    assert shown[:2] == ["unc_h", "nb03_basis_published_simulated"]
+    ws.import_file("annex", ax, year)  # with the year's annex: no such sentence
+    shown.clear()
+    unc.show_band(unc.workspace_band(from_workspace(ws), "33.16", year, draws=200), "id", figure=False, table=False)
+    assert "nb03_basis_published_simulated" not in shown and shown[0] == "unc_h"

@@ -94,6 +94,8 @@ def show_band(u, lang: str = "id", *, simulated: bool = False, previous_rank=Non
     from . import display as nb
 
     nb.heading("unc_h", lang)
+    if u.basis == "published+simulated":  # the field holds SIMULATED totals: said in the section itself
+        nb.text("nb03_basis_published_simulated", lang, year=u.year)
     nb.text("unc_t_intro", lang, draws=fmt_number(u.draws, lang, ",.0f"), seed=str(u.seed))
     nb.bullets(band_lines(u, lang, previous_rank=previous_rank, previous_year=previous_year,
                           published_rank=published_rank))
