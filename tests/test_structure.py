@@ -185,3 +185,15 @@ def test_paired_notebooks_are_in_sync(py):
     tagged = [c for c in paired.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1
     assert paired.metadata.get("kernelspec", {}).get("name") == "iid-research"
+
+
+def test_percentages_are_written_without_a_space():
+    """PUEBI (and English usage) write 90%, not 90 %: every catalogue text and the share helper."""
+    import re
+
+    from iid_research.notebook.uncertainty import pct
+    from iid_research.text.catalogue import CATALOGUE
+
+    spaced = [k for k, v in CATALOGUE.items() for text in v.values() if re.search(r"[\d}] %", text)]
+    assert not spaced, spaced
+    assert (pct(0.42, "id"), pct(0.9, "en")) == ("42%", "90%")

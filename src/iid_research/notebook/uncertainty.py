@@ -23,8 +23,8 @@ RULE_DRAWS = 1000
 
 
 def pct(p: float, lang: str = "id") -> str:
-    """A share as a percentage in the report's notation ("42 %")."""
-    return f"{fmt_number(100 * float(p), lang, '.0f')} %"
+    """A share as a percentage in the report's notation ("42%", PUEBI: no space)."""
+    return f"{fmt_number(100 * float(p), lang, '.0f')}%"
 
 
 def band_lines(u, lang: str = "id", *, previous_rank=None, previous_year=None, published_rank=None) -> list[str]:

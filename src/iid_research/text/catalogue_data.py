@@ -5,8 +5,8 @@ Part of :data:`iid_research.text.catalogue.CATALOGUE`; see that module for the c
 
 TEXTS: dict[str, dict[str, str]] = {
     # ---- national indicator model (issue 9)
-    'nb03_t_rank_value': {'id': '**Berapa nilai satu poin IID dalam peringkat.** Dari {n_changes} perubahan tahun ke tahun {n_pemda} pemda ({first}–{last}, semua pasangan tahun berurutan dengan aturan yang sama), pemda yang naik satu poin IID lebih banyak daripada yang lain rata-rata naik {items}. Bedanya berasal dari ukuran klaster: dalam persentil peringkat (1 % klaster) satu poin IID bernilai kurang lebih sama di semua klaster ({pct_min}–{pct_max} poin persentil). Kemiringan kenaikan peringkat terhadap kenaikan IID di dalam tiap klaster, dengan satu konstanta per pasangan tahun; interval 95 % dari pengambilan ulang pemda utuh.',
-        'en': '**What one IID point is worth in rank.** Over the {n_changes} year-to-year changes of {n_pemda} pemda ({first}–{last}, every pair of consecutive years under the same rules), a pemda that gained one IID point more than the others moved up, on average, {items}. The difference comes from the size of the cluster: in rank percentile (1 % of the cluster) one IID point is worth about the same in every cluster ({pct_min}–{pct_max} percentile points). Slope of the rank gain on the IID gain within each cluster, with one intercept per pair of years; 95 % intervals from resampling whole pemda.'},
+    'nb03_t_rank_value': {'id': '**Berapa nilai satu poin IID dalam peringkat.** Dari {n_changes} perubahan tahun ke tahun {n_pemda} pemda ({first}–{last}, semua pasangan tahun berurutan dengan aturan yang sama), pemda yang naik satu poin IID lebih banyak daripada yang lain rata-rata naik {items}. Bedanya berasal dari ukuran klaster: dalam persentil peringkat (1% klaster) satu poin IID bernilai kurang lebih sama di semua klaster ({pct_min}–{pct_max} poin persentil). Kemiringan kenaikan peringkat terhadap kenaikan IID di dalam tiap klaster, dengan satu konstanta per pasangan tahun; interval 95% dari pengambilan ulang pemda utuh.',
+        'en': '**What one IID point is worth in rank.** Over the {n_changes} year-to-year changes of {n_pemda} pemda ({first}–{last}, every pair of consecutive years under the same rules), a pemda that gained one IID point more than the others moved up, on average, {items}. The difference comes from the size of the cluster: in rank percentile (1% of the cluster) one IID point is worth about the same in every cluster ({pct_min}–{pct_max} percentile points). Slope of the rank gain on the IID gain within each cluster, with one intercept per pair of years; 95% intervals from resampling whole pemda.'},
     'nb03_rank_value_item': {'id': '{ranks} peringkat di antara {size} {level}',
         'en': '{ranks} ranks among {size} {level}'},
     'nb03_and': {'id': 'dan',
@@ -232,8 +232,8 @@ TEXTS: dict[str, dict[str, str]] = {
         'en': 'The national mean announced by BSKDN against the mean and median of the scores in the news sample (final values only). The sample leans towards pemda that announced their result.'},
     'h_coverage': {'id': 'Cakupan sampel per provinsi',
         'en': 'Provincial coverage of the published sample'},
-    'coverage_caption': {'id': 'Pemda dengan hasil yang dipublikasikan sejak {year} per provinsi, dibandingkan dengan jumlah pemda otonom provinsi itu (uji binomial dua sisi, 5 %). Rasio 1 berarti proporsional.',
-        'en': "Pemda with a published result since {year} per province, against the province's number of autonomous pemda (two-sided binomial test, 5 %). A ratio of 1 is proportional."},
+    'coverage_caption': {'id': 'Pemda dengan hasil yang dipublikasikan sejak {year} per provinsi, dibandingkan dengan jumlah pemda otonom provinsi itu (uji binomial dua sisi, 5%). Rasio 1 berarti proporsional.',
+        'en': "Pemda with a published result since {year} per province, against the province's number of autonomous pemda (two-sided binomial test, 5%). A ratio of 1 is proportional."},
     'coverage_over': {'id': 'terwakili berlebih',
         'en': 'over-represented'},
     'coverage_under': {'id': 'kurang terwakili',
