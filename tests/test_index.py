@@ -160,6 +160,8 @@ def test_a_workspace_report_is_rebuilt_when_its_files_change_and_a_year_can_be_r
         in again.output
     after = invoke(main, args)  # 03 needs two consecutive years: 02, 04 and 05 remain, rebuilt on 2024 alone
     assert "3 built" in after.output, after.output
+    assert "33.16: 03_rank_drivers dilewati: perlu data dua tahun berurutan, ruang kerja memuat tahun 2024" \
+        in after.output
 
 
 def test_sections_name_their_data_and_demo_rows_have_province_and_level(stub, blora_ws, tmp_path):

@@ -164,10 +164,17 @@ def reports(lang, limit, workspace, **options):
     from .render.batch import default_run_list, workspace_run_list
     from .workspace import WorkspaceError
 
+    skipped: list = []
     try:
-        jobs = workspace_run_list(workspace, langs=lang) if workspace else default_run_list(langs=lang, limit=limit)
+        jobs = (workspace_run_list(workspace, langs=lang, skipped=skipped) if workspace
+                else default_run_list(langs=lang, limit=limit))
     except WorkspaceError as exc:
         raise click.ClickException(str(exc)) from None
+    if skipped:
+        from .text import t
+
+        for kode, _, years in skipped:
+            click.echo(t("ws_skipped_03", lang[0], kode=kode, years=", ".join(map(str, years))), err=True)
     if not jobs:
         from .text import t
 

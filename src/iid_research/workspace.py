@@ -575,7 +575,8 @@ Folder ini menyimpan berkas pemda Anda untuk dianalisis dengan `iid-research`.
 
 1. Isi templat di `templat/` (XLSX dengan daftar pilihan sesuai parameter pedoman, atau CSV).
    Templat inovasi dan SPD dinamai menurut **tahun kerangka** (pedoman penilaian), bukan tahun penilaian;
-   pakai templat kerangka yang berlaku untuk tahun penilaian data Anda (`rules/assessment_years.csv`):
+   pakai templat kerangka yang berlaku untuk tahun penilaian data Anda (berkas
+   `src/iid_research/rules/assessment_years.csv` di repositori iid-research):
 {template_years}
    Isinya:
    - `inovasi_<tahun kerangka>.xlsx`: daftar inovasi yang dilaporkan OPD, satu baris per inovasi

@@ -189,12 +189,14 @@ TEXTS: dict[str, dict[str, str]] = {
     # ---- first use: workspace init, templates by assessment year
     'ws_ready': {'id': 'Ruang kerja siap: {path} (baca {readme}; templat di {templates})',
         'en': 'Workspace ready: {path} (read {readme}; templates in {templates})'},
-    'ws_templates_intro': {'id': 'Templat inovasi dan SPD dinamai menurut tahun kerangka penilaian, bukan tahun penilaian; pakai yang berlaku untuk tahun penilaian data (rules/assessment_years.csv):',
-        'en': 'The innovation and SPD templates are named by framework year, not assessment year; use the one in force for the assessment year of the data (rules/assessment_years.csv):'},
+    'ws_templates_intro': {'id': 'Templat inovasi dan SPD dinamai menurut tahun kerangka penilaian, bukan tahun penilaian; pakai yang berlaku untuk tahun penilaian data (src/iid_research/rules/assessment_years.csv):',
+        'en': 'The innovation and SPD templates are named by framework year, not assessment year; use the one in force for the assessment year of the data (src/iid_research/rules/assessment_years.csv):'},
     'ws_template_line': {'id': '  inovasi_{framework} dan spd_{framework} (.xlsx/.csv): tahun penilaian {years}',
         'en': '  inovasi_{framework} and spd_{framework} (.xlsx/.csv): for the assessments of {years}'},
     'ws_template_unused': {'id': '  inovasi_{framework} dan spd_{framework} (.xlsx/.csv): belum dipakai tahun penilaian mana pun',
         'en': '  inovasi_{framework} and spd_{framework} (.xlsx/.csv): no assessment year uses it yet'},
+    'ws_skipped_03': {'id': 'catatan: {kode}: 03_rank_drivers dilewati: perlu data dua tahun berurutan, ruang kerja memuat tahun {years}',
+        'en': 'note: {kode}: 03_rank_drivers left out: it needs two consecutive years, the workspace holds {years}'},
     # ---- the index of a reports folder: every report, grouped by its data
     'index_group_published': {'id': 'Dari hasil yang dipublikasikan', 'en': 'From published results'},
     'index_group_workspace_named': {'id': 'Ruang kerja {workspace}: berkas pemda sendiri',
