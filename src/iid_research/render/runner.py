@@ -281,7 +281,7 @@ def run_batch(jobs: list[Job], output_dir=None, *, n_jobs: int | None = None, ti
     force : bool, default=False
         Rebuild reports that are up to date.
     progress : bool, default=True
-        Show a progress bar with counts and the estimated time left (tqdm).
+        Show a progress bar with counts and the estimated time left (tqdm; on a terminal only, so a log gets none).
     engine : str or None, default="iid-warm"
         papermill engine; None uses a new kernel per notebook.
     scheduler : str, optional
@@ -299,7 +299,7 @@ def run_batch(jobs: list[Job], output_dir=None, *, n_jobs: int | None = None, ti
     (out / "notebooks").mkdir(parents=True, exist_ok=True)
     tasks, done = plan_batch(jobs, out, force=force)
     results: dict[int, JobResult] = dict(done)
-    bar = tqdm(total=len(jobs), initial=len(done), disable=not progress, unit="report", mininterval=2.0)
+    bar = tqdm(total=len(jobs), initial=len(done), disable=None if progress else True, unit="report", mininterval=2.0)
 
     def record(i, res):
         results[i] = res
