@@ -32,6 +32,7 @@ from iid_research.figures import overview as fig
 from iid_research.notebook import display as nb
 from iid_research.notebook import pemda
 from iid_research.notebook import uncertainty as unc
+from iid_research.text import t
 
 nb.setup(lang)
 data = nb.dataset_for(workspace, kode_wilayah) if workspace else None
@@ -79,8 +80,12 @@ nb.heading("nb02_h_drivers", lang)
 if data is None:
     nb.text("nb02_no_workspace", lang)
     nb.text("unc_published_only", lang)
-elif not data.has_answers(kode_wilayah, year):
-    nb.text("nb02_not_in_workspace", lang, year=year)
+elif not data.has_answers(kode_wilayah, year):  # a score needs both kinds: one missing is not all zeros
+    lacking = data.missing_kinds(kode_wilayah, year)
+    if len(lacking) == 2:
+        nb.text("nb02_not_in_workspace", lang, year=year)
+    else:
+        nb.text("nb02_missing_kind", lang, year=year, what=t(lacking[0], lang), kind=lacking[0])
 else:
     nb.data_banner(data, lang)
     if not data.has_answers(kode_wilayah, year - 1):

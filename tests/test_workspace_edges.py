@@ -436,3 +436,27 @@ def test_a_workspace_with_spd_answers_only_renders_every_report_with_sentences(t
     assert "Ruang kerja tidak memuat daftar inovasi 2024 pemda ini" in texts["02"]
     assert "Tidak ada data" not in texts["02"]
     assert "iid-research import innovations" in texts["04"] and "iid-research import innovations" in texts["05"]
+
+
+def test_a_year_missing_one_kind_is_not_scored_as_zeros(tmp_path):
+    """SPD answers without the innovation list (or the reverse) give no score, not one with zeros (breaker #1)."""
+    from iid_research.notebook import pemda
+    from iid_research.notebook import rank_drivers as rd
+
+    prev = YEAR - 1
+    ws = init_workspace(tmp_path / "w")
+    ws.import_file("innovations", _innovations_csv(tmp_path / "i23.csv", [[2] * 20, [1] * 20], ["Dinkes"],
+                                                   year=prev), prev)
+    ws.import_file("spd", _spd_csv(tmp_path / "s23.csv", 3, year=prev), prev)
+    ws.import_file("spd", _spd_csv(tmp_path / "s24.csv", 2), YEAR)  # 2024: SPD answers only
+    data = from_workspace(ws)
+    assert data.missing_kinds(BLORA, YEAR) == ["innovations"] and data.missing_kinds(BLORA, prev) == []
+    assert not data.has_answers(BLORA, YEAR) and data.has_answers(BLORA, prev)
+    scores = data.scores
+    scored = scores[(scores["kode_wilayah"] == BLORA) & (scores["source"] == "workspace")]
+    assert scored["year"].tolist() == [prev]  # no 2024 score from the files with every SID answer counted 0
+    assert rd.missing_answers(data, BLORA, (prev, YEAR)) == [YEAR]  # 03 says what is missing instead
+    assert pemda.score_drivers(data, BLORA, prev, YEAR).empty  # 02 shows no drivers of a made-up change
+    ws.remove("spd", prev)  # 2023: innovations only
+    data = from_workspace(ws)
+    assert data.missing_kinds(BLORA, prev) == ["spd"] and (data.scores["source"] != "workspace").all()

@@ -101,13 +101,30 @@ class Dataset:
             idx = idx[idx.get_level_values("kode_wilayah") == kode_wilayah]
         return sorted(set(int(y) for y in idx.get_level_values("year")))
 
+    def missing_kinds(self, kode_wilayah: str, year: int) -> list[str]:
+        """What a score of the pemda's ``year`` lacks: ``[]``, or "spd" and/or "innovations".
+
+        Both are needed: without the SPD answers (or the innovation list) every answer of that kind
+        would count 0, a wrong score rather than a missing one.  The names are the kinds
+        ``iid-research import`` takes.
+        """
+        out = []
+        for kind, frame in (("spd", self.spd), ("innovations", self.innovations)):
+            if not len(frame) or not ((frame["kode_wilayah"] == kode_wilayah) & (frame["year"] == int(year))).any():
+                out.append(kind)
+        return out
+
     def has_answers(self, kode_wilayah: str, year: int) -> bool:
-        """Whether the dataset holds any of the pemda's answers for ``year`` (SPD answers or an innovation list)."""
-        spd = self.spd[(self.spd["kode_wilayah"] == kode_wilayah) & (self.spd["year"] == year)] if len(self.spd) \
-            else self.spd
-        inn = self.innovations[(self.innovations["kode_wilayah"] == kode_wilayah)
-                               & (self.innovations["year"] == year)] if len(self.innovations) else self.innovations
-        return bool(len(spd) or len(inn))
+        """Whether the dataset holds all the pemda's answers a score of ``year`` needs (SPD and innovations)."""
+        return not self.missing_kinds(kode_wilayah, year)
+
+    def scored_pemda_years(self) -> pd.MultiIndex:
+        """(kode_wilayah, year) pairs with both SPD answers and an innovation list: the pairs that are scored."""
+        keys = ["kode_wilayah", "year"]
+        if not (len(self.spd) and len(self.innovations)):
+            return pd.MultiIndex.from_tuples([], names=keys)
+        both = self.spd[keys].drop_duplicates().merge(self.innovations[keys].drop_duplicates(), on=keys)
+        return pd.MultiIndex.from_frame(both.astype({"year": int}).sort_values(keys))
 
     def has_annex(self, year: int) -> bool:
         """Whether the workspace holds the decree annex of ``year``."""
@@ -115,9 +132,10 @@ class Dataset:
 
     # -- scores ------------------------------------------------------------------
     def components(self, year: int | None = None) -> pd.DataFrame:
-        """Sufficient statistics of every pemda-year with answers (:func:`~iid_research.scoring.pemda_components`).
+        """Sufficient statistics of every scored pemda-year (:func:`~iid_research.scoring.pemda_components`).
 
-        Each year is reduced under the framework of that year.
+        Each year is reduced under the framework of that year.  Only the pairs of
+        :meth:`scored_pemda_years` (SPD answers and innovation list both held) are scored.
         """
         key = ("components", year)
         cache = self.__dict__.setdefault("_cache", {})
@@ -125,7 +143,7 @@ class Dataset:
             if self.simulation is not None and self.kind == "simulated":
                 cache[key] = self.simulation.components(year)
             else:
-                idx = self.pemda_years()
+                idx = self.scored_pemda_years()
                 parts = []
                 for y in sorted(set(idx.get_level_values("year"))):
                     if year is not None and y != year:

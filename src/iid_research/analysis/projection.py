@@ -61,11 +61,7 @@ def missing_answers(dataset, kode_wilayah: str, year: int) -> list[str]:
         ``[]`` when the dataset holds both the pemda's SPD answers and innovation list of ``year``; else
         the missing kinds, "spd" and/or "innovations" (the names ``iid-research import`` takes).
     """
-    out = []
-    for kind, frame in (("spd", dataset.spd), ("innovations", dataset.innovations)):
-        if not len(frame) or not ((frame["kode_wilayah"] == kode_wilayah) & (frame["year"] == int(year))).any():
-            out.append(kind)
-    return out
+    return dataset.missing_kinds(kode_wilayah, year)
 
 
 @dataclasses.dataclass
