@@ -162,6 +162,11 @@ def test_a_workspace_report_is_rebuilt_when_its_files_change_and_a_year_can_be_r
     assert "3 built" in after.output, after.output
     assert "33.16: 03_rank_drivers dilewati: perlu data dua tahun berurutan, ruang kerja memuat tahun 2024" \
         in after.output
+    gone = sorted({s for s in stub if s.startswith("03_rank_drivers_33.16_2023_2024")})  # built twice
+    assert len(gone) == 1 and f"removed {gone[0]}.html: the workspace no longer produces it" in after.output
+    assert not (out / f"{gone[0]}.html").exists() and not runner.stamp_path(out, gone[0]).exists()
+    assert f"{gone[0]}.html" not in _read(out).hrefs()  # the report on the removed 2023 answers is not listed
+    assert len([h for h in _read(out).hrefs() if "ws-blora-ws" in h]) == 3
 
 
 def test_sections_name_their_data_and_demo_rows_have_province_and_level(stub, blora_ws, tmp_path):
@@ -249,3 +254,16 @@ def test_demo_jobs_carry_the_province_and_level_of_their_pemda():
     demo = [j for j in batch.default_run_list() if j.meta.get("group") == "demo" and "workspace" in j.parameters]
     assert len(demo) == 4  # 02-05 on the demo workspace, all on Kabupaten Blora (Jawa Tengah)
     assert {(j.meta["province"], j.meta["level"]) for j in demo} == {("Jawa Tengah", "kabupaten")}
+
+
+def test_a_reports_folder_that_cannot_be_used_is_one_clear_line(stub, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notebooks").write_text("a file where the folder goes", encoding="utf-8")
+    below_a_file = tmp_path / "a_file"
+    below_a_file.write_text("x", encoding="utf-8")
+    for folder in (out, below_a_file / "sub"):
+        result = CliRunner().invoke(main, ["reports", "--limit", "1", "-o", str(folder), "-j", "1"])
+        assert result.exit_code == 1 and "cannot be used as the reports folder" in result.output, result.output
+        assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
+    assert not stub  # nothing was rendered

@@ -86,6 +86,15 @@ def test_init_again_keeps_a_template_filled_in_place(tmp_path):
     ('{"format": 1, "imports": [', r"not valid JSON \(line 1, column 27"),
     ('{"format": 1, "imports": [{"kind": "innovations", "year": 2024}]}', "import entry 1 lacks kode_wilayah"),
     ('[1, 2]', 'expected an object with a list "imports"'),
+    ('{"format": 1, "imports": [{"kind": "spd", "year": "2024", "kode_wilayah": "33.16", "table": "tabel/2024/a.csv",'
+     ' "source_file": "a.csv", "source_sha256": "0", "rows": 20, "imported_at": ""}]}',
+     "import entry 1: year '2024' is not a whole number"),
+    ('{"format": 1, "imports": [{"kind": "opd", "year": 2024, "kode_wilayah": "33.16", "table": "/tmp/victim.txt",'
+     ' "source_file": "a.csv", "source_sha256": "0", "rows": 20, "imported_at": ""}]}',
+     "import entry 1: table '/tmp/victim.txt' is not a file under the workspace's tabel/ folder"),
+    ('{"format": 1, "imports": [{"kind": "opd", "year": 2024, "kode_wilayah": "33.16", "table": "tabel/../../v.txt",'
+     ' "source_file": "a.csv", "source_sha256": "0", "rows": 20, "imported_at": ""}]}',
+     "table 'tabel/../../v.txt' is not a file under"),
 ])
 def test_a_damaged_manifest_is_a_clear_error_everywhere(tmp_path, text, expected):
     ws = init_workspace(tmp_path / "w")
@@ -460,3 +469,17 @@ def test_a_year_missing_one_kind_is_not_scored_as_zeros(tmp_path):
     ws.remove("spd", prev)  # 2023: innovations only
     data = from_workspace(ws)
     assert data.missing_kinds(BLORA, prev) == ["spd"] and (data.scores["source"] != "workspace").all()
+
+
+def test_init_below_a_file_and_remove_of_an_annex_by_pemda_are_clear_errors(tmp_path):
+    a_file = tmp_path / "daftar.csv"
+    a_file.write_text("x\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["workspace", "init", str(a_file / "ws")])
+    assert result.exit_code == 1 and "cannot create the folder" in result.output, result.output
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
+    ws = init_workspace(tmp_path / "w")
+    ws.import_file("annex", _annex_csv(tmp_path / "lampiran.csv", ANNEX), YEAR)
+    wrong = CliRunner().invoke(main, ["workspace", "remove", str(ws.path), "annex", "--year", str(YEAR),
+                                      "--pemda", BLORA])
+    assert wrong.exit_code == 1 and "leave out --pemda to remove the 2024 annex" in wrong.output
+    assert len(Workspace(ws.path).manifest()) == 1  # nothing removed

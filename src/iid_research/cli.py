@@ -121,14 +121,23 @@ def _batch_options(func):
     return func
 
 
-def _run_and_report(jobs, output_dir, n_jobs, force, timeout, retries, cold, scheduler, dask_local):
+def _run_and_report(jobs, output_dir, n_jobs, force, timeout, retries, cold, scheduler, dask_local, workspace=None):
     from .render.batch import index_entries
     from .render.index import write_folder_index
-    from .render.runner import run_batch, summary_table
+    from .render.runner import prune_workspace_reports, run_batch, summary_table
 
     start = time.perf_counter()
+    out = Path(output_dir or config.REPORTS_DIR)
+    try:
+        (out / "notebooks").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # -o below a file, a file named notebooks, no permission
+        raise click.ClickException(f"{out}: cannot be used as the reports folder ({exc.strerror or exc}: "
+                                   f"{exc.filename or out})") from None
     results = run_batch(jobs, output_dir, n_jobs=n_jobs, timeout=timeout, retries=retries, force=force,
                         engine=None if cold else "iid-warm", scheduler=scheduler, dask_local=dask_local)
+    if workspace is not None:  # reports on imports since removed must not stay listed as current
+        for stem in prune_workspace_reports(out, workspace):
+            click.echo(f"removed {stem}.html: the workspace no longer produces it", err=True)
     # every report of the folder, whichever command made it; runs that failed before they had a name as well
     unnamed = [r for r in results if r.status == "failed" and not r.stem]
     index = write_folder_index(output_dir, extra=index_entries(unnamed))
@@ -179,7 +188,7 @@ def reports(lang, limit, workspace, **options):
         from .text import t
 
         raise click.ClickException(t("ws_no_reports", lang[0], path=Path(workspace).resolve()))
-    _run_and_report(jobs, **options)
+    _run_and_report(jobs, **options, workspace=workspace)
 
 
 @main.command()

@@ -244,6 +244,9 @@ class Workspace:
             raise WorkspaceError(f"{self.path} is the labelled SIMULATED demo workspace; it is rebuilt, not edited")
         if kind not in KINDS:
             raise WorkspaceError(f"unknown kind {kind!r}; a workspace holds {', '.join(KINDS)}")
+        if kind == "annex" and kode_wilayah is not None:
+            raise WorkspaceError("an annex is stored for every pemda at once; leave out --pemda to remove the "
+                                 f"{int(year)} annex")
         imports = self._meta.get("imports", [])
         gone = [e for e in imports if e["kind"] == kind and e["year"] == int(year)
                 and (kode_wilayah is None or e["kode_wilayah"] == kode_wilayah)]
@@ -455,9 +458,16 @@ def _read_manifest(path: Path) -> dict:
         missing = [c for c in MANIFEST_COLUMNS if c not in entry and c != "table_sha256"]
         if missing:
             raise WorkspaceError(f"{path}: import entry {k} lacks {', '.join(missing)}; {hint}")
-        if entry["kind"] not in KINDS or not str(entry["year"]).isdigit() or not str(entry["rows"]).isdigit():
-            raise WorkspaceError(f"{path}: import entry {k} has an unknown kind ({entry['kind']!r}) or a year or "
-                                 f"row count that is not a whole number; {hint}")
+        if entry["kind"] not in KINDS:
+            raise WorkspaceError(f"{path}: import entry {k} has an unknown kind ({entry['kind']!r}); {hint}")
+        for key in ("year", "rows"):
+            if type(entry[key]) is not int or entry[key] < 0:  # "2022" (text) would compare with 2022 as unequal
+                raise WorkspaceError(f"{path}: import entry {k}: {key} {entry[key]!r} is not a whole number; {hint}")
+        table = Path(str(entry["table"]))
+        if table.is_absolute() or ".." in table.parts or not table.parts or table.parts[0] != "tabel":
+            # only the workspace's own tabel/ folder: a path elsewhere would be read, and removed, outside it
+            raise WorkspaceError(f"{path}: import entry {k}: table {entry['table']!r} is not a file under the "
+                                 f"workspace's tabel/ folder; {hint}")
     return meta
 
 
@@ -847,7 +857,10 @@ def init_workspace(path, *, name: str = "", demo: bool = False) -> Workspace:
     existed = (folder / MANIFEST).exists()
     if existed:
         demo = Workspace(folder).is_demo  # a damaged manifest is reported before anything is written
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a parent that is a file, no permission, a full disk
+        raise WorkspaceError(f"{folder}: cannot create the folder ({exc.strerror or exc})") from None
     if not existed:
         created = DEMO_TIMESTAMP if demo else _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         meta = {"format": 1, "created": created, "demo": bool(demo), "name": name, "imports": []}

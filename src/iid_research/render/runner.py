@@ -153,6 +153,57 @@ def write_stamp(output_dir, stem: str, record: dict) -> Path:
     return write_text_atomic(stamp_path(output_dir, stem), json.dumps(record, default=str))
 
 
+def prune_workspace_reports(output_dir, workspace) -> list[str]:
+    """Remove the reports of ``workspace`` in ``output_dir`` on a pemda-year the workspace no longer holds.
+
+    After an import was removed, a report built on it would otherwise stay in the folder and the index
+    as if it were current.  A report is removed when the workspace holds nothing of its pemda for one
+    of its years (``year``, ``year_from``, ``year_to``); a report whose years are still held is rebuilt
+    instead (its build key includes the manifest).  Removed per report: ``<stem>.html`` (and ``.pdf``),
+    its stamp and its executed notebooks under ``notebooks/``.
+
+    Parameters
+    ----------
+    output_dir : path-like
+        The reports folder.
+    workspace : path-like
+        The workspace whose reports are checked (compared by resolved path).
+
+    Returns
+    -------
+    list of str
+        The stems removed.
+
+    Raises
+    ------
+    iid_research.workspace.WorkspaceError
+        If ``workspace`` is not a workspace.
+    """
+    from ..workspace import Workspace
+
+    out = Path(output_dir)
+    ws = Workspace(workspace)
+    removed = []
+    for stamp in sorted((out / "notebooks").glob("*.stamp.json")):
+        stem = stamp.name[: -len(".stamp.json")]
+        try:
+            params = json.loads(stamp.read_text(encoding="utf-8")).get("parameters", {})
+            folder = params.get("workspace")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if not folder or Path(str(folder)).resolve() != ws.path or not params.get("kode_wilayah"):
+            continue
+        held = set(ws.years(str(params["kode_wilayah"])))
+        years = {int(params[k]) for k in ("year", "year_from", "year_to") if str(params.get(k, "")).isdigit()}
+        if years <= held:
+            continue
+        for path in (out / f"{stem}.html", out / f"{stem}.pdf", out / "notebooks" / f"{stem}.ipynb",
+                     out / "notebooks" / f"{stem}.failed.ipynb", stamp):
+            path.unlink(missing_ok=True)
+        removed.append(stem)
+    return removed
+
+
 def _declared_keyed(notebook_sha: str, notebook: str) -> dict:
     # keyed by the notebook's checksum (the path is ignored): reading declarations needs
     # papermill, whose import alone takes over a second; the cache keeps a no-op rebuild free of it
