@@ -216,6 +216,46 @@ ISSUE15 = {
 }
 FILES.update(ISSUE15)
 
+# --------------------------------------------------------------------------- a new user's review of `import`
+
+DEMO_TITLE = "DATA SIMULASI - bukan data resmi pemda mana pun (iid-research demo, simulate_iid seed 20240101)"
+"""The title row of every file the demo writes (iid_research.demo.TITLE with the default seed)."""
+
+
+def _csv_text(rows: list[list]) -> str:
+    import csv
+
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    return buf.getvalue()
+
+
+def _demo_docprops_no_title_row(ws):
+    """The demo's innovation workbook after its title row was deleted: the document title still says it."""
+    ws.parent.properties.title = DEMO_TITLE
+    ws.append(["pemda", "innovation_id", *SID])
+    ws.append(["33.16", "INV-1", *([1] * 20)])
+
+
+_ANNEX_SIM_TITLE = "LAMPIRAN HASIL PENGUKURAN INDEKS INOVASI DAERAH TAHUN 2023 - SIMULASI"
+
+REVIEW = {
+    # 1 the demo's SIMULATED files outside the demo workspace
+    "simulated_spd_title_en_dash.csv": _csv_text([[DEMO_TITLE.replace(" - ", " – ")], ["Pemda", "Indikator", "Jawaban"],
+                                                  ["33.16", "1", "2"], ["33.16", "2a", "1"]]),
+    "simulated_annex_demo_titles.csv": _csv_text([[_ANNEX_SIM_TITLE], [DEMO_TITLE],
+                                                  ["NO", "PEMERINTAH DAERAH", "NILAI INDEKS", "PREDIKAT", "PERINGKAT"],
+                                                  ["A. KLASTER KABUPATEN"], ["1", "Kabupaten Blora", "60,01",
+                                                                             "Sangat Inovatif", "1"]]),
+    "simulated_innovations_docprops.xlsx": _xlsx(_demo_docprops_no_title_row),
+    "SIMULASI_lampiran_kepmendagri_2023.csv": _csv_text([[_ANNEX_SIM_TITLE],
+                                                         ["NO", "PEMERINTAH DAERAH", "NILAI INDEKS", "PREDIKAT"],
+                                                         ["1", "Kabupaten Blora", "60,01", "Sangat Inovatif"]]),
+    "annex_title_says_simulasi.csv": _csv_text([[_ANNEX_SIM_TITLE], ["NO", "PEMERINTAH DAERAH", "NILAI INDEKS", "PREDIKAT"],
+                                                ["1", "Kabupaten Blora", "60,01", "Sangat Inovatif"]]),
+}
+FILES.update(REVIEW)
+
 
 if __name__ == "__main__":
     for name, content in FILES.items():

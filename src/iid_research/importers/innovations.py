@@ -42,11 +42,13 @@ from .sheets import (
     read_rows,
     row_text,
 )
+from .simulated import refuse_simulated
 
 
 def import_innovations(path, year: int, *, out_dir=None, strict: bool = False, max_bad_share: float = 0.05,
                        write: bool = True, sheet=None, pemda: str | None = None,
-                       matcher: RegionMatcher | None = None, skip_hidden: bool = False) -> ImportReport:
+                       matcher: RegionMatcher | None = None, skip_hidden: bool = False,
+                       simulated_ok: bool = False) -> ImportReport:
     """Import an innovation list with SID answers (one row per innovation).
 
     Parameters
@@ -61,7 +63,7 @@ def import_innovations(path, year: int, *, out_dir=None, strict: bool = False, m
         pemda column, and of every row whose pemda cell is empty when it has one
         (counted in a warning); a row whose cell names another pemda is rejected,
         naming both.
-    out_dir, strict, max_bad_share, write, sheet, matcher, skip_hidden
+    out_dir, strict, max_bad_share, write, sheet, matcher, skip_hidden, simulated_ok
         As for :func:`import_annex`.  Output ``innovations_<year>_<pemda>_<stem>.csv``
         (:func:`~iid_research.importers.output.output_name`).
 
@@ -77,9 +79,10 @@ def import_innovations(path, year: int, *, out_dir=None, strict: bool = False, m
     ------
     DataImportError
         Empty/unreadable file, no header, missing pemda or SID column(s), a
-        column for an unknown indicator number, a year without rules, or too
-        many bad rows (levels outside 0-3, unknown parameter texts, unknown
-        pemda, duplicate innovation ids, bad dates or categories).
+        column for an unknown indicator number, a year without rules, the
+        labelled SIMULATED demo data (:func:`~.simulated.refuse_simulated`), or
+        too many bad rows (levels outside 0-3, unknown parameter texts, unknown pemda,
+        duplicate innovation ids, bad dates or categories).
     """
     path = Path(path)
     report = new_report("innovations", path, year)
@@ -105,6 +108,7 @@ def import_innovations(path, year: int, *, out_dir=None, strict: bool = False, m
     for i in range(start):
         if any(v is not None for v in sh.rows[i]):
             report.rows_skipped.append((sh.label, i + 1, row_text(sh.rows[i])))
+    refuse_simulated(path, report, sheets, allowed=simulated_ok)
     header: dict[str, Column] = {}
     for c in cols:
         if c.role.startswith("unknown_"):

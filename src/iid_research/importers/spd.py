@@ -35,6 +35,7 @@ from .sheets import (
     read_rows,
     row_text,
 )
+from .simulated import refuse_simulated
 
 _SPD_LONG_HEADERS = {
     "indicator": {"indikator", "indicator", "indicator no", "no indikator", "nomor indikator", "kode indikator",
@@ -68,7 +69,8 @@ def _spd_row_id(value, sub, fw: Framework) -> tuple[str | None, str | None]:
 
 def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_share: float = 0.05,
                write: bool = True, sheet=None, pemda: str | None = None,
-               matcher: RegionMatcher | None = None, skip_hidden: bool = False) -> ImportReport:
+               matcher: RegionMatcher | None = None, skip_hidden: bool = False,
+               simulated_ok: bool = False) -> ImportReport:
     """Import SPD answers (regional-government aspect, indicators 1-15), long or wide.
 
     Parameters
@@ -79,7 +81,7 @@ def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_s
         wide otherwise.
     year : int
         Assessment year (its framework gives the SPD rows and parameter texts).
-    pemda, out_dir, strict, max_bad_share, write, sheet, matcher, skip_hidden
+    pemda, out_dir, strict, max_bad_share, write, sheet, matcher, skip_hidden, simulated_ok
         As for :func:`import_innovations`.  Output ``spd_<year>_<pemda>_<stem>.csv``.
 
     Returns
@@ -125,6 +127,7 @@ def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_s
     for i in range(start):
         if any(v is not None for v in sh.rows[i]):
             report.rows_skipped.append((sh.label, i + 1, row_text(sh.rows[i])))
+    refuse_simulated(path, report, sheets, allowed=simulated_ok)
     is_long = "indicator" in header
     rejects = Rejects()
     m = get_matcher(matcher)
