@@ -341,3 +341,41 @@ def test_make_bench_is_quick_by_default_and_says_how_to_run_the_full_size():
     bench = next(line for line in helptext.splitlines() if line.split()[:1] == ["bench"])
     assert re.search(r"\d+ min", bench) and "bench-full" in bench
     assert any(line.split()[:1] == ["bench-full"] and re.search(r"\d+ min", line) for line in helptext.splitlines())
+
+
+# --------------------------------------------------------------------------- 6. a new user's review of `import`
+
+def test_the_empty_spd_template_is_refused_as_no_answer_filled_in(tmp_path):
+    ws = init_workspace(tmp_path / "ws")
+    template = ws.path / "templat" / "spd_2023.xlsx"
+    result = _import("spd", template, "--year", YEAR, "--pemda", "Kab. Blora", "--workspace", ws.path)
+    assert result.exit_code == 1
+    assert ("ERROR: spd_2023.xlsx: no answer is filled in: is this the empty template? The column 'Jawaban' (D) is "
+            "empty in all 20 data row(s) (rows 2-21)") in result.output
+    assert Workspace(ws.path).manifest().empty and not (ws.path / "tabel").exists()
+
+
+def test_an_spd_template_with_one_answer_filled_keeps_todays_behaviour(tmp_path):
+    ws = init_workspace(tmp_path / "ws")
+    wb = openpyxl.load_workbook(ws.path / "templat" / "spd_2023.xlsx")
+    wb["SPD"].cell(2, 4, 3)  # SPD row 1: level 3; the 19 other answers left empty
+    wb.save(tmp_path / "spd.xlsx")
+    result = _import("spd", tmp_path / "spd.xlsx", "--year", YEAR, "--pemda", "Kab. Blora", "--workspace", ws.path)
+    assert result.exit_code == 0, result.output
+    assert "warning: 19 empty SPD answer(s) read as level 0 (not filled)" in result.output
+    table = Workspace(ws.path).table("spd", year=YEAR)
+    assert len(table) == 20 and table["level"].tolist() == [3] + [0] * 19
+
+
+def test_an_innovation_list_without_any_sid_answer_is_refused(tmp_path):
+    ws = init_workspace(tmp_path / "ws")
+    wb = openpyxl.load_workbook(ws.path / "templat" / "inovasi_2023.xlsx")
+    for k in (1, 2):  # names and OPD typed in, no answer to indicators 16-35
+        wb["Inovasi"].append([None, f"INO-{k}", f"Inovasi {k}", "Dinas Kesehatan"])
+    wb.save(tmp_path / "inovasi.xlsx")
+    result = _import("innovations", tmp_path / "inovasi.xlsx", "--year", YEAR, "--pemda", "Kab. Blora",
+                     "--workspace", ws.path)
+    assert result.exit_code == 1
+    assert ("inovasi.xlsx: no answer is filled in: is this the empty template? The columns '16. Regulasi Inovasi "
+            "Daerah' (M) to '35. Kualitas Inovasi Daerah' (AF) are empty in all 2 data row(s) (rows 2-3)") in result.output
+    assert Workspace(ws.path).manifest().empty

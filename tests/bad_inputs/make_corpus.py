@@ -230,6 +230,14 @@ def _csv_text(rows: list[list]) -> str:
     return buf.getvalue()
 
 
+def _spd_rules_2023() -> list[tuple[str, str]]:
+    """(row id, Indonesian name) of the 2023 framework's SPD rows, read from the rules file."""
+    import csv
+
+    with open(HERE.parents[1] / "src" / "iid_research" / "rules" / "indicators_2023.csv", encoding="utf-8") as f:
+        return [(r["indicator_no"] + r["sub"], r["name_id"]) for r in csv.DictReader(f) if r["aspect"] == "SPD"]
+
+
 def _demo_docprops_no_title_row(ws):
     """The demo's innovation workbook after its title row was deleted: the document title still says it."""
     ws.parent.properties.title = DEMO_TITLE
@@ -253,6 +261,11 @@ REVIEW = {
                                                          ["1", "Kabupaten Blora", "60,01", "Sangat Inovatif"]]),
     "annex_title_says_simulasi.csv": _csv_text([[_ANNEX_SIM_TITLE], ["NO", "PEMERINTAH DAERAH", "NILAI INDEKS", "PREDIKAT"],
                                                 ["1", "Kabupaten Blora", "60,01", "Sangat Inovatif"]]),
+    # 2 templates with no answer filled in
+    "spd_empty_template.csv": _csv_text([["Pemda", "Indikator", "Nama Indikator", "Jawaban", "Capaian"],
+                                         *[["", rid, name, "", ""] for rid, name in _spd_rules_2023()]]),
+    "spd_wide_no_answer.csv": "pemda," + ",".join(SPD_ROWS) + "\nKab. Blora" + "," * 20 + "\n",
+    "innovations_no_answer_filled.csv": innovations([inno_row(1, sid=[""] * 20), inno_row(2, sid=[""] * 20)]),
 }
 FILES.update(REVIEW)
 

@@ -167,7 +167,9 @@ column, unknown indicator column, year without rules) raise at once, and so do:
   bukan data resmi pemda mana pun", "iid-research demo"), or whose name starts with ``SIMULASI_`` and a
   title says "SIMULASI", is refused with one error naming the row and cell
   (:func:`~iid_research.importers.simulated.refuse_simulated`); only the demo workspace passes
-  ``simulated_ok=True``.  The word or the file name alone is a warning.
+  ``simulated_ok=True``.  The word or the file name alone is a warning;
+* an innovation list or SPD file in which no answer cell is filled in ("no answer is filled in: is this
+  the empty template?"); a partly filled file is read, its empty answers level 0 with a warning.
 
 The same input bytes always give a byte-identical output file.  Nothing is
 cached.

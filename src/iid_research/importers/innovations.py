@@ -30,6 +30,7 @@ from .output import (
     get_matcher,
     new_report,
     refuse_all,
+    refuse_unanswered,
 )
 from .sheets import (
     Column,
@@ -80,8 +81,9 @@ def import_innovations(path, year: int, *, out_dir=None, strict: bool = False, m
     DataImportError
         Empty/unreadable file, no header, missing pemda or SID column(s), a
         column for an unknown indicator number, a year without rules, the
-        labelled SIMULATED demo data (:func:`~.simulated.refuse_simulated`), or
-        too many bad rows (levels outside 0-3, unknown parameter texts, unknown pemda,
+        labelled SIMULATED demo data (:func:`~.simulated.refuse_simulated`), no
+        SID answer filled in on any row (the empty template), or too many bad
+        rows (levels outside 0-3, unknown parameter texts, unknown pemda,
         duplicate innovation ids, bad dates or categories).
     """
     path = Path(path)
@@ -152,6 +154,7 @@ def import_innovations(path, year: int, *, out_dir=None, strict: bool = False, m
     frame = frame.drop(index=[r for r in frame.index if r - 1 in too_wide])  # rejected: values shifted
     if not len(frame):
         refuse_all(report, rejects)
+    refuse_unanswered(frame, [header[c] for c in SID_COLUMNS], label, "SID answer", report)
     m = get_matcher(matcher)
     kode = match_pemda(frame, m, pemda, label, header, rejects, report)
     check_year_column(frame, year, label, header, rejects)

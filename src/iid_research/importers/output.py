@@ -14,7 +14,7 @@ from .. import config, contracts
 from .._io import atomic_paths, remove_stale_temps, sha256_file, terminate_as_interrupt
 from ..frameworks import assessment_years
 from ..scoring import SID_COLUMNS
-from .cells import slug
+from .cells import column_letter, slug
 
 KINDS = config.IMPORT_KINDS
 """Kinds of file :func:`iid_research.importers.import_file` reads (``config.IMPORT_KINDS``)."""
@@ -173,6 +173,25 @@ class Rejects:
         frame = pd.DataFrame(self.items, columns=REJECTED_COLUMNS)
         frame["row"] = frame["row"].astype(int)
         return frame
+
+
+def refuse_unanswered(frame: pd.DataFrame, columns: list, label: str, what: str, report: ImportReport) -> None:
+    """Raise :class:`DataImportError` when no answer cell is filled in: the empty template read as answers.
+
+    ``columns`` are the answer columns (:class:`~.sheets.Column`, in file order); ``frame`` the data rows
+    (index = spreadsheet row numbers).  A cell holding anything (a level, a text, ``tidak ada``, an error) is
+    filled; empty cells and ``-`` are not.
+    """
+    if not len(frame) or frame[[c.role for c in columns]].notna().to_numpy().any():
+        return
+    first, last = columns[0], columns[-1]
+    rows = f"row {frame.index[0]}" if len(frame) == 1 else f"rows {frame.index.min()}-{frame.index.max()}"
+    where = (f"column {first.header!r} ({column_letter(first.index)}) is" if len(columns) == 1 else
+             f"columns {first.header!r} ({column_letter(first.index)}) to {last.header!r} "
+             f"({column_letter(last.index)}) are")
+    raise DataImportError(f"{label}: no answer is filled in: is this the empty template? The {where} empty in all "
+                          f"{len(frame)} data row(s) ({rows}); expected in each {what} a level 0-3 or the "
+                          "guideline's parameter text. Fill in the answers and import again; nothing written", report)
 
 
 def refuse_all(report: ImportReport, rejects: Rejects) -> None:

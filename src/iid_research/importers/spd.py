@@ -23,6 +23,7 @@ from .output import (
     get_matcher,
     new_report,
     refuse_all,
+    refuse_unanswered,
 )
 from .sheets import (
     Column,
@@ -95,7 +96,8 @@ def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_s
     ------
     DataImportError
         As for :func:`import_innovations`; also duplicate pemda-year (wide) or
-        pemda-year-row (long) answers and unknown SPD indicator numbers.
+        pemda-year-row (long) answers, unknown SPD indicator numbers, and a
+        file in which no answer cell is filled in (the empty template).
     """
     path = Path(path)
     report = new_report("spd", path, year)
@@ -169,6 +171,8 @@ def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_s
     frame = frame.drop(index=[r for r in frame.index if r - 1 in too_wide])  # rejected: values shifted
     if not len(frame):
         refuse_all(report, rejects)
+    refuse_unanswered(frame, [header["answer"]] if is_long else [header[f"spd_{r}"] for r in fw.spd_row_ids],
+                      label, "SPD answer", report)
     kode = match_pemda(frame, m, pemda, label, header, rejects, report)
     check_year_column(frame, year, label, header, rejects)
     records = []
