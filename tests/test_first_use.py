@@ -379,3 +379,63 @@ def test_an_innovation_list_without_any_sid_answer_is_refused(tmp_path):
     assert ("inovasi.xlsx: no answer is filled in: is this the empty template? The columns '16. Regulasi Inovasi "
             "Daerah' (M) to '35. Kualitas Inovasi Daerah' (AF) are empty in all 2 data row(s) (rows 2-3)") in result.output
     assert Workspace(ws.path).manifest().empty
+
+
+# by template column (M = indicator 16, O = 18, P = 19): the 2023 framework's parameter texts of levels 3, 1
+# and 3 (rules/indicators_2023.csv), none of them a 2026 text
+TEXTS_2023 = {13: "Peraturan Kepala Daerah / Peraturan Daerah",
+              15: "Anggaran dialokasikan pada kegiatan penerapan inovasi di T-0 (tahun berjalan)",
+              16: "Pelaksanaan kerja sudah didukung sistem informasi online / daring"}
+
+
+def _inovasi_2023_filled(ws: Path, out: Path, texts: bool) -> Path:
+    """The 2023 innovation template with three rows; SID answers level 1, or the 2023 texts of 16, 18, 19."""
+    wb = openpyxl.load_workbook(ws / "templat" / "inovasi_2023.xlsx")
+    for k in (1, 2, 3):
+        row = [None, f"INO-{k}", f"Inovasi {k}", "Dinas Kesehatan"] + [None] * 8 + [1] * 20
+        for col, text in (TEXTS_2023.items() if texts else ()):
+            row[col - 1] = text
+        wb["Inovasi"].append(row)
+    wb.save(out)
+    return out
+
+
+def test_the_2023_template_imported_for_a_2026_year_says_so_first_and_last(tmp_path):
+    ws = init_workspace(tmp_path / "ws")
+    book = _inovasi_2023_filled(ws.path, tmp_path / "inovasi.xlsx", texts=True)
+    result = _import("innovations", book, "--year", 2026, "--pemda", "Kab. Blora", "--workspace", ws.path)
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    # the headers of 17, 19, 21, 30, 32 and 35 are the 2023 names (rules/indicators_*.csv: the others differ
+    # in case only); the texts of 16, 18 and 19 are 2023 parameter texts
+    expected = ("ERROR: inovasi.xlsx: this file follows the 2023 framework's template (parameter texts of indicators "
+                "16, 18, 19 in rows 2-4; headers of indicators 17, 19, 21, 30, 32, 35 in row 1); --year 2026 is scored "
+                "on the 2026 framework: use templat/inovasi_2026.xlsx, or check --year (the 2023 framework scores "
+                "2021–2025). 3 of 3 rows rejected (100.0%)")
+    assert lines[0].startswith(expected) and lines[-1] == lines[0]
+    assert "rejected rows:" in result.output and Workspace(ws.path).manifest().empty
+
+
+def test_the_2023_template_with_levels_imported_for_a_2026_year_warns_first(tmp_path):
+    ws = init_workspace(tmp_path / "ws")
+    book = _inovasi_2023_filled(ws.path, tmp_path / "inovasi.xlsx", texts=False)
+    result = _import("innovations", book, "--year", 2026, "--pemda", "Kab. Blora", "--workspace", ws.path)
+    assert result.exit_code == 0, result.output  # levels are levels; but they were chosen from other texts
+    assert result.output.splitlines()[0] == (
+        "warning: inovasi.xlsx: this file follows the 2023 framework's template (headers of indicators 17, 19, 21, 30, "
+        "32, 35 in row 1); --year 2026 is scored on the 2026 framework: use templat/inovasi_2026.xlsx, or check --year "
+        "(the 2023 framework scores 2021–2025)")
+    assert result.output.count("follows the 2023 framework") == 1
+
+
+@pytest.mark.parametrize("framework, year", [(2023, 2024), (2026, 2026)])
+def test_a_template_imported_for_a_year_of_its_own_framework_gets_no_hint(tmp_path, framework, year):
+    ws = init_workspace(tmp_path / "ws")
+    wb = openpyxl.load_workbook(ws.path / "templat" / f"inovasi_{framework}.xlsx")
+    wb["Inovasi"].append([None, "INO-1", "Inovasi 1", "Dinas Kesehatan"] + [None] * 8 + [2] * 20)
+    wb.save(tmp_path / "inovasi.xlsx")
+    result = _import("innovations", tmp_path / "inovasi.xlsx", "--year", year, "--pemda", "Kab. Blora",
+                     "--workspace", ws.path)
+    assert result.exit_code == 0, result.output
+    assert "framework's template" not in result.output
+    assert result.output.startswith("innovations ")

@@ -245,6 +245,9 @@ def _demo_docprops_no_title_row(ws):
     ws.append(["33.16", "INV-1", *([1] * 20)])
 
 
+_FW2023_TEXTS = {"sid_16": "SK Kepala Perangkat Daerah",  # the 2023 framework's parameter texts, level 1
+                 "sid_18": "Anggaran dialokasikan pada kegiatan penerapan inovasi di T-0 (tahun berjalan)",
+                 "sid_19": "Pelaksanaan kerja secara manual / non elektronik"}
 _ANNEX_SIM_TITLE = "LAMPIRAN HASIL PENGUKURAN INDEKS INOVASI DAERAH TAHUN 2023 - SIMULASI"
 
 REVIEW = {
@@ -266,6 +269,10 @@ REVIEW = {
                                          *[["", rid, name, "", ""] for rid, name in _spd_rules_2023()]]),
     "spd_wide_no_answer.csv": "pemda," + ",".join(SPD_ROWS) + "\nKab. Blora" + "," * 20 + "\n",
     "innovations_no_answer_filled.csv": innovations([inno_row(1, sid=[""] * 20), inno_row(2, sid=[""] * 20)]),
+    # 3 the 2023 framework's parameter texts imported for a year of the 2026 framework
+    "innovations_framework_2023_year_2026.csv": _csv_text(
+        [["pemda", "innovation_id", *SID]]
+        + [["Kab. Blora", f"INV-{i}", *[_FW2023_TEXTS.get(c, "2") for c in SID]] for i in (1, 2)]),
 }
 FILES.update(REVIEW)
 

@@ -171,6 +171,11 @@ column, unknown indicator column, year without rules) raise at once, and so do:
 * an innovation list or SPD file in which no answer cell is filled in ("no answer is filled in: is this
   the empty template?"); a partly filled file is read, its empty answers level 0 with a warning.
 
+When the headers and answer texts fit another framework year's template clearly better than the framework
+of ``year`` (a 2023-framework innovation list imported for a 2026-framework year), one line says so
+(:func:`~iid_research.importers.framework_fit.framework_hint`): the first warning, and the start of the
+error when the import is refused.
+
 The same input bytes always give a byte-identical output file.  Nothing is
 cached.
 

@@ -20,6 +20,7 @@ from .columns import (
     sid_name_lookup,
 )
 from .dates import read_date_column
+from .framework_fit import framework_hint
 from .output import (
     INNOVATION_COLUMNS,
     DataImportError,
@@ -29,6 +30,7 @@ from .output import (
     finish_import,
     get_matcher,
     new_report,
+    note_framework,
     refuse_all,
     refuse_unanswered,
 )
@@ -84,7 +86,9 @@ def import_innovations(path, year: int, *, out_dir=None, strict: bool = False, m
         labelled SIMULATED demo data (:func:`~.simulated.refuse_simulated`), no
         SID answer filled in on any row (the empty template), or too many bad
         rows (levels outside 0-3, unknown parameter texts, unknown pemda,
-        duplicate innovation ids, bad dates or categories).
+        duplicate innovation ids, bad dates or categories); when the file
+        follows another framework's template, the message starts by saying so
+        (:func:`~.framework_fit.framework_hint`).
     """
     path = Path(path)
     report = new_report("innovations", path, year)
@@ -224,6 +228,10 @@ def import_innovations(path, year: int, *, out_dir=None, strict: bool = False, m
         for row_no, msg in errors.items():
             rejects.add(label, row_no, col.header, msg, f"{column_letter(col.index)}{row_no}")
         out[c] = levels
+    note_framework(report, framework_hint(
+        fw, year, [(c[4:], header[c].header) for c in SID_COLUMNS],
+        [(c[4:], v, row_no) for c in SID_COLUMNS for row_no, v in frame[c].items()],
+        label=label, header_row=start + 1, template="inovasi"))
     out["nama_inovasi"] = read_free_text(frame, "nama_inovasi")
     out["source_file"] = label
     out["source_row"] = frame.index.astype(int)

@@ -13,6 +13,7 @@ from ..numbers import parse_number
 from ..regions import RegionMatcher
 from .cells import LevelReader, cell_text, column_letter
 from .columns import SPD_NUMBER_RE, check_year_column, match_pemda, spd_name_lookup
+from .framework_fit import framework_hint
 from .output import (
     SPD_COLUMNS,
     DataImportError,
@@ -22,6 +23,7 @@ from .output import (
     finish_import,
     get_matcher,
     new_report,
+    note_framework,
     refuse_all,
     refuse_unanswered,
 )
@@ -177,6 +179,7 @@ def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_s
     check_year_column(frame, year, label, header, rejects)
     records = []
     blanks = 0
+    answers = []  # (row id, value, row) of every answer cell, for the framework hint
     if is_long:
         ind_col, ans_col = header["indicator"], header["answer"]
         for row_no, r in frame.iterrows():
@@ -184,6 +187,7 @@ def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_s
             if err:
                 rejects.add(label, row_no, ind_col.header, err, f"{column_letter(ind_col.index)}{row_no}")
                 continue
+            answers.append((rid, r["answer"], row_no))
             level, err, blank = readers[rid].read(r["answer"])
             blanks += blank
             if err:
@@ -211,6 +215,7 @@ def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_s
     else:
         for row_no, r in frame.iterrows():
             for rid in fw.spd_row_ids:
+                answers.append((rid, r[f"spd_{rid}"], row_no))
                 level, err, blank = readers[rid].read(r[f"spd_{rid}"])
                 blanks += blank
                 col = header[f"spd_{rid}"]
@@ -228,6 +233,9 @@ def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_s
             for row_no in group.index:
                 rejects.add(label, row_no, pcol.header if pcol else "", f"duplicate pemda-year: {k} {year} appears "
                             f"on rows {rows}", f"{column_letter(pcol.index)}{row_no}" if pcol else "")
+    headers = [] if is_long else [(rid, header[f"spd_{rid}"].header) for rid in fw.spd_row_ids]
+    note_framework(report, framework_hint(fw, year, headers, answers, label=label, header_row=start + 1,
+                                          template="spd"))
     if blanks:
         report.warnings.append(f"{blanks} empty SPD answer(s) read as level 0 (not filled)")
     if len(table):
