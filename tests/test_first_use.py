@@ -439,3 +439,14 @@ def test_a_template_imported_for_a_year_of_its_own_framework_gets_no_hint(tmp_pa
     assert result.exit_code == 0, result.output
     assert "framework's template" not in result.output
     assert result.output.startswith("innovations ")
+
+
+@pytest.mark.parametrize("target", ["--workspace", "--out"])
+def test_a_missing_file_is_one_line_naming_its_absolute_path(tmp_path, monkeypatch, target):
+    ws = init_workspace(tmp_path / "ws")
+    monkeypatch.chdir(tmp_path)
+    result = _import("innovations", "daftar_inovasi_2024.xlsx", "--year", YEAR, target,
+                     ws.path if target == "--workspace" else tmp_path / "out")
+    assert result.exit_code == 1
+    assert result.output == f"error: {tmp_path.resolve() / 'daftar_inovasi_2024.xlsx'}: file not found\n"
+    assert not (tmp_path / "out").exists() and Workspace(ws.path).manifest().empty
