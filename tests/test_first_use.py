@@ -450,3 +450,25 @@ def test_a_missing_file_is_one_line_naming_its_absolute_path(tmp_path, monkeypat
     assert result.exit_code == 1
     assert result.output == f"error: {tmp_path.resolve() / 'daftar_inovasi_2024.xlsx'}: file not found\n"
     assert not (tmp_path / "out").exists() and Workspace(ws.path).manifest().empty
+
+
+def test_import_hints_for_spd_innovations_and_opd_give_the_pemda(tmp_path):
+    from iid_research.text import t
+
+    for lang, word in (("id", "BERKAS"), ("en", "FILE")):
+        text = t("nb03_missing_answers", lang, year=YEAR, nama="Kabupaten Blora")
+        for kind in ("innovations", "spd"):
+            assert (f'`iid-research import {kind} {word} --year {YEAR} --pemda "Kabupaten Blora" --workspace FOLDER`'
+                    in text), text
+        text = t("nb05_missing_kind", lang, year=YEAR, nama="Kabupaten Blora", what="x", kind="spd")
+        assert f'`iid-research import spd {word} --year {YEAR} --pemda "Kabupaten Blora" --workspace FOLDER`' in text
+        text = t("nb04_ws_missing", lang, year=YEAR, where="Kabupaten Blora (33.16)")
+        placeholder = "NAMA PEMDA" if lang == "id" else "PEMDA NAME"
+        assert f'import innovations {word} --year {YEAR} --pemda "{placeholder}" --workspace FOLDER`' in text
+    readme = (init_workspace(tmp_path / "ws").path / "BACA_SAYA.md").read_text(encoding="utf-8")
+    project_readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for text in (readme, project_readme):
+        commands = re.findall(r"iid-research import (innovations|spd|opd) \S+ --year 2024 (--pemda \"Kab\. Blora\" )?",
+                              text)
+        assert {kind for kind, _ in commands} == {"innovations", "spd", "opd"}
+        assert all(pemda for _, pemda in commands), commands

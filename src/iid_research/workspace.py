@@ -631,7 +631,7 @@ Folder ini menyimpan berkas pemda Anda untuk dianalisis dengan `iid-research`.
    dikenali dalam berbagai bentuk.
 2. Impor setiap berkas, misalnya:
 
-       iid-research import innovations daftar_inovasi_2024.xlsx --year 2024 --workspace {path}
+       iid-research import innovations daftar_inovasi_2024.xlsx --year 2024 --pemda "Kab. Blora" --workspace {path}
        iid-research import spd jawaban_spd_2024.xlsx --year 2024 --pemda "Kab. Blora" --workspace {path}
        iid-research import annex lampiran_kepmendagri_2024.xlsx --year 2024 --workspace {path}
        iid-research import opd daftar_opd.xlsx --year 2024 --pemda "Kab. Blora" --workspace {path}
