@@ -341,3 +341,134 @@ def test_make_bench_is_quick_by_default_and_says_how_to_run_the_full_size():
     bench = next(line for line in helptext.splitlines() if line.split()[:1] == ["bench"])
     assert re.search(r"\d+ min", bench) and "bench-full" in bench
     assert any(line.split()[:1] == ["bench-full"] and re.search(r"\d+ min", line) for line in helptext.splitlines())
+
+
+# --------------------------------------------------------------------------- 6. a new user's review of `import`
+
+def test_the_empty_spd_template_is_refused_as_no_answer_filled_in(tmp_path):
+    ws = init_workspace(tmp_path / "ws")
+    template = ws.path / "templat" / "spd_2023.xlsx"
+    result = _import("spd", template, "--year", YEAR, "--pemda", "Kab. Blora", "--workspace", ws.path)
+    assert result.exit_code == 1
+    assert ("ERROR: spd_2023.xlsx: no answer is filled in: is this the empty template? The column 'Jawaban' (D) is "
+            "empty in all 20 data row(s) (rows 2-21)") in result.output
+    assert Workspace(ws.path).manifest().empty and not (ws.path / "tabel").exists()
+
+
+def test_an_spd_template_with_one_answer_filled_keeps_todays_behaviour(tmp_path):
+    ws = init_workspace(tmp_path / "ws")
+    wb = openpyxl.load_workbook(ws.path / "templat" / "spd_2023.xlsx")
+    wb["SPD"].cell(2, 4, 3)  # SPD row 1: level 3; the 19 other answers left empty
+    wb.save(tmp_path / "spd.xlsx")
+    result = _import("spd", tmp_path / "spd.xlsx", "--year", YEAR, "--pemda", "Kab. Blora", "--workspace", ws.path)
+    assert result.exit_code == 0, result.output
+    assert "warning: 19 empty SPD answer(s) read as level 0 (not filled)" in result.output
+    table = Workspace(ws.path).table("spd", year=YEAR)
+    assert len(table) == 20 and table["level"].tolist() == [3] + [0] * 19
+
+
+def test_an_innovation_list_without_any_sid_answer_is_refused(tmp_path):
+    ws = init_workspace(tmp_path / "ws")
+    wb = openpyxl.load_workbook(ws.path / "templat" / "inovasi_2023.xlsx")
+    for k in (1, 2):  # names and OPD typed in, no answer to indicators 16-35
+        wb["Inovasi"].append([None, f"INO-{k}", f"Inovasi {k}", "Dinas Kesehatan"])
+    wb.save(tmp_path / "inovasi.xlsx")
+    result = _import("innovations", tmp_path / "inovasi.xlsx", "--year", YEAR, "--pemda", "Kab. Blora",
+                     "--workspace", ws.path)
+    assert result.exit_code == 1
+    assert ("inovasi.xlsx: no answer is filled in: is this the empty template? The columns '16. Regulasi Inovasi "
+            "Daerah' (M) to '35. Kualitas Inovasi Daerah' (AF) are empty in all 2 data row(s) (rows 2-3)") in result.output
+    assert Workspace(ws.path).manifest().empty
+
+
+# by template column (M = indicator 16, O = 18, P = 19): the 2023 framework's parameter texts of levels 3, 1
+# and 3 (rules/indicators_2023.csv), none of them a 2026 text
+TEXTS_2023 = {13: "Peraturan Kepala Daerah / Peraturan Daerah",
+              15: "Anggaran dialokasikan pada kegiatan penerapan inovasi di T-0 (tahun berjalan)",
+              16: "Pelaksanaan kerja sudah didukung sistem informasi online / daring"}
+
+
+def _inovasi_2023_filled(ws: Path, out: Path, texts: bool) -> Path:
+    """The 2023 innovation template with three rows; SID answers level 1, or the 2023 texts of 16, 18, 19."""
+    wb = openpyxl.load_workbook(ws / "templat" / "inovasi_2023.xlsx")
+    for k in (1, 2, 3):
+        row = [None, f"INO-{k}", f"Inovasi {k}", "Dinas Kesehatan"] + [None] * 8 + [1] * 20
+        for col, text in (TEXTS_2023.items() if texts else ()):
+            row[col - 1] = text
+        wb["Inovasi"].append(row)
+    wb.save(out)
+    return out
+
+
+def test_the_2023_template_imported_for_a_2026_year_says_so_first_and_last(tmp_path):
+    ws = init_workspace(tmp_path / "ws")
+    book = _inovasi_2023_filled(ws.path, tmp_path / "inovasi.xlsx", texts=True)
+    result = _import("innovations", book, "--year", 2026, "--pemda", "Kab. Blora", "--workspace", ws.path)
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    # the headers of 17, 19, 21, 30, 32 and 35 are the 2023 names (rules/indicators_*.csv: the others differ
+    # in case only); the texts of 16, 18 and 19 are 2023 parameter texts
+    expected = ("ERROR: inovasi.xlsx: this file follows the 2023 framework's template (parameter texts of indicators "
+                "16, 18, 19 in rows 2-4; headers of indicators 17, 19, 21, 30, 32, 35 in row 1); --year 2026 is scored "
+                "on the 2026 framework: use templat/inovasi_2026.xlsx, or check --year (the 2023 framework scores "
+                "2021–2025). 3 of 3 rows rejected (100.0%)")
+    assert lines[0].startswith(expected) and lines[-1] == lines[0]
+    assert "rejected rows:" in result.output and Workspace(ws.path).manifest().empty
+
+
+def test_the_2023_template_with_levels_imported_for_a_2026_year_warns_first(tmp_path):
+    ws = init_workspace(tmp_path / "ws")
+    book = _inovasi_2023_filled(ws.path, tmp_path / "inovasi.xlsx", texts=False)
+    result = _import("innovations", book, "--year", 2026, "--pemda", "Kab. Blora", "--workspace", ws.path)
+    assert result.exit_code == 0, result.output  # levels are levels; but they were chosen from other texts
+    assert result.output.splitlines()[0] == (
+        "warning: inovasi.xlsx: this file follows the 2023 framework's template (headers of indicators 17, 19, 21, 30, "
+        "32, 35 in row 1); --year 2026 is scored on the 2026 framework: use templat/inovasi_2026.xlsx, or check --year "
+        "(the 2023 framework scores 2021–2025)")
+    assert result.output.count("follows the 2023 framework") == 1
+
+
+@pytest.mark.parametrize("framework, year", [(2023, 2024), (2026, 2026)])
+def test_a_template_imported_for_a_year_of_its_own_framework_gets_no_hint(tmp_path, framework, year):
+    ws = init_workspace(tmp_path / "ws")
+    wb = openpyxl.load_workbook(ws.path / "templat" / f"inovasi_{framework}.xlsx")
+    wb["Inovasi"].append([None, "INO-1", "Inovasi 1", "Dinas Kesehatan"] + [None] * 8 + [2] * 20)
+    wb.save(tmp_path / "inovasi.xlsx")
+    result = _import("innovations", tmp_path / "inovasi.xlsx", "--year", year, "--pemda", "Kab. Blora",
+                     "--workspace", ws.path)
+    assert result.exit_code == 0, result.output
+    assert "framework's template" not in result.output
+    assert result.output.startswith("innovations ")
+
+
+@pytest.mark.parametrize("target", ["--workspace", "--out"])
+def test_a_missing_file_is_one_line_naming_its_absolute_path(tmp_path, monkeypatch, target):
+    ws = init_workspace(tmp_path / "ws")
+    monkeypatch.chdir(tmp_path)
+    result = _import("innovations", "daftar_inovasi_2024.xlsx", "--year", YEAR, target,
+                     ws.path if target == "--workspace" else tmp_path / "out")
+    assert result.exit_code == 1
+    assert result.output == f"error: {tmp_path.resolve() / 'daftar_inovasi_2024.xlsx'}: file not found\n"
+    assert not (tmp_path / "out").exists() and Workspace(ws.path).manifest().empty
+
+
+def test_import_hints_for_spd_innovations_and_opd_give_the_pemda(tmp_path):
+    from iid_research.text import t
+
+    for lang, word in (("id", "BERKAS"), ("en", "FILE")):
+        text = t("nb03_missing_answers", lang, year=YEAR, nama="Kabupaten Blora")
+        for kind in ("innovations", "spd"):
+            assert (f'`iid-research import {kind} {word} --year {YEAR} --pemda "Kabupaten Blora" --workspace FOLDER`'
+                    in text), text
+        text = t("nb05_missing_kind", lang, year=YEAR, nama="Kabupaten Blora", what="x", kind="spd")
+        assert f'`iid-research import spd {word} --year {YEAR} --pemda "Kabupaten Blora" --workspace FOLDER`' in text
+        text = t("nb04_ws_missing", lang, year=YEAR, where="Kabupaten Blora (33.16)")
+        placeholder = "NAMA PEMDA" if lang == "id" else "PEMDA NAME"
+        assert f'import innovations {word} --year {YEAR} --pemda "{placeholder}" --workspace FOLDER`' in text
+    readme = (init_workspace(tmp_path / "ws").path / "BACA_SAYA.md").read_text(encoding="utf-8")
+    project_readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for text in (readme, project_readme):
+        commands = re.findall(r"iid-research import (innovations|spd|opd) \S+ --year 2024 (--pemda \"Kab\. Blora\" )?",
+                              text)
+        assert {kind for kind, _ in commands} == {"innovations", "spd", "opd"}
+        assert all(pemda for _, pemda in commands), commands

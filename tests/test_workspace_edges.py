@@ -362,6 +362,90 @@ def test_the_demo_never_enters_a_real_workspace(tmp_path):
     assert "inovasi.csv" not in (demo / "workspace.json").read_text()
 
 
+@pytest.fixture(scope="module")
+def demo_2023(tmp_path_factory):
+    """The labelled demo workspace of 2023 (built once): its SIMULASI files, by kind."""
+    from iid_research.demo import build_demo_workspace
+
+    demo, files = build_demo_workspace(tmp_path_factory.mktemp("demo") / "demo", years=(2023,))
+    kinds = {"daftar_inovasi": "innovations", "jawaban_spd": "spd", "lampiran": "annex", "daftar_opd": "opd"}
+    return demo, {next(k for w, k in kinds.items() if w in f.name): f for f in files}
+
+
+def test_the_demo_workspace_still_takes_its_own_simulated_files(demo_2023):
+    demo, files = demo_2023
+    assert demo.is_demo and sorted(files) == ["annex", "innovations", "opd", "spd"]
+    man = demo.manifest()
+    assert sorted(man["kind"]) == ["annex", "innovations", "opd", "spd"]
+    assert set(man["source_file"]) == {f.name for f in files.values()}
+    assert all(f.name.startswith("SIMULASI_") for f in files.values())
+    assert len(demo.table("opd")) > 10  # the OPD list's title row is passed over, its header found below
+
+
+def _refused(exc_info, name: str, row: int, cell: str):
+    message = str(exc_info.value)
+    assert message.startswith(f"{name} row {row}, column {cell[0]} ({cell}) reads 'DATA SIMULASI - bukan data "
+                              "resmi pemda mana pun (iid-research demo, simulate_iid seed "), message
+    assert "labelled SIMULATED demo data" in message and "cannot enter a pemda's workspace" in message
+    assert message.endswith("nothing written")
+
+
+@pytest.mark.parametrize("kind", ["innovations", "spd", "annex", "opd"])
+def test_the_demos_simulated_files_never_enter_a_real_workspace(demo_2023, tmp_path, kind):
+    from iid_research.importers import DataImportError
+
+    file = demo_2023[1][kind]
+    ws = init_workspace(tmp_path / "w")
+    before = (ws.path / "workspace.json").read_bytes()
+    renamed = tmp_path / f"berkas_pemda{file.suffix}"  # users rename files: the title row decides
+    renamed.write_bytes(file.read_bytes())
+    row = 2 if kind == "annex" else 1  # the annex's first title names the decree, the second says SIMULASI
+    for path in (file, renamed):
+        with pytest.raises(DataImportError) as info:
+            ws.import_file(kind, path, 2023, pemda="Kab. Blora" if kind == "opd" else None)
+        _refused(info, path.name, row, f"A{row}")
+    assert (ws.path / "workspace.json").read_bytes() == before and not (ws.path / "tabel").exists()
+    result = CliRunner().invoke(main, ["import", kind, str(renamed), "--year", "2023", "--workspace", str(ws.path),
+                                       *(["--pemda", "Kab. Blora"] if kind == "opd" else [])])
+    assert result.exit_code == 1 and "labelled SIMULATED demo data" in result.output
+    assert "Traceback" not in result.output and (ws.path / "workspace.json").read_bytes() == before
+    if kind != "opd":  # an OPD list is stored in a workspace only
+        result = CliRunner().invoke(main, ["import", kind, str(file), "--year", "2023", "--out", str(tmp_path / "o")])
+        assert result.exit_code == 1 and f"ERROR: {file.name} row {row}, column A (A{row}) reads" in result.output
+        assert not (tmp_path / "o").exists()
+
+
+def test_the_demo_workbook_without_its_title_row_is_still_refused(demo_2023, tmp_path):
+    from iid_research.importers import DataImportError
+
+    book = openpyxl.load_workbook(demo_2023[1]["innovations"])
+    book.active.delete_rows(1)  # the title row deleted, the file renamed: the document title stays
+    book.save(tmp_path / "inovasi.xlsx")
+    ws = init_workspace(tmp_path / "w")
+    with pytest.raises(DataImportError) as info:
+        ws.import_file("innovations", tmp_path / "inovasi.xlsx", 2023)
+    assert str(info.value).startswith("inovasi.xlsx: the workbook's document properties (title, docProps/core.xml) "
+                                      "read 'DATA SIMULASI - bukan data resmi pemda mana pun")
+    assert Workspace(ws.path).manifest().empty
+    with pytest.raises(WorkspaceError, match="simulated_ok= is not an option of a workspace import"):
+        ws.import_file("innovations", tmp_path / "inovasi.xlsx", 2023, simulated_ok=True)
+
+
+def test_an_opd_list_with_a_title_row_is_read_and_names_rows_as_the_sheet_shows_them(tmp_path):
+    from iid_research.importers import DataImportError
+
+    ws = init_workspace(tmp_path / "w")
+    opd = tmp_path / "opd.csv"
+    opd.write_text("Daftar Perangkat Daerah Kabupaten Blora 2024\nNama OPD,Pemda\nDinas Kesehatan,\n"
+                   "Dinas Sosial,Kab. Rembang\n", encoding="utf-8")
+    with pytest.raises(DataImportError, match=r"opd\.csv row 4, column 'Pemda': pemda 'Kab\. Rembang' is 33\.17"):
+        ws.import_file("opd", opd, YEAR, pemda="Kab. Blora")
+    opd.write_text("Daftar Perangkat Daerah Kabupaten Blora 2024\nNama OPD,Pemda\nDinas Kesehatan,\nDinas Sosial,\n",
+                   encoding="utf-8")
+    ws.import_file("opd", opd, YEAR, pemda="Kab. Blora")
+    assert Workspace(ws.path).table("opd")["opd_name"].tolist() == ["Dinas Kesehatan", "Dinas Sosial"]
+
+
 def test_a_manifest_year_edited_by_hand_is_refused(tmp_path):
     ws = init_workspace(tmp_path / "w")
     ws.import_file("innovations", _innovations_csv(tmp_path / "inovasi.csv", np.ones((3, 20), int), ["Dinsos"]), YEAR)

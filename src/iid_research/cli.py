@@ -331,6 +331,9 @@ def import_command(kind, file, year, strict, out_dir, max_bad_share, pemda, colu
     from .importers import DataImportError, import_file
 
     kind = kind.lower()
+    if not file.exists():  # one line, before any summary of an import that never read anything
+        click.echo(f"error: {file.resolve()}: file not found", err=True)
+        raise SystemExit(1)
     if workspace is not None:
         if out_dir is not None or dry_run:
             raise click.UsageError("--workspace stores the table in the workspace; leave out --out and --dry-run")

@@ -4,11 +4,14 @@
 analyst would hold, from the seeded simulator (:func:`iid_research.simulate.simulate_iid`):
 an innovation list (XLSX), the SPD answers (CSV, long layout), the decree annex
 (CSV with section rows, every pemda) and the OPD list.  Every file name starts
-with ``SIMULASI_`` and every file opens with a title row saying the data are
-simulated.  The files are then imported through
+with ``SIMULASI_``, every file opens with a title row saying the data are
+simulated (:data:`TITLE`), and the workbook carries that title in its document
+properties too.  The files are then imported through
 :meth:`iid_research.workspace.Workspace.import_file`, the path
 ``iid-research import ... --workspace`` takes, into a workspace marked as a demo,
-so every report built on it is labelled SIMULATED.
+so every report built on it is labelled SIMULATED.  Only the demo workspace takes
+them: an import into any other workspace (or with ``--out``) refuses a file with
+these marks (:func:`iid_research.importers.simulated.refuse_simulated`).
 
 The same seed, pemda and years give the same bytes in every file, wherever the demo is built: the
 workbooks carry fixed document and zip times (:func:`iid_research._io.normalise_xlsx`), the manifest
@@ -23,12 +26,15 @@ from pathlib import Path
 import pandas as pd
 
 from ._io import save_workbook_atomic, write_text_atomic
+from .importers.simulated import SIMULATED_MARKER
 from .workspace import Workspace, WorkspaceError, init_workspace
 
 DEMO_YEARS = (2022, 2023)
 """Years of the demo files (Blora: rank 16 of 415 in 2022, 12 in 2023, as published)."""
 
-TITLE = "DATA SIMULASI - bukan data resmi pemda mana pun (iid-research demo, simulate_iid seed {seed})"
+TITLE = SIMULATED_MARKER + " (iid-research demo, simulate_iid seed {seed})"
+"""The title row every demo file opens with (and its workbook's document title): the importers refuse a file
+carrying it anywhere but in the demo workspace."""
 
 
 def _csv(rows: list[list]) -> str:
@@ -48,6 +54,9 @@ def _innovation_file(inn: pd.DataFrame, path: Path, seed: int, fw) -> Path:
             "Tematik", "Waktu Uji Coba", "Waktu Penerapan"] + [f"{i}. {sid.loc[i, 'name_id']}"
                                                                for i in fw.sid_indicators]
     wb = Workbook()
+    wb.properties.title = TITLE.format(seed=seed)  # stays when the title row is deleted
+    wb.properties.subject = "DATA SIMULASI (iid-research demo)"
+    wb.properties.creator = "iid-research demo"
     ws = wb.active
     ws.title = "Inovasi"
     ws.append([TITLE.format(seed=seed)])
@@ -152,7 +161,8 @@ def build_demo_workspace(directory, *, kode_wilayah: str = "33.16", years=DEMO_Y
             ws.import_file(kind, path, year)
             imported.append(path)
     opd_path = write_text_atomic(files_dir / f"SIMULASI_daftar_opd_{slug}.csv",
-                                 _csv([["Nama OPD", "Singkatan"], *_opd_list_rows(sim, kode_wilayah)]))
+                                 _csv([[TITLE.format(seed=seed)], ["Nama OPD", "Singkatan"],
+                                       *_opd_list_rows(sim, kode_wilayah)]))
     ws.import_file("opd", opd_path, max(years), pemda=kode_wilayah)
     imported.append(opd_path)
     return Workspace(folder), imported

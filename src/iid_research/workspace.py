@@ -139,7 +139,9 @@ class Workspace:
         Raises
         ------
         iid_research.importers.DataImportError
-            If the file is refused (its report lists every rejected row).
+            If the file is refused (its report lists every rejected row), among others a file marked as the
+            labelled SIMULATED demo data in a workspace that is not the demo
+            (:func:`iid_research.importers.simulated.refuse_simulated`).
         WorkspaceError
             If a part was imported before and ``replace`` is False (nothing is written then).
         """
@@ -148,11 +150,15 @@ class Workspace:
         file = Path(file)
         if kind not in KINDS:
             raise WorkspaceError(f"unknown kind {kind!r}; a workspace holds {', '.join(KINDS)}")
+        if "simulated_ok" in kwargs:
+            raise WorkspaceError("simulated_ok= is not an option of a workspace import: the labelled SIMULATED demo "
+                                 "data enter the demo workspace only")
         if kind == "opd":
-            table = read_opd_list(file, year, pemda=kwargs.get("pemda"), sheet=kwargs.get("sheet"))
+            table = read_opd_list(file, year, pemda=kwargs.get("pemda"), sheet=kwargs.get("sheet"),
+                                  simulated_ok=self.is_demo)
             sha = sha256_file(file)
         else:
-            report = importers.import_file(kind, file, year, write=False, **kwargs)
+            report = importers.import_file(kind, file, year, write=False, simulated_ok=self.is_demo, **kwargs)
             table, sha = report.table, report.input_sha256
             self.last_report = report
         parts = ([(ALL_PEMDA, table)] if kind == "annex"
@@ -473,12 +479,38 @@ def _read_manifest(path: Path) -> dict:
 
 # --------------------------------------------------------------------------- OPD list
 
-def read_opd_list(path, year: int, *, pemda: str | None = None, sheet: str | None = None) -> pd.DataFrame:
+_OPD_HEADERS = ("nama opd", "opd", "perangkat daerah", "nama perangkat daerah", "opd_name")
+_OPD_HEADER_SEARCH_ROWS = 20
+
+
+def _opd_top_rows(path: Path, workbook: bool, sheet) -> tuple[int, list[list]]:
+    """The 0-based row of an OPD list's header (the first of its first 20 rows naming an OPD column; 0 if
+    none does) and the rows above it, as cells (None where empty)."""
+    import csv
+    import itertools
+
+    if workbook:
+        grid = pd.read_excel(path, header=None, dtype=str, sheet_name=sheet or 0, engine="openpyxl",
+                             nrows=_OPD_HEADER_SEARCH_ROWS)
+        rows = [[v if isinstance(v, str) and v.strip() else None for v in r] for r in grid.itertuples(index=False)]
+    else:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            rows = [[v if v.strip() else None for v in r]
+                    for r in itertools.islice(csv.reader(handle), _OPD_HEADER_SEARCH_ROWS)]
+    for k, r in enumerate(rows):
+        if any(v is not None and v.strip().lower() in _OPD_HEADERS for v in r):
+            return k, rows[:k]
+    return 0, []
+
+
+def read_opd_list(path, year: int, *, pemda: str | None = None, sheet: str | None = None,
+                  simulated_ok: bool = False) -> pd.DataFrame:
     """Read an OPD list (CSV or XLSX; one row per OPD, column "Nama OPD" or "OPD", optional "Pemda", "Singkatan").
 
-    Empty rows are skipped; an OPD written twice (case, spacing or punctuation aside) is kept once, in its
-    first spelling.  "Singkatan" holds the short names the innovation list may use for the OPD
-    ("Dinkes"; several separated by ";" or ","), so that its innovations count for it.
+    Title rows above the header are passed over; empty rows are skipped; an OPD written twice (case, spacing
+    or punctuation aside) is kept once, in its first spelling.  "Singkatan" holds the short names the
+    innovation list may use for the OPD ("Dinkes"; several separated by ";" or ","), so that its innovations
+    count for it.
 
     Parameters
     ----------
@@ -491,6 +523,10 @@ def read_opd_list(path, year: int, *, pemda: str | None = None, sheet: str | Non
         error naming both.
     sheet : str, optional
         The sheet of a workbook to read (default: the first); not with a CSV file.
+    simulated_ok : bool, default False
+        Accept the labelled SIMULATED demo's OPD list (the demo workspace only); otherwise a list whose title
+        rows or document properties carry the demo's marker is refused
+        (:func:`iid_research.importers.simulated.refuse_simulated`).
 
     Returns
     -------
@@ -501,10 +537,12 @@ def read_opd_list(path, year: int, *, pemda: str | None = None, sheet: str | Non
     ------
     iid_research.importers.DataImportError
         Naming the file, the row and the column of every problem (no OPD column, no pemda, unknown pemda,
-        a pemda other than ``pemda``).
+        a pemda other than ``pemda``, the labelled SIMULATED demo data).
     """
     from .data import load_regions, region_matcher
     from .importers import DataImportError, ImportReport
+    from .importers.grid import Sheet
+    from .importers.simulated import refuse_simulated
     from .regions import RegionMatchError, normalise_name
 
     path = Path(path)
@@ -514,14 +552,16 @@ def read_opd_list(path, year: int, *, pemda: str | None = None, sheet: str | Non
         raise DataImportError(f"{path.name}: --sheet {sheet!r} applies to workbooks (.xlsx); this file is read as "
                               "CSV", report)
     try:
-        frame = (pd.read_excel(path, dtype=str, sheet_name=sheet or 0, engine="openpyxl") if workbook
-                 else pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig"))
+        start, above = _opd_top_rows(path, workbook, sheet)
+        frame = (pd.read_excel(path, dtype=str, sheet_name=sheet or 0, engine="openpyxl", header=start) if workbook
+                 else pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skiprows=start))
     except Exception as exc:  # noqa: BLE001 - any reader failure becomes one clear message
         raise DataImportError(f"{path.name}: cannot be read as a table ({type(exc).__name__}: {exc})", report) \
             from None
+    report.rows_skipped = [(path.name, k + 1, " ".join(v for v in r if v)) for k, r in enumerate(above) if any(r)]
+    refuse_simulated(path, report, [Sheet(path.name, above)], allowed=simulated_ok, warn=False)
     cols = {str(c).strip().lower(): c for c in frame.columns}
-    opd_col = next((cols[c] for c in ("nama opd", "opd", "perangkat daerah", "nama perangkat daerah", "opd_name")
-                    if c in cols), None)
+    opd_col = next((cols[c] for c in _OPD_HEADERS if c in cols), None)
     if opd_col is None:
         raise DataImportError(f"{path.name}: no column 'Nama OPD' (found {list(frame.columns)})", report)
     pemda_col = next((cols[c] for c in ("pemda", "kode_wilayah", "kode wilayah", "pemerintah daerah") if c in cols),
@@ -544,7 +584,7 @@ def read_opd_list(path, year: int, *, pemda: str | None = None, sheet: str | Non
         if not name:
             continue
         cell = None if pemda_col is None or pd.isna(row[pemda_col]) else str(row[pemda_col]).strip() or None
-        where = f"{path.name} row {i + 2}, column {pemda_col!r}"
+        where = f"{path.name} row {i + start + 2}, column {pemda_col!r}"
         if cell is None:
             if given is None:
                 errors.append(f"{where}: empty; fill in the pemda, or give the pemda of the list with --pemda (e.g. "
@@ -602,7 +642,7 @@ Folder ini menyimpan berkas pemda Anda untuk dianalisis dengan `iid-research`.
    dikenali dalam berbagai bentuk.
 2. Impor setiap berkas, misalnya:
 
-       iid-research import innovations daftar_inovasi_2024.xlsx --year 2024 --workspace {path}
+       iid-research import innovations daftar_inovasi_2024.xlsx --year 2024 --pemda "Kab. Blora" --workspace {path}
        iid-research import spd jawaban_spd_2024.xlsx --year 2024 --pemda "Kab. Blora" --workspace {path}
        iid-research import annex lampiran_kepmendagri_2024.xlsx --year 2024 --workspace {path}
        iid-research import opd daftar_opd.xlsx --year 2024 --pemda "Kab. Blora" --workspace {path}

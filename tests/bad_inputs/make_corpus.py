@@ -216,6 +216,66 @@ ISSUE15 = {
 }
 FILES.update(ISSUE15)
 
+# --------------------------------------------------------------------------- a new user's review of `import`
+
+DEMO_TITLE = "DATA SIMULASI - bukan data resmi pemda mana pun (iid-research demo, simulate_iid seed 20240101)"
+"""The title row of every file the demo writes (iid_research.demo.TITLE with the default seed)."""
+
+
+def _csv_text(rows: list[list]) -> str:
+    import csv
+
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    return buf.getvalue()
+
+
+def _spd_rules_2023() -> list[tuple[str, str]]:
+    """(row id, Indonesian name) of the 2023 framework's SPD rows, read from the rules file."""
+    import csv
+
+    with open(HERE.parents[1] / "src" / "iid_research" / "rules" / "indicators_2023.csv", encoding="utf-8") as f:
+        return [(r["indicator_no"] + r["sub"], r["name_id"]) for r in csv.DictReader(f) if r["aspect"] == "SPD"]
+
+
+def _demo_docprops_no_title_row(ws):
+    """The demo's innovation workbook after its title row was deleted: the document title still says it."""
+    ws.parent.properties.title = DEMO_TITLE
+    ws.append(["pemda", "innovation_id", *SID])
+    ws.append(["33.16", "INV-1", *([1] * 20)])
+
+
+_FW2023_TEXTS = {"sid_16": "SK Kepala Perangkat Daerah",  # the 2023 framework's parameter texts, level 1
+                 "sid_18": "Anggaran dialokasikan pada kegiatan penerapan inovasi di T-0 (tahun berjalan)",
+                 "sid_19": "Pelaksanaan kerja secara manual / non elektronik"}
+_ANNEX_SIM_TITLE = "LAMPIRAN HASIL PENGUKURAN INDEKS INOVASI DAERAH TAHUN 2023 - SIMULASI"
+
+REVIEW = {
+    # 1 the demo's SIMULATED files outside the demo workspace
+    "simulated_spd_title_en_dash.csv": _csv_text([[DEMO_TITLE.replace(" - ", " – ")], ["Pemda", "Indikator", "Jawaban"],
+                                                  ["33.16", "1", "2"], ["33.16", "2a", "1"]]),
+    "simulated_annex_demo_titles.csv": _csv_text([[_ANNEX_SIM_TITLE], [DEMO_TITLE],
+                                                  ["NO", "PEMERINTAH DAERAH", "NILAI INDEKS", "PREDIKAT", "PERINGKAT"],
+                                                  ["A. KLASTER KABUPATEN"], ["1", "Kabupaten Blora", "60,01",
+                                                                             "Sangat Inovatif", "1"]]),
+    "simulated_innovations_docprops.xlsx": _xlsx(_demo_docprops_no_title_row),
+    "SIMULASI_lampiran_kepmendagri_2023.csv": _csv_text([[_ANNEX_SIM_TITLE],
+                                                         ["NO", "PEMERINTAH DAERAH", "NILAI INDEKS", "PREDIKAT"],
+                                                         ["1", "Kabupaten Blora", "60,01", "Sangat Inovatif"]]),
+    "annex_title_says_simulasi.csv": _csv_text([[_ANNEX_SIM_TITLE], ["NO", "PEMERINTAH DAERAH", "NILAI INDEKS", "PREDIKAT"],
+                                                ["1", "Kabupaten Blora", "60,01", "Sangat Inovatif"]]),
+    # 2 templates with no answer filled in
+    "spd_empty_template.csv": _csv_text([["Pemda", "Indikator", "Nama Indikator", "Jawaban", "Capaian"],
+                                         *[["", rid, name, "", ""] for rid, name in _spd_rules_2023()]]),
+    "spd_wide_no_answer.csv": "pemda," + ",".join(SPD_ROWS) + "\nKab. Blora" + "," * 20 + "\n",
+    "innovations_no_answer_filled.csv": innovations([inno_row(1, sid=[""] * 20), inno_row(2, sid=[""] * 20)]),
+    # 3 the 2023 framework's parameter texts imported for a year of the 2026 framework
+    "innovations_framework_2023_year_2026.csv": _csv_text(
+        [["pemda", "innovation_id", *SID]]
+        + [["Kab. Blora", f"INV-{i}", *[_FW2023_TEXTS.get(c, "2") for c in SID]] for i in (1, 2)]),
+}
+FILES.update(REVIEW)
+
 
 if __name__ == "__main__":
     for name, content in FILES.items():

@@ -160,7 +160,21 @@ rejection names one), the cell (``"D12"``) and the reason.  Nothing is written w
 under ``strict=True``, or when more than ``max_bad_share`` of the data rows
 are rejected otherwise; :class:`DataImportError` is raised and carries the
 report.  Problems with the whole file (empty, unreadable, no header, missing
-column, unknown indicator column, year without rules) raise at once.
+column, unknown indicator column, year without rules) raise at once, and so do:
+
+* the labelled SIMULATED demo data (:mod:`iid_research.demo`): a file whose title rows (or other rows
+  passed over as non-data) or workbook document properties carry the demo's marker ("DATA SIMULASI -
+  bukan data resmi pemda mana pun", "iid-research demo"), or whose name starts with ``SIMULASI_`` and a
+  title says "SIMULASI", is refused with one error naming the row and cell
+  (:func:`~iid_research.importers.simulated.refuse_simulated`); only the demo workspace passes
+  ``simulated_ok=True``.  The word or the file name alone is a warning;
+* an innovation list or SPD file in which no answer cell is filled in ("no answer is filled in: is this
+  the empty template?"); a partly filled file is read, its empty answers level 0 with a warning.
+
+When the headers and answer texts fit another framework year's template clearly better than the framework
+of ``year`` (a 2023-framework innovation list imported for a 2026-framework year), one line says so
+(:func:`~iid_research.importers.framework_fit.framework_hint`): the first warning, and the start of the
+error when the import is refused.
 
 The same input bytes always give a byte-identical output file.  Nothing is
 cached.
@@ -194,7 +208,8 @@ def import_file(kind: str, path, year: int, **kwargs) -> ImportReport:
     """Import one file of the given kind (``"annex"``, ``"innovations"`` or ``"spd"``).
 
     Keyword arguments go to :func:`import_annex`, :func:`import_innovations`
-    or :func:`import_spd` (``pemda=`` is ignored for the annex, ``column=`` is for the annex only).
+    or :func:`import_spd` (``pemda=`` is ignored for the annex, ``column=`` is for the annex only;
+    ``simulated_ok=True`` is for the labelled demo workspace only).
 
     Raises
     ------

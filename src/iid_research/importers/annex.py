@@ -38,11 +38,12 @@ from .output import (
     new_report,
 )
 from .sheets import HEADER_SEARCH_ROWS, check_width, first_rows_text, found_columns, read_rows, row_text
+from .simulated import refuse_simulated
 
 
 def import_annex(path, year: int, *, out_dir=None, strict: bool = False, max_bad_share: float = 0.05,
                  write: bool = True, sheet=None, matcher: RegionMatcher | None = None, column=None,
-                 skip_hidden: bool = False) -> ImportReport:
+                 skip_hidden: bool = False, simulated_ok: bool = False) -> ImportReport:
     """Import the national ranking annex of the Kepmendagri IID decree (XLSX or CSV).
 
     Parameters
@@ -71,6 +72,10 @@ def import_annex(path, year: int, *, out_dir=None, strict: bool = False, max_bad
         "SPD | SID | IID" is decided; "NILAI" over "A | B" is not).
     skip_hidden : bool, default False
         Leave out rows and columns hidden in the workbook (by default they are imported, with a warning).
+    simulated_ok : bool, default False
+        Accept the labelled SIMULATED demo data (only the demo workspace does, :mod:`iid_research.demo`);
+        otherwise a file whose title rows or document properties carry the demo's marker is refused
+        (:func:`~iid_research.importers.simulated.refuse_simulated`).
 
     Returns
     -------
@@ -82,8 +87,8 @@ def import_annex(path, year: int, *, out_dir=None, strict: bool = False, max_bad
     ------
     DataImportError
         Empty or unreadable file, no header row, a missing score column, a year
-        without rules, or too many bad rows (the error lists each: file, row,
-        column, reason).  Predicates contradicting the year's thresholds are
+        without rules, the labelled SIMULATED demo data, or too many bad rows
+        (the error lists each: file, row, column, reason).  Predicates contradicting the year's thresholds are
         warnings, not errors.
     """
     path = Path(path)
@@ -114,11 +119,13 @@ def import_annex(path, year: int, *, out_dir=None, strict: bool = False, max_bad
         for i in range(start):
             if any(v is not None for v in sh.rows[i]):
                 report.rows_skipped.append((sh.label, i + 1, row_text(sh.rows[i])))
+        refuse_simulated(path, report, sheets, allowed=simulated_ok, warn=False)  # before any row's rejection
         _read_sheet(sh, start, header, state, column)
     if not found_header:
         raise DataImportError(f"{path.name}: no sheet holds an annex table (expected header words 'NO', "
                               "'PEMERINTAH DAERAH', 'NILAI INDEKS', 'PREDIKAT')", report)
     table = state.finish()
+    refuse_simulated(path, report, sheets, allowed=simulated_ok)  # and the footnote rows
     return finish_import(report, table, state.rejects, kind="annex", stem=path.stem, out_dir=out_dir, strict=strict,
                          max_bad_share=max_bad_share, write=write)
 

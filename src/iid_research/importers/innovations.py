@@ -20,6 +20,7 @@ from .columns import (
     sid_name_lookup,
 )
 from .dates import read_date_column
+from .framework_fit import framework_hint
 from .output import (
     INNOVATION_COLUMNS,
     DataImportError,
@@ -29,7 +30,9 @@ from .output import (
     finish_import,
     get_matcher,
     new_report,
+    note_framework,
     refuse_all,
+    refuse_unanswered,
 )
 from .sheets import (
     Column,
@@ -42,11 +45,13 @@ from .sheets import (
     read_rows,
     row_text,
 )
+from .simulated import refuse_simulated
 
 
 def import_innovations(path, year: int, *, out_dir=None, strict: bool = False, max_bad_share: float = 0.05,
                        write: bool = True, sheet=None, pemda: str | None = None,
-                       matcher: RegionMatcher | None = None, skip_hidden: bool = False) -> ImportReport:
+                       matcher: RegionMatcher | None = None, skip_hidden: bool = False,
+                       simulated_ok: bool = False) -> ImportReport:
     """Import an innovation list with SID answers (one row per innovation).
 
     Parameters
@@ -61,7 +66,7 @@ def import_innovations(path, year: int, *, out_dir=None, strict: bool = False, m
         pemda column, and of every row whose pemda cell is empty when it has one
         (counted in a warning); a row whose cell names another pemda is rejected,
         naming both.
-    out_dir, strict, max_bad_share, write, sheet, matcher, skip_hidden
+    out_dir, strict, max_bad_share, write, sheet, matcher, skip_hidden, simulated_ok
         As for :func:`import_annex`.  Output ``innovations_<year>_<pemda>_<stem>.csv``
         (:func:`~iid_research.importers.output.output_name`).
 
@@ -77,9 +82,13 @@ def import_innovations(path, year: int, *, out_dir=None, strict: bool = False, m
     ------
     DataImportError
         Empty/unreadable file, no header, missing pemda or SID column(s), a
-        column for an unknown indicator number, a year without rules, or too
-        many bad rows (levels outside 0-3, unknown parameter texts, unknown
-        pemda, duplicate innovation ids, bad dates or categories).
+        column for an unknown indicator number, a year without rules, the
+        labelled SIMULATED demo data (:func:`~.simulated.refuse_simulated`), no
+        SID answer filled in on any row (the empty template), or too many bad
+        rows (levels outside 0-3, unknown parameter texts, unknown pemda,
+        duplicate innovation ids, bad dates or categories); when the file
+        follows another framework's template, the message starts by saying so
+        (:func:`~.framework_fit.framework_hint`).
     """
     path = Path(path)
     report = new_report("innovations", path, year)
@@ -105,6 +114,7 @@ def import_innovations(path, year: int, *, out_dir=None, strict: bool = False, m
     for i in range(start):
         if any(v is not None for v in sh.rows[i]):
             report.rows_skipped.append((sh.label, i + 1, row_text(sh.rows[i])))
+    refuse_simulated(path, report, sheets, allowed=simulated_ok)
     header: dict[str, Column] = {}
     for c in cols:
         if c.role.startswith("unknown_"):
@@ -148,6 +158,7 @@ def import_innovations(path, year: int, *, out_dir=None, strict: bool = False, m
     frame = frame.drop(index=[r for r in frame.index if r - 1 in too_wide])  # rejected: values shifted
     if not len(frame):
         refuse_all(report, rejects)
+    refuse_unanswered(frame, [header[c] for c in SID_COLUMNS], label, "SID answer", report)
     m = get_matcher(matcher)
     kode = match_pemda(frame, m, pemda, label, header, rejects, report)
     check_year_column(frame, year, label, header, rejects)
@@ -217,6 +228,10 @@ def import_innovations(path, year: int, *, out_dir=None, strict: bool = False, m
         for row_no, msg in errors.items():
             rejects.add(label, row_no, col.header, msg, f"{column_letter(col.index)}{row_no}")
         out[c] = levels
+    note_framework(report, framework_hint(
+        fw, year, [(c[4:], header[c].header) for c in SID_COLUMNS],
+        [(c[4:], v, row_no) for c in SID_COLUMNS for row_no, v in frame[c].items()],
+        label=label, header_row=start + 1, template="inovasi"))
     out["nama_inovasi"] = read_free_text(frame, "nama_inovasi")
     out["source_file"] = label
     out["source_row"] = frame.index.astype(int)

@@ -14,7 +14,7 @@ from .. import config, contracts
 from .._io import atomic_paths, remove_stale_temps, sha256_file, terminate_as_interrupt
 from ..frameworks import assessment_years
 from ..scoring import SID_COLUMNS
-from .cells import slug
+from .cells import column_letter, slug
 
 KINDS = config.IMPORT_KINDS
 """Kinds of file :func:`iid_research.importers.import_file` reads (``config.IMPORT_KINDS``)."""
@@ -66,6 +66,10 @@ class ImportReport:
         The tidy table of the kept rows.
     error : str or None
         Why the import failed, if it did.
+    framework_hint : str or None
+        One line saying that the file follows another framework year's template than the year imported
+        (:func:`~iid_research.importers.framework_fit.framework_hint`); also the first warning, and the
+        start of ``error`` when the import is refused.
     """
 
     kind: str
@@ -82,6 +86,7 @@ class ImportReport:
     rows_skipped: list = dataclasses.field(default_factory=list)
     table: pd.DataFrame | None = dataclasses.field(default=None, repr=False)
     error: str | None = None
+    framework_hint: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -101,20 +106,26 @@ class ImportReport:
         return lines
 
     def summary(self, limit: int | None = 50) -> str:
-        """Multi-line text: counts, output, warnings, rejected rows (first ``limit``)."""
+        """Multi-line text: the error (or the framework hint) first, counts, output, warnings, rejected rows
+        (first ``limit``), and the error again last when warnings or rejected rows stand between."""
         head = (f"{self.kind} {self.file} (year {self.year}, sha256 {self.input_sha256[:12]}): "
                 f"rows read {self.rows_read}, matched {self.rows_matched}, rejected {self.rows_rejected}")
-        parts = [head]
+        parts = []
+        if self.error:
+            parts.append(f"ERROR: {self.error}")
+        elif self.framework_hint:
+            parts.append(f"warning: {self.framework_hint}")
+        parts.append(head)
         if self.rows_skipped:
             parts.append(f"non-data rows skipped (titles, headings, footnotes): {len(self.rows_skipped)}")
         parts.append(f"written: {self.output_path}" if self.output_path else "written: nothing")
-        if self.error:
-            parts.append(f"ERROR: {self.error}")
-        for w in self.warnings:
-            parts.append(f"warning: {w}")
+        details = [f"warning: {w}" for w in self.warnings if w != self.framework_hint]
         if len(self.rejected):
-            parts.append("rejected rows:")
-            parts.extend("  " + line for line in self.rejected_lines(limit))
+            details.append("rejected rows:")
+            details.extend("  " + line for line in self.rejected_lines(limit))
+        parts.extend(details)
+        if self.error and details:  # where a reader of a long list looks: its end
+            parts.append(f"ERROR: {self.error}")
         return "\n".join(parts)
 
 
@@ -173,6 +184,32 @@ class Rejects:
         frame = pd.DataFrame(self.items, columns=REJECTED_COLUMNS)
         frame["row"] = frame["row"].astype(int)
         return frame
+
+
+def note_framework(report: ImportReport, hint: str | None) -> None:
+    """Keep the line naming the framework whose template the file follows (if any) as the first warning."""
+    if hint:
+        report.framework_hint = hint
+        report.warnings.insert(0, hint)
+
+
+def refuse_unanswered(frame: pd.DataFrame, columns: list, label: str, what: str, report: ImportReport) -> None:
+    """Raise :class:`DataImportError` when no answer cell is filled in: the empty template read as answers.
+
+    ``columns`` are the answer columns (:class:`~.sheets.Column`, in file order); ``frame`` the data rows
+    (index = spreadsheet row numbers).  A cell holding anything (a level, a text, ``tidak ada``, an error) is
+    filled; empty cells and ``-`` are not.
+    """
+    if not len(frame) or frame[[c.role for c in columns]].notna().to_numpy().any():
+        return
+    first, last = columns[0], columns[-1]
+    rows = f"row {frame.index[0]}" if len(frame) == 1 else f"rows {frame.index.min()}-{frame.index.max()}"
+    where = (f"column {first.header!r} ({column_letter(first.index)}) is" if len(columns) == 1 else
+             f"columns {first.header!r} ({column_letter(first.index)}) to {last.header!r} "
+             f"({column_letter(last.index)}) are")
+    raise DataImportError(f"{label}: no answer is filled in: is this the empty template? The {where} empty in all "
+                          f"{len(frame)} data row(s) ({rows}); expected in each {what} a level 0-3 or the "
+                          "guideline's parameter text. Fill in the answers and import again; nothing written", report)
 
 
 def refuse_all(report: ImportReport, rejects: Rejects) -> None:
@@ -244,12 +281,13 @@ def finish_import(report: ImportReport, table: pd.DataFrame, rejects: Rejects, *
         raise DataImportError(f"{report.file}: a header was found but no data rows below it", report)
     if report.rows_rejected:
         share = report.rows_rejected / report.rows_read
+        hint = f"{report.framework_hint}. " if report.framework_hint else ""  # the reason, before the count
         if strict:
-            raise DataImportError(f"{report.rows_rejected} of {report.rows_read} rows rejected under strict; "
+            raise DataImportError(f"{hint}{report.rows_rejected} of {report.rows_read} rows rejected under strict; "
                                   "nothing written", report)
         if share > max_bad_share:
-            raise DataImportError(f"{report.rows_rejected} of {report.rows_read} rows rejected ({share:.1%}), more "
-                                  f"than the allowed share {max_bad_share:.1%}; nothing written", report)
+            raise DataImportError(f"{hint}{report.rows_rejected} of {report.rows_read} rows rejected ({share:.1%}), "
+                                  f"more than the allowed share {max_bad_share:.1%}; nothing written", report)
     if write:
         folder = Path(out_dir) if out_dir is not None else config.PROCESSED_DIR
         target = folder / output_name(kind, report.year, table, stem)

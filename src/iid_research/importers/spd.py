@@ -13,6 +13,7 @@ from ..numbers import parse_number
 from ..regions import RegionMatcher
 from .cells import LevelReader, cell_text, column_letter
 from .columns import SPD_NUMBER_RE, check_year_column, match_pemda, spd_name_lookup
+from .framework_fit import framework_hint
 from .output import (
     SPD_COLUMNS,
     DataImportError,
@@ -22,7 +23,9 @@ from .output import (
     finish_import,
     get_matcher,
     new_report,
+    note_framework,
     refuse_all,
+    refuse_unanswered,
 )
 from .sheets import (
     Column,
@@ -35,6 +38,7 @@ from .sheets import (
     read_rows,
     row_text,
 )
+from .simulated import refuse_simulated
 
 _SPD_LONG_HEADERS = {
     "indicator": {"indikator", "indicator", "indicator no", "no indikator", "nomor indikator", "kode indikator",
@@ -68,7 +72,8 @@ def _spd_row_id(value, sub, fw: Framework) -> tuple[str | None, str | None]:
 
 def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_share: float = 0.05,
                write: bool = True, sheet=None, pemda: str | None = None,
-               matcher: RegionMatcher | None = None, skip_hidden: bool = False) -> ImportReport:
+               matcher: RegionMatcher | None = None, skip_hidden: bool = False,
+               simulated_ok: bool = False) -> ImportReport:
     """Import SPD answers (regional-government aspect, indicators 1-15), long or wide.
 
     Parameters
@@ -79,7 +84,7 @@ def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_s
         wide otherwise.
     year : int
         Assessment year (its framework gives the SPD rows and parameter texts).
-    pemda, out_dir, strict, max_bad_share, write, sheet, matcher, skip_hidden
+    pemda, out_dir, strict, max_bad_share, write, sheet, matcher, skip_hidden, simulated_ok
         As for :func:`import_innovations`.  Output ``spd_<year>_<pemda>_<stem>.csv``.
 
     Returns
@@ -93,7 +98,8 @@ def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_s
     ------
     DataImportError
         As for :func:`import_innovations`; also duplicate pemda-year (wide) or
-        pemda-year-row (long) answers and unknown SPD indicator numbers.
+        pemda-year-row (long) answers, unknown SPD indicator numbers, and a
+        file in which no answer cell is filled in (the empty template).
     """
     path = Path(path)
     report = new_report("spd", path, year)
@@ -125,6 +131,7 @@ def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_s
     for i in range(start):
         if any(v is not None for v in sh.rows[i]):
             report.rows_skipped.append((sh.label, i + 1, row_text(sh.rows[i])))
+    refuse_simulated(path, report, sheets, allowed=simulated_ok)
     is_long = "indicator" in header
     rejects = Rejects()
     m = get_matcher(matcher)
@@ -166,10 +173,13 @@ def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_s
     frame = frame.drop(index=[r for r in frame.index if r - 1 in too_wide])  # rejected: values shifted
     if not len(frame):
         refuse_all(report, rejects)
+    refuse_unanswered(frame, [header["answer"]] if is_long else [header[f"spd_{r}"] for r in fw.spd_row_ids],
+                      label, "SPD answer", report)
     kode = match_pemda(frame, m, pemda, label, header, rejects, report)
     check_year_column(frame, year, label, header, rejects)
     records = []
     blanks = 0
+    answers = []  # (row id, value, row) of every answer cell, for the framework hint
     if is_long:
         ind_col, ans_col = header["indicator"], header["answer"]
         for row_no, r in frame.iterrows():
@@ -177,6 +187,7 @@ def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_s
             if err:
                 rejects.add(label, row_no, ind_col.header, err, f"{column_letter(ind_col.index)}{row_no}")
                 continue
+            answers.append((rid, r["answer"], row_no))
             level, err, blank = readers[rid].read(r["answer"])
             blanks += blank
             if err:
@@ -204,6 +215,7 @@ def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_s
     else:
         for row_no, r in frame.iterrows():
             for rid in fw.spd_row_ids:
+                answers.append((rid, r[f"spd_{rid}"], row_no))
                 level, err, blank = readers[rid].read(r[f"spd_{rid}"])
                 blanks += blank
                 col = header[f"spd_{rid}"]
@@ -221,6 +233,9 @@ def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_s
             for row_no in group.index:
                 rejects.add(label, row_no, pcol.header if pcol else "", f"duplicate pemda-year: {k} {year} appears "
                             f"on rows {rows}", f"{column_letter(pcol.index)}{row_no}" if pcol else "")
+    headers = [] if is_long else [(rid, header[f"spd_{rid}"].header) for rid in fw.spd_row_ids]
+    note_framework(report, framework_hint(fw, year, headers, answers, label=label, header_row=start + 1,
+                                          template="spd"))
     if blanks:
         report.warnings.append(f"{blanks} empty SPD answer(s) read as level 0 (not filled)")
     if len(table):
