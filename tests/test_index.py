@@ -267,3 +267,32 @@ def test_a_reports_folder_that_cannot_be_used_is_one_clear_line(stub, tmp_path):
         assert result.exit_code == 1 and "cannot be used as the reports folder" in result.output, result.output
         assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
     assert not stub  # nothing was rendered
+
+
+def test_an_interrupted_rebuild_lists_its_reports_as_outdated(stub, blora_ws, tmp_path, monkeypatch):
+    out = tmp_path / "reports"
+    args = ["reports", "--workspace", str(blora_ws.path), "-o", str(out), "-j", "1"]
+    assert "4 built" in CliRunner().invoke(main, args).output
+    spd = tmp_path / "spd_2024_corrected.csv"
+    spd.write_text("pemda,indikator,jawaban\n" + "".join(
+        f"Kab. Blora,{r},1\n" for r in framework_for_year(2024).spd_row_ids), encoding="utf-8")
+    Workspace(blora_ws.path).import_file("spd", spd, 2024, replace=True)  # every report must be rebuilt
+
+    def interrupted(notebook, params, output_dir, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(execute, "run_notebook", interrupted)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 130 and "interrupted: the reports not rebuilt are listed as outdated" in result.output
+    rows = [r for s in _read(out).sections for r in s["rows"]]
+    assert len(rows) == 4 and {r["cells"][-1] for r in rows} == {"usang (pembuatan ulang terputus)"}
+    monkeypatch.setattr(execute, "run_notebook", lambda nb, p, o, **k: _write_stub(nb, p, o))
+    again = CliRunner().invoke(main, args)
+    assert "4 built" in again.output, again.output  # outdated reports are rebuilt, then listed as ok
+    assert {r["cells"][-1] for s in _read(out).sections for r in s["rows"]} == {"ok"}
+
+
+def _write_stub(notebook, params, output_dir):
+    stem = parameters.output_stem(notebook, params)
+    (output_dir / f"{stem}.html").write_text(f"<!DOCTYPE html><html><body>{stem}</body></html>")
+    return {"html": output_dir / f"{stem}.html", "stem": stem}

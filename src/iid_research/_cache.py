@@ -61,14 +61,14 @@ def cache(func: Callable, location: str | os.PathLike | None = None, *, ignore: 
 
 @functools.lru_cache(maxsize=1)
 def package_checksum() -> str:
-    """SHA-256 over the package's source files and its rule and mapping tables (hex, computed once per process).
+    """SHA-256 over the package's source files, rule and mapping tables and report templates (hex, once per process).
 
     A cached result whose key holds this checksum is recomputed after any change to the code or the rules.
     """
     from ._io import sha256_file
 
     digest = hashlib.sha256()
-    files = sorted(p for pattern in ("**/*.py", "rules/*.csv", "mappings/*.csv")
+    files = sorted(p for pattern in ("**/*.py", "rules/*.csv", "mappings/*.csv", "render/templates/*")
                    for p in config.PACKAGE_DIR.glob(pattern))
     for path in files:
         digest.update(f"{path.relative_to(config.PACKAGE_DIR)}|{sha256_file(path)}\n".encode())

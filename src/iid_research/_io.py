@@ -76,7 +76,7 @@ def atomic_paths(*paths: str | os.PathLike) -> Iterator[tuple[Path, ...]]:
                 tmp.unlink()
 
 
-_TEMP_NAME = re.compile(r"^\..+\.(\d+)\.[^.]+\.tmp$")
+_TEMP_NAME = re.compile(r"^\..+\.(\d+)\.[^.]+\.(?:tmp|ipynb)$")  # .ipynb: a notebook papermill was writing
 
 
 def _alive(pid: int) -> bool:

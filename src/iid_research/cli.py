@@ -133,8 +133,13 @@ def _run_and_report(jobs, output_dir, n_jobs, force, timeout, retries, cold, sch
     except OSError as exc:  # -o below a file, a file named notebooks, no permission
         raise click.ClickException(f"{out}: cannot be used as the reports folder ({exc.strerror or exc}: "
                                    f"{exc.filename or out})") from None
-    results = run_batch(jobs, output_dir, n_jobs=n_jobs, timeout=timeout, retries=retries, force=force,
-                        engine=None if cold else "iid-warm", scheduler=scheduler, dask_local=dask_local)
+    try:
+        results = run_batch(jobs, output_dir, n_jobs=n_jobs, timeout=timeout, retries=retries, force=force,
+                            engine=None if cold else "iid-warm", scheduler=scheduler, dask_local=dask_local)
+    except KeyboardInterrupt:  # Ctrl-C: the workers were stopped; say what the index now shows
+        index = write_folder_index(output_dir)
+        click.echo(f"interrupted: the reports not rebuilt are listed as outdated in {index}", err=True)
+        raise SystemExit(130) from None
     if workspace is not None:  # reports on imports since removed must not stay listed as current
         for stem in prune_workspace_reports(out, workspace):
             click.echo(f"removed {stem}.html: the workspace no longer produces it", err=True)

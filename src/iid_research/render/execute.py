@@ -72,6 +72,9 @@ def execute_notebook(notebook, output_ipynb, parameters: dict, *, timeout: int =
             if tmp_nb.exists():
                 os.replace(tmp_nb, output.with_name(output.stem + ".failed.ipynb"))
             raise
+        except BaseException:  # Ctrl-C, SIGTERM: no half-executed notebook left behind
+            tmp_nb.unlink(missing_ok=True)
+            raise
         os.replace(tmp_nb, tmp)
     return output
 

@@ -137,7 +137,8 @@ def _section(group: str, workspace: str, workspace_name: str, lang: str) -> dict
         folder = Path(workspace).name
         label = folder if workspace_name in ("", folder) else f"{workspace_name} ({folder})"
         return {"heading": t("index_group_workspace_named", lang, workspace=label),
-                "note": t("index_group_workspace_note", lang)}
+                "note": t("index_group_workspace_path", lang, path=workspace) + " "
+                + t("index_group_workspace_note", lang)}
     key = f"index_group_{group or 'published'}"
     return {"heading": t(key, lang) if has_text(key) else group,
             "note": t(f"{key}_note", lang) if has_text(f"{key}_note") else ""}

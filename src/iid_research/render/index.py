@@ -200,7 +200,8 @@ def folder_entries(output_dir=None) -> list[dict]:
     Returns
     -------
     list of dict
-        Keys html (path, None for a failed report), title, status ("ok", "failed"), stem,
+        Keys html (path, None for a failed report), title, status ("ok", "failed", or "outdated": a
+        rebuild was started and did not finish, so the page may show data since changed), stem,
         notebook and those of :data:`INDEX_FIELDS`; sorted by notebook, pemda code and stem.
         A report is listed when its stamp says it was built and its page exists, or says
         its last build failed; a page without a stamp is listed when its executed notebook
@@ -226,7 +227,8 @@ def folder_entries(output_dir=None) -> list[dict]:
         notebook = record.get("notebook") or _notebook_of(stem, known)
         entries.append(_entry(stem, None if failed else html, notebook, record.get("parameters") or {},
                               title=record.get("title") or "", meta=record.get("meta"),
-                              status="failed" if failed else "ok"))
+                              status="failed" if failed else "outdated" if record.get("status") == "outdated"
+                              else "ok"))
     for html in sorted(out.glob("*.html")):  # pages made before reports carried stamps
         executed = nbdir / f"{html.stem}.ipynb"
         if html.stem in seen or html.name == "index.html" or not executed.is_file():

@@ -12,7 +12,9 @@
 * **incrementally**: a report is rebuilt only when its *build key* changed —
   SHA-256 of the notebook file, its parameters, the checksums of every raw
   input and rule file, the workspace's manifest (which names the SHA-256 of
-  every table imported into it) for a report on a workspace, and the package version.  The check runs in the
+  every table imported into it) for a report on a workspace, and the
+  package's version and code (:func:`iid_research._cache.package_checksum`:
+  a new release or a local change rebuilds).  The check runs in the
   calling process without importing papermill, so a no-op rebuild is fast;
 * with a **stamp** per report (``notebooks/<stem>.stamp.json``, :func:`stamp_record`):
   the build key, and what the index page lists (:mod:`iid_research.render.index`).
@@ -31,8 +33,8 @@ from pathlib import Path
 import pandas as pd
 
 from .. import __version__, config
-from .._cache import cache
-from .._io import sha256_file, write_text_atomic
+from .._cache import cache, package_checksum
+from .._io import remove_stale_temps, sha256_file, write_text_atomic
 
 KERNEL_START_ERRORS = ("Kernel didn't respond", "Address already in use", "ZMQError", "DeadKernelError",
                        "Kernel died", "kernel died", "RuntimeError: Kernel", "TimeoutError: Kernel")
@@ -93,7 +95,7 @@ def build_key(notebook, parameters: dict, fingerprint: str, notebook_sha: str | 
     """The key that decides whether a report must be rebuilt (see module docstring)."""
     payload = json.dumps({"notebook": notebook_sha or sha256_file(notebook), "parameters": parameters,
                           "inputs": fingerprint, "workspace": workspace_fingerprint(parameters),
-                          "version": __version__}, sort_keys=True, default=str)
+                          "version": __version__, "package": package_checksum()}, sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -307,10 +309,37 @@ def _execute(task: _Task, out_dir: str, timeout: int, retries: int, engine: str 
 
 def _worker_init():
     import multiprocessing.util
+    import signal
 
     from .engine import shutdown_kernels
 
     multiprocessing.util.Finalize(None, shutdown_kernels, exitpriority=10)
+    # Ctrl-C reaches every process of the terminal's group: the parent decides (it terminates the
+    # workers), so a worker ignores SIGINT instead of printing a traceback; on SIGTERM it stops its
+    # kernels and leaves at once
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def _leave(signum, frame):
+        shutdown_kernels()
+        os._exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, _leave)
+
+
+def _mark_outdated(out: Path, tasks) -> None:
+    """Before rebuilding, mark each existing report to be rebuilt "outdated" in its stamp.
+
+    A batch that is interrupted leaves those reports listed as outdated in the index (not "ok"
+    with data that changed); a finished build writes its stamp anew.
+    """
+    for task in tasks:
+        stamp = stamp_path(out, task.stem)
+        try:
+            record = json.loads(stamp.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(record, dict) and record.get("status") == "built":
+            write_stamp(out, task.stem, {**record, "key": "", "status": "outdated"})
 
 
 def run_batch(jobs: list[Job], output_dir=None, *, n_jobs: int | None = None, timeout: int = 600,
@@ -348,7 +377,10 @@ def run_batch(jobs: list[Job], output_dir=None, *, n_jobs: int | None = None, ti
 
     out = Path(output_dir) if output_dir is not None else config.REPORTS_DIR
     (out / "notebooks").mkdir(parents=True, exist_ok=True)
+    for folder in (out, out / "notebooks"):  # what a killed or interrupted batch left half-written
+        remove_stale_temps(folder)
     tasks, done = plan_batch(jobs, out, force=force)
+    _mark_outdated(out, tasks)
     results: dict[int, JobResult] = dict(done)
     bar = tqdm(total=len(jobs), initial=len(done), disable=None if progress else True, unit="report", mininterval=2.0)
 
@@ -370,7 +402,8 @@ def run_batch(jobs: list[Job], output_dir=None, *, n_jobs: int | None = None, ti
             shutdown_kernels()
     elif tasks:
         workers = min(n_jobs or os.cpu_count() or 1, len(tasks))
-        with cf.ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
+        pool = cf.ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+        try:
             futures = {pool.submit(_execute, task, *args): task for task in tasks}
             for fut in cf.as_completed(futures):
                 task = futures[fut]
@@ -378,6 +411,13 @@ def run_batch(jobs: list[Job], output_dir=None, *, n_jobs: int | None = None, ti
                     record(task.index, fut.result())
                 except Exception as exc:  # the worker process itself died
                     record(task.index, JobResult(task.job, "failed", task.stem, error=f"{type(exc).__name__}: {exc}"))
+        except BaseException:  # Ctrl-C, SIGTERM: stop the workers (they stop their kernels), no waiting
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+            bar.close()
+            raise
+        pool.shutdown(wait=True)
     bar.close()
     return [results[i] for i in range(len(jobs))]
 

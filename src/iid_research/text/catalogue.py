@@ -42,6 +42,8 @@ _CORE_TEXTS: dict[str, dict[str, str]] = {
         'en': 'analysis'},
     'ok': {'id': 'ok',
         'en': 'ok'},
+    'outdated': {'id': 'usang (pembuatan ulang terputus)',
+        'en': 'outdated (rebuild interrupted)'},
     'failed': {'id': 'gagal',
         'en': 'failed'},
     'nb_01_overview': {'id': 'Ikhtisar IID',

@@ -203,6 +203,7 @@ TEXTS: dict[str, dict[str, str]] = {
     'index_group_published': {'id': 'Dari hasil yang dipublikasikan', 'en': 'From published results'},
     'index_group_workspace_named': {'id': 'Ruang kerja {workspace}: berkas pemda sendiri',
         'en': "Workspace {workspace}: the pemda's own files"},
+    'index_group_workspace_path': {'id': 'Folder: {path}.', 'en': 'Folder: {path}.'},
     'index_group_workspace_note': {'id': 'Data laporan ini adalah berkas pemda sendiri yang diimpor ke ruang kerja ini; skornya adalah metode resmi yang diterapkan pada jawaban yang diimpor. Peringkat dibandingkan dengan lampiran Kepmendagri di ruang kerja, atau (disebutkan di laporannya) dengan total yang dipublikasikan ditambah total SIMULASI.',
         'en': "The data of these reports are the pemda's own files imported into this workspace; the scores are the official method applied to the imported answers. Ranks are against the workspace's decree annex or (as the report says) published plus SIMULATED totals."},
     'nb02_no_innovation_list': {'id': 'Ruang kerja tidak memuat daftar inovasi {year} pemda ini, jadi peran tiap OPD belum dapat ditunjukkan; impor daftar inovasinya untuk bagian ini.',
