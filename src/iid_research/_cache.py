@@ -68,8 +68,8 @@ def package_checksum() -> str:
     from ._io import sha256_file
 
     digest = hashlib.sha256()
-    files = sorted(p for pattern in ("**/*.py", "rules/*.csv", "mappings/*.csv", "render/templates/*")
-                   for p in config.PACKAGE_DIR.glob(pattern))
+    files = sorted(p for pattern in ("**/*.py", "rules/*.csv", "mappings/*.csv", "render/templates/**/*")
+                   for p in config.PACKAGE_DIR.glob(pattern) if p.is_file())
     for path in files:
         digest.update(f"{path.relative_to(config.PACKAGE_DIR)}|{sha256_file(path)}\n".encode())
     return digest.hexdigest()
