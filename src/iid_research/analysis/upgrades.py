@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..contracts import validate_innovations
-from ..frameworks import Framework, framework_for_year, latest_framework
+from ..frameworks import Framework, framework_for_year, framework_for_years
 from ..scoring import compute_iid, count_urusan_pelayanan_dasar, score_sid_innovations, sid_from_sums
 from .clustering import OPDClusterer, strengths_weaknesses
 from .opd import add_opd_keys
@@ -212,8 +212,8 @@ def upgrade_menu(gains: pd.DataFrame, *, by_opd: bool = False) -> pd.DataFrame:
         One row per (OPD,) step kind and indicator; ``iid_gain_per_step`` is the best
         gain per step among its open steps, ``open_steps_count`` how many
         single-level raises are open (for "add_innovation": OPDs that could
-        add one).  Indicator names from the framework of the gains' year
-        (the newest framework's names when several years are mixed).  Sorted by
+        add one).  Indicator names from the framework of the gains' years
+        (:func:`iid_research.frameworks.framework_for_years`).  Sorted by
         ``iid_gain_per_step``, largest first.
     """
     keys = (["opd_key"] if by_opd else []) + ["step_kind", "indicator_no"]
@@ -226,8 +226,7 @@ def upgrade_menu(gains: pd.DataFrame, *, by_opd: bool = False) -> pd.DataFrame:
         open_steps_count=("iid_gain", "size"), steps_count_min=("steps_count", "min"),
         innovation_count=("innovation_id", "nunique"), opd_count=("opd_key", "nunique"),
         is_mandatory=("is_mandatory", "any")).reset_index()
-    years = gains["year"].unique() if "year" in gains.columns else []
-    fw = framework_for_year(int(years[0])) if len(years) == 1 else latest_framework()
+    fw = framework_for_years(gains["year"] if "year" in gains.columns else ())
     names = fw.sid.set_index("indicator_no")
     out.insert(len(keys), "indicator_name_id", out["indicator_no"].map(names["name_id"]).fillna("(inovasi baru)"))
     out.insert(len(keys) + 1, "indicator_name_en", out["indicator_no"].map(names["name_en"]).fillna("(new innovation)"))
