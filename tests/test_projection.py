@@ -281,3 +281,55 @@ def test_the_rank_basis_says_simulated_when_the_annex_is_the_demos(ws):
     demo = dataclasses.replace(p, field=p.field.assign(source="simulated"))
     assert f"lampiran Kepmendagri {YEAR} (SIMULASI)" in " ".join(summary_lines(demo, "Kabupaten Blora", "id"))
     assert f"the {YEAR} decree annex (SIMULATED)" in " ".join(summary_lines(demo, "Kabupaten Blora", "en"))
+
+
+def test_the_opd_clusters_report_identifies_opds_as_the_scoreboard_does(tmp_path):
+    """04 profiles the OPDs of the 02/05 scoreboard: the OPD list's names, its Singkatan read, an RSUD kept apart."""
+    from iid_research.analysis.clustering import OPDClusterer
+    from iid_research.analysis.opd import build_opd_profiles
+    from iid_research.analysis.upgrades import opd_scorecards, sid_upgrade_gains, upgrade_menu
+    from iid_research.notebook import opd_clusters as oc
+    from iid_research.notebook.pemda import opd_standing
+
+    fw = framework_for_year(YEAR)
+    written = ["Dinas Kesehatan", "Disdukcapil", "RSUD dr. R. Soetijono", "Bappeda"]
+    listed = {"Dinas Kesehatan": "Dinas Kesehatan", "Disdukcapil": "Dinas Kependudukan dan Pencatatan Sipil",
+              "RSUD dr. R. Soetijono": "RSUD dr. R. Soetijono", "Bappeda": "Badan Perencanaan Pembangunan Daerah"}
+    levels = np.random.default_rng(3).integers(0, 4, (8, len(fw.sid_indicators)))
+    w = init_workspace(tmp_path / "ws")
+    files = write_inputs(tmp_path, YEAR, levels, 1, opds=written)
+    for kind, f in zip(("innovations", "spd", "annex"), files):
+        w.import_file(kind, f, YEAR)
+    opd_file = tmp_path / "daftar_opd.csv"
+    opd_file.write_text("Nama OPD,Singkatan\nDinas Kesehatan,Dinkes\nDinas Kependudukan dan Pencatatan Sipil,"
+                        "Disdukcapil\nRSUD dr. R. Soetijono,RSUD\nBadan Perencanaan Pembangunan Daerah,Bappeda\n"
+                        "Dinas Perhubungan,Dishub\n", encoding="utf-8")
+    w.import_file("opd", opd_file, YEAR, pemda=BLORA)
+    data = from_workspace(w)
+    inn = data.innovations[data.innovations["year"] == YEAR].reset_index(drop=True)
+    resolved, key, note = oc.workspace_opds(data, inn, BLORA, YEAR, "id")
+    # by hand: innovation j belongs to written[j % 4], shown by its name on the OPD list
+    assert resolved["opd_name"].tolist() == [listed[written[j % 4]] for j in range(8)] and key == "opd_name"
+    assert "Dinas Perhubungan" in note and "4 OPD" in note  # listed, no innovation, so no profile
+    profiles = build_opd_profiles(resolved, opd_key=key)
+    points = levels @ fw.sid_weights.to_numpy()
+    by_hand = {listed[name]: points[j::4].mean() for j, name in enumerate(written)}
+    got = dict(zip(profiles["opd_name"], profiles["maturity_mean_score"]))
+    assert got.keys() == by_hand.keys() and all(got[n] == pytest.approx(v) for n, v in by_hand.items())
+    assert (profiles["innovation_count"] == 2).all()  # the RSUD's innovations are not the health office's
+    # the same OPDs, named the same way, as the 05 scoreboard and the 02 table
+    board = project(data, BLORA, YEAR, plans=False)
+    assert set(board.opds.loc[board.opds["status"] == "berinovasi", "opd_name"]) == set(by_hand)
+    assert set(opd_standing(data, BLORA, YEAR)["opd"]) == set(by_hand)
+    assert set(board.risk["opd_name"]) <= set(by_hand)  # the validators' list names them so too
+    # scorecards find each OPD's own upgrades; the menu counts OPDs as the scoreboard does
+    model = OPDClusterer(n_bootstrap=0, random_state=0).fit(profiles)
+    cards = opd_scorecards(profiles, model, resolved, top_n=2, opd_key=key)
+    for card in cards.itertuples():
+        assert card.best_upgrades and all(u["opd_key"] == card.opd_key for u in card.best_upgrades)
+    menu = upgrade_menu(sid_upgrade_gains(resolved, kode_wilayah=BLORA, year=YEAR, opd_key=key)).set_index(
+        ["step_kind", "indicator_no"])
+    for k, no in enumerate(fw.sid_indicators):
+        open_opds = {written[j % 4] for j in range(8) if levels[j, k] < 3}
+        if open_opds:
+            assert menu.loc[("raise_level", no), "opd_count"] == len(open_opds)

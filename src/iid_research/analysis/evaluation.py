@@ -170,6 +170,42 @@ def opd_keys(innovations: pd.DataFrame, opds: pd.DataFrame) -> np.ndarray:
     return _keys(innovations["opd_name"], _kode_of(innovations), aliases)
 
 
+def resolve_opd_names(innovations: pd.DataFrame, opd_list: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The innovations with each ``opd_name`` written as the pemda's OPD is named (:func:`pemda_opds`).
+
+    The one way every workspace report identifies an OPD: spellings that differ only in case,
+    spacing, punctuation or the pemda's own name at the end are one OPD, a short name of the OPD
+    list ("Disdukcapil", column Singkatan) is the OPD it stands for, and the name shown is the OPD
+    list's spelling ("Dinas Kependudukan dan Pencatatan Sipil"); units keep their own name (an RSUD
+    is not merged into the health office).  Afterwards the written name identifies the OPD, so
+    :func:`iid_research.analysis.opd.build_opd_profiles` with ``opd_key="opd_name"`` profiles the
+    same OPDs as :func:`evaluate_opds`.
+
+    Parameters
+    ----------
+    innovations : DataFrame with columns [kode_wilayah, opd_name]
+    opd_list : DataFrame with columns [kode_wilayah, opd_name(, opd_abbrev)], optional
+        The workspace's OPD lists (any pemda: each innovation is resolved with its own pemda's list).
+
+    Returns
+    -------
+    DataFrame
+        A copy, same rows and order; an empty OPD cell becomes :data:`UNNAMED`.
+    """
+    out = innovations.copy()
+    if not len(out):
+        return out
+    names = pd.Series(out["opd_name"].to_numpy(dtype=object), index=out.index, dtype=object)
+    for kode, part in out.groupby("kode_wilayah", sort=False):
+        own = (opd_list[opd_list["kode_wilayah"] == kode]
+               if opd_list is not None and len(opd_list) and "kode_wilayah" in opd_list else opd_list)
+        opds = pemda_opds(part, own if own is not None and len(own) else None)
+        by_key = opds.set_index("opd_key")["opd_name"]
+        names.loc[part.index] = by_key.reindex(opd_keys(part, opds)).to_numpy()
+    out["opd_name"] = names
+    return out
+
+
 def _opd_table(names: pd.Series, kode_wilayah: str | None = None, aliases: dict | None = None) -> pd.DataFrame:
     """Key (:func:`_keys`), written name and OPD type of each name."""
     mapped = map_opd_types(names.fillna(""))
@@ -411,4 +447,4 @@ def evaluate_opds(innovations: pd.DataFrame, year: int, *, opd_list: pd.DataFram
 
 
 __all__ = ["ANY_OPD", "OPD_COLUMNS", "UNNAMED", "assign_plan_to_opds", "evaluate_opds", "mandatory_sid", "opd_keys",
-           "pemda_opds", "validation_risk"]
+           "pemda_opds", "resolve_opd_names", "validation_risk"]

@@ -19,7 +19,7 @@ from .opd import add_opd_keys
 
 def sid_upgrade_gains(innovations: pd.DataFrame, *, kode_wilayah: str, year: int, framework: Framework | None = None,
                       spd_score: float = 0.0, include_new_innovation: bool = True,
-                      mapping_path=None) -> pd.DataFrame:
+                      opd_key: str = "opd_type", mapping_path=None) -> pd.DataFrame:
     """IID gain of every one-step SID upgrade open to a pemda, per OPD.
 
     A step raises one SID indicator of one innovation by one level (e.g.
@@ -44,6 +44,9 @@ def sid_upgrade_gains(innovations: pd.DataFrame, *, kode_wilayah: str, year: int
     spd_score : float, default=0.0
         The pemda's SPD score (0-63); only shifts the IID levels, not the gains.
     include_new_innovation : bool, default=True
+    opd_key : {'opd_type', 'opd_name'}, default='opd_type'
+        What identifies one OPD (:func:`iid_research.analysis.opd.add_opd_keys`); the same as the
+        profiles' (``"opd_name"`` after :func:`iid_research.analysis.evaluation.resolve_opd_names`).
     mapping_path : path-like, optional
         OPD-type mapping table.
 
@@ -72,7 +75,7 @@ def sid_upgrade_gains(innovations: pd.DataFrame, *, kode_wilayah: str, year: int
     inn = inn[(inn["kode_wilayah"] == kode_wilayah) & (inn["year"] == int(year))]
     if inn.empty:
         raise ValueError(f"no innovations for kode_wilayah {kode_wilayah!r} in {year}")
-    inn = add_opd_keys(inn, path=mapping_path).reset_index(drop=True)
+    inn = add_opd_keys(inn, opd_key=opd_key, path=mapping_path).reset_index(drop=True)
     fw = framework if framework is not None else framework_for_year(int(year))
     mandatory = set(fw.sid.loc[fw.sid["is_mandatory"], "indicator_no"].astype(int))
     n_yandas = count_urusan_pelayanan_dasar(inn["urusan"])
@@ -132,7 +135,7 @@ def sid_upgrade_gains(innovations: pd.DataFrame, *, kode_wilayah: str, year: int
 
 def opd_scorecards(profiles: pd.DataFrame, model: OPDClusterer, innovations: pd.DataFrame | None = None, *,
                    framework: Framework | None = None, spd_scores: dict | None = None, top_n: int = 3,
-                   mapping_path=None) -> pd.DataFrame:
+                   opd_key: str = "opd_type", mapping_path=None) -> pd.DataFrame:
     """One scorecard row per OPD: cluster, archetype, strengths, weaknesses, best SID upgrades.
 
     Parameters
@@ -148,6 +151,9 @@ def opd_scorecards(profiles: pd.DataFrame, model: OPDClusterer, innovations: pd.
     spd_scores : dict of (kode_wilayah, year) -> float, optional
         SPD score per pemda-year, for the IID levels shown (gains do not depend on it).
     top_n : int, default=3
+    opd_key : {'opd_type', 'opd_name'}, default='opd_type'
+        How ``profiles`` identify an OPD (:func:`iid_research.analysis.opd.build_opd_profiles`), so the
+        upgrades are matched to the same OPDs.
     mapping_path : path-like, optional
 
     Returns
@@ -180,7 +186,7 @@ def opd_scorecards(profiles: pd.DataFrame, model: OPDClusterer, innovations: pd.
             spd = (spd_scores or {}).get((kw, yr), 0.0)
             try:
                 gains = sid_upgrade_gains(innovations, kode_wilayah=kw, year=int(yr), framework=framework,
-                                          spd_score=spd, mapping_path=mapping_path)
+                                          spd_score=spd, opd_key=opd_key, mapping_path=mapping_path)
             except ValueError:
                 continue
             menus = upgrade_menu(gains, by_opd=True)

@@ -111,6 +111,43 @@ def real_profiles_for(kode_wilayah: str = "all", *, min_opds: int = 3, lang: str
     return every, t("nb04_real_fallback", lang, nama=nama, n=len(own), n_all=len(every))
 
 
+def workspace_opds(dataset, innovations: pd.DataFrame, kode_wilayah: str, year: int,
+                   lang: str = "id") -> tuple[pd.DataFrame, str, str]:
+    """The innovations with their OPDs identified as every workspace report identifies them.
+
+    On a workspace, OPD names are resolved with the workspace's OPD list
+    (:func:`iid_research.analysis.evaluation.resolve_opd_names`: its spelling, its Singkatan, units
+    such as an RSUD kept apart), exactly as the scoreboard of reports 02 and 05; the profiles are then
+    keyed by that name.  SIMULATED data keep the OPD-type keys of the simulator.
+
+    Returns
+    -------
+    innovations : DataFrame
+        The rows given, ``opd_name`` resolved on a workspace.
+    opd_key : {"opd_name", "opd_type"}
+        The key to give :func:`~iid_research.analysis.opd.build_opd_profiles` and
+        :func:`~iid_research.analysis.upgrades.opd_scorecards`.
+    note : str
+        On a workspace: how OPDs are named, how many are profiled, and the OPDs of the list
+        without an innovation of ``year`` (named); else "".
+    """
+    from ..analysis.evaluation import pemda_opds, resolve_opd_names
+
+    if dataset.kind != "workspace" or not len(innovations):
+        return innovations, "opd_type", ""
+    opd_list = dataset.opd_list
+    if len(opd_list):
+        opd_list = opd_list[opd_list["kode_wilayah"] == kode_wilayah]
+    opd_list = opd_list if len(opd_list) else None
+    resolved = resolve_opd_names(innovations, opd_list)
+    opds = pemda_opds(innovations, opd_list)
+    note = t("nb04_ws_opds", lang, n=resolved["opd_name"].nunique())
+    idle = opds.loc[opds["on_list"] & ~opds["opd_name"].isin(set(resolved["opd_name"])), "opd_name"]
+    if len(idle):
+        note += " " + t("nb04_ws_unprofiled", lang, n=len(idle), year=year, names=", ".join(idle))
+    return resolved, "opd_name", note
+
+
 def spd_score_lookup(scores: pd.DataFrame) -> dict:
     """{(kode_wilayah, year): spd_score} from a per-pemda-year score table with those columns."""
     missing = [c for c in ("kode_wilayah", "year", "spd_score") if c not in scores.columns]

@@ -50,6 +50,8 @@ TEXTS: dict[str, dict[str, str]] = {
     'nb02_not_in_workspace': {'id': 'Ruang kerja tidak memuat jawaban {year} untuk pemda ini; bagian ini memerlukan daftar inovasi dan jawaban SPD {year}.',
         'en': 'The workspace holds no {year} answers for this pemda; this section needs the {year} innovation list and SPD answers.'},
     'nb04_ws_heading': {'id': '## B. Data pemda: daftar inovasi {year}', 'en': "## B. The pemda's data: {year} innovation list"},
+    'nb04_ws_opds': {'id': 'OPD dinamai seperti di laporan ruang kerja lainnya (daftar OPD pemda dan Singkatan-nya): {n} OPD dengan inovasi diprofilkan.', 'en': "OPDs are named as in the workspace's other reports (the pemda's OPD list and its Singkatan): {n} OPDs with innovations are profiled."},
+    'nb04_ws_unprofiled': {'id': '{n} OPD di daftar OPD belum punya inovasi {year}, jadi tanpa profil: {names}.', 'en': '{n} OPDs of the OPD list have no {year} innovation, so no profile: {names}.'},
     'nb04_ws_missing': {'id': 'Ruang kerja tidak memuat daftar inovasi {year} untuk {where}; impor dengan `iid-research import innovations BERKAS --year {year} --workspace FOLDER`.',
         'en': 'The workspace holds no {year} innovation list for {where}; import it with `iid-research import innovations FILE --year {year} --workspace FOLDER`.'},
     'demo_title_02': {'id': 'DEMO (simulasi): laporan pemda dari ruang kerja', 'en': 'DEMO (simulated): pemda report from a workspace'},
