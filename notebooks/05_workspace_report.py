@@ -76,11 +76,15 @@ if p is not None:
 if p is not None:
     nb.heading("nb05_h_board", lang)
     nb.text("nb05_t_board", lang, floor=framework_for_year(year).divisor_floor)
-    board = wr.scoreboard(p, lang)
+    board = wr.scoreboard(p, lang)  # the pemda's OPDs only; placeholder owners of plan steps come apart
     fig.plot_opd_contribution(board, lang=lang, simulated=data.is_simulated,
                               ax=plt.figure(figsize=(8, 0.3 * min(len(board), 25) + 1.5)).gca())
     plt.show()
     nb.show_table(board, lang, floatfmt=nb.local_floatfmt(lang, ",.2g"), simulated=data.is_simulated)
+    owners = wr.placeholder_owners(p, lang)
+    if len(owners):
+        nb.text("nb05_t_placeholders", lang)
+        nb.show_table(owners, lang, simulated=data.is_simulated)
 
 # %%
 if p is not None:

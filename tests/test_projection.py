@@ -148,7 +148,8 @@ def test_project_command_json_and_workbook(ws, tmp_path):
     wb = openpyxl.load_workbook(book)
     first = wb.worksheets[0]
     assert first.title == "Papan skor OPD" and first.freeze_panes == "A2"
-    assert first.max_row - 1 == len(out["opds"])  # one row per OPD under the header
+    assert first.max_row - 1 == len(named)  # one row per OPD under the header; placeholder owners apart
+    assert all(o["is_placeholder"] == (o["status"] == "plan_owner") for o in out["opds"])
     assert first.cell(1, 2).value == "OPD" and [s.title for s in wb.worksheets][1:3] == ["Rencana", "Kartu selisih"]
     cells = [v for sheet in wb.worksheets for row in sheet.iter_rows(min_row=2, values_only=True) for v in row]
     assert not any(isinstance(v, bool) for v in cells)  # yes/no written in the reader's language
@@ -333,3 +334,48 @@ def test_the_opd_clusters_report_identifies_opds_as_the_scoreboard_does(tmp_path
         open_opds = {written[j % 4] for j in range(8) if levels[j, k] < 3}
         if open_opds:
             assert menu.loc[("raise_level", no), "opd_count"] == len(open_opds)
+
+
+def test_placeholder_owners_are_not_counted_as_opds(ws, tmp_path):
+    """Owners of plan steps that no OPD of the pemda's files can take are shown apart and never counted."""
+    import matplotlib.pyplot as plt
+
+    from iid_research.analysis.evaluation import ANY_OPD
+    from iid_research.figures.drivers import plot_opd_contribution
+    from iid_research.figures.labels import description
+    from iid_research.notebook import workspace_report as wr
+    from iid_research.render.workbook import write_projection_workbook
+
+    w, _ = ws
+    p = project(from_workspace(w), BLORA, YEAR, target_rank=1)
+    real_names = set(OPDS) | {"Dinas Perhubungan"}  # the innovation list's four and the OPD list's fifth
+    steps = p.plan_steps
+    by_hand = steps["opd_key"].eq(ANY_OPD) | steps["opd_key"].str.startswith("type:")
+    assert by_hand.any() and (~by_hand).any()  # the case: the plan has both kinds of owner
+    assert steps["is_placeholder"].tolist() == by_hand.tolist()
+    assert set(steps.loc[~by_hand, "opd_name"]) <= real_names
+    # the scoreboard: the five OPDs ranked, the placeholders after them without a rank
+    o = p.opds
+    assert o["is_placeholder"].tolist() == o["status"].eq("plan_owner").tolist()
+    assert set(o.loc[~o["is_placeholder"], "opd_name"]) == real_names
+    assert o["is_placeholder"].is_monotonic_increasing and o.loc[o["is_placeholder"], "rank"].isna().all()
+    points = o.loc[~o["is_placeholder"], "sid_points"].to_numpy()
+    assert o.loc[~o["is_placeholder"], "rank"].tolist() == [1 + int((points > v).sum()) for v in points]
+    board, owners = wr.scoreboard(p, "en"), wr.placeholder_owners(p, "en")
+    assert set(board["opd"]) == real_names and len(owners) == o["is_placeholder"].sum()
+    assert owners["opd"].str.endswith("(placeholder owner)").sum() == steps.loc[
+        steps["opd_key"].str.startswith("type:"), "opd_key"].nunique()
+    # the figure and the summary count OPDs only, and say how many steps the placeholders hold
+    ax = plot_opd_contribution(board, lang="en", ax=plt.figure().gca())
+    assert "contribution of 5 OPDs" in description(ax)
+    plt.close("all")
+    n_real = steps.loc[~by_hand, "opd_key"].nunique()
+    line = " ".join(wr.summary_lines(p, "Kabupaten Blora", "en"))
+    assert (f"Taken by: {int(steps.loc[~by_hand, 'steps'].sum())} steps by {n_real} OPDs; "
+            f"{int(steps.loc[by_hand, 'steps'].sum())} steps by {steps.loc[by_hand, 'opd_key'].nunique()} "
+            "placeholder owners") in line
+    # the workbook: one scoreboard row per OPD, the placeholders on their own sheet
+    book = write_projection_workbook(p, tmp_path / "opd.xlsx", "en")
+    wb = openpyxl.load_workbook(book)
+    assert wb["OPD scoreboard"].max_row - 1 == 5
+    assert wb["Placeholder owners"].max_row - 1 == len(owners)

@@ -316,5 +316,7 @@ def opd_scorecard(card: dict, lang: str = "id", *, simulated: bool = False):
     caption = t("simulated_note", lang) if simulated else ""
     steps = (table_html(card["steps"], lang, floatfmt=local_floatfmt(lang, ",.3g"), caption=caption)
              if len(card["steps"]) else f"<p>{html.escape(t('nb05_no_steps', lang))}</p>")
+    note = f"<p><em>{html.escape(card['note'])}</em></p>" if card.get("note") else ""
     show_html('<section class="iid-scorecard" style="break-before: page; page-break-before: always;">'
-              f"<h3>{html.escape(str(card['name']))}</h3>{table_html(facts, lang, caption=caption)}{steps}</section>")
+              f"<h3>{html.escape(str(card['name']))}</h3>{note}{table_html(facts, lang, caption=caption)}{steps}"
+              "</section>")
