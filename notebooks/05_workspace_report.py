@@ -68,9 +68,12 @@ if p is not None:
         nb.show_markdown(t("proj_no_rank", lang, year=year))
     elif p.plan_steps.empty:  # the target is met: a sentence, not an empty table
         nb.show_markdown(t("plan_met", lang, rank=p.plan.current_rank, target=target_rank))
-    else:
+    else:  # identical steps of one owner as one row; one row per step as a second download
+        nb.text("nb05_t_plan", lang)
         nb.show_table(wr.plan_by_opd(p, lang), lang, floatfmt=nb.local_floatfmt(lang, ",.3g"),
                       simulated=data.is_simulated)
+        nb.show_download(wr.plan_steps_table(p, lang), lang, filename=f"{t('file_plan_steps', lang)}.csv",
+                         text_key="download_csv_steps")
 
 # %%
 if p is not None:

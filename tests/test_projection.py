@@ -174,6 +174,7 @@ def test_notebook_05_runs_through_papermill(ws, tmp_path):
     assert "Gap card" in page and "OPD scoreboard" in page and "Dinas Perhubungan" in page
     assert page.count('class="iid-scorecard"') == 11 and "SIMULATED" not in page  # 5 named OPDs, 6 plan owners
     assert "inovasi_2024.csv" in page
+    assert "Download CSV per step" in page and 'download="plan-per-step.csv"' in page
 
 
 def test_innovation_columns_match_the_contract():
@@ -379,3 +380,41 @@ def test_placeholder_owners_are_not_counted_as_opds(ws, tmp_path):
     wb = openpyxl.load_workbook(book)
     assert wb["OPD scoreboard"].max_row - 1 == 5
     assert wb["Placeholder owners"].max_row - 1 == len(owners)
+
+
+def test_identical_plan_steps_of_one_owner_are_one_row(tmp_path):
+    """The plan table: one row per (owner, action) with the count, the summed IID gain and cost; the steps apart."""
+    from iid_research.notebook import workspace_report as wr
+    from iid_research.render.workbook import write_projection_workbook
+
+    fw = framework_for_year(YEAR)
+    levels = np.ones((2, len(fw.sid_indicators)), int)
+    annex = [("Kabupaten Semarang", 80.0), ("Kabupaten Kudus", 40.0), ("Kabupaten Pati", 30.0)]
+    w = init_workspace(tmp_path / "ws")
+    for kind, f in zip(("innovations", "spd", "annex"),
+                       write_inputs(tmp_path, YEAR, levels, 1, opds=OPDS, annex=annex, first_inisiatif=True)):
+        w.import_file(kind, f, YEAR)
+    p = project(from_workspace(w), BLORA, YEAR, target_rank=1)
+    s = p.plan_steps
+    n_new = int((s["kind"] == "new_innovation").sum())
+    assert n_new >= 2  # the case: several new innovations, the same action many times
+    # by hand: group the steps on owner, kind, indicator, levels and (for existing innovations) the innovation
+    new = s["innovation_id"].str.startswith("(baru/new)")
+    key = pd.DataFrame({"owner": s["opd_key"], "kind": s["kind"], "ind": s["indicator"], "a": s["from_level"],
+                        "b": s["to_level"], "inn": s["innovation_id"].where(~new, "new"), "u": s["urusan"]})
+    groups = key.assign(gain=s["gain_iid"], cost=s["cost"]).groupby(list(key.columns))
+    by_hand = sorted(zip(groups.size(), groups["gain"].sum().round(9), groups["cost"].sum()))
+    table = wr.plan_by_opd(p, "en")
+    assert sorted(zip(table["plan_count"], table["plan_gain_total"].round(9), table["plan_cost_sum"])) == by_hand
+    assert table["plan_count"].sum() == len(s) and table["plan_cost_sum"].sum() == pytest.approx(p.plan.total_cost)
+    report_new = table[table["plan_action"] == "Report one new innovation"]
+    assert report_new["plan_count"].tolist() == [n_new] and report_new["opd"].tolist() == ["(any OPD)"]
+    assert not table.duplicated(["opd", "plan_action"]).any()
+    # one row per step: the download and the workbook's last sheet, new innovations numbered
+    steps = wr.plan_steps_table(p, "en")
+    assert len(steps) == len(s) and steps["plan_gain_iid"].sum() == pytest.approx(s["gain_iid"].sum())
+    assert (new & (s["kind"] == "sid")).any()  # raises of planned new innovations, numbered per step
+    assert steps["plan_action"].str.contains("of innovation new no. 1 from").any()
+    assert table["plan_action"].str.contains("of innovation new from").any()  # ... and merged in the table
+    wb = openpyxl.load_workbook(write_projection_workbook(p, tmp_path / "plan.xlsx", "en"))
+    assert wb["Plan"].max_row - 1 == len(table) and wb["Plan per step"].max_row - 1 == len(s)

@@ -211,14 +211,27 @@ def table_html(frame: pd.DataFrame, lang: str = "id", *, floatfmt="{:,.2f}", max
     more = "" if len(frame) <= max_rows else f"<p>… {len(frame) - max_rows} {t('more_rows', lang)}</p>"
     link = ""
     if download:
-        name = html.escape(filename or f"{_file_stem(shown.columns[:3])}.csv")
-        uri = "data:text/csv;charset=utf-8," + quote(table_csv(frame, lang), safe=" !$'()*+,-./:;=?@_~")
-        link = (f'<p class="iid-download"><a download="{name}" href="{uri}">'
-                f"{html.escape(t('download_csv', lang, n=len(frame)))}</a></p>")
+        link = download_html(frame, lang, filename=filename or f"{_file_stem(shown.columns[:3])}.csv")
     # the box scrolls sideways on a phone: tabindex lets a keyboard user scroll it too
     return (f'<div class="iid-table"><div class="iid-table-wrap" tabindex="0">'
             f'<table class="iid">{cap}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
             f"{more}{link}</div>")
+
+
+def download_html(frame: pd.DataFrame, lang: str = "id", *, filename: str, text_key: str = "download_csv") -> str:
+    """HTML of a link that downloads ``frame`` as CSV (:func:`table_csv`), embedded as a ``data:`` URI.
+
+    ``text_key`` is the catalogue text of the link (with ``{n}``, the number of rows).
+    """
+    uri = "data:text/csv;charset=utf-8," + quote(table_csv(frame, lang), safe=" !$'()*+,-./:;=?@_~")
+    return (f'<p class="iid-download"><a download="{html.escape(filename)}" href="{uri}">'
+            f"{html.escape(t(text_key, lang, n=len(frame)))}</a></p>")
+
+
+def show_download(frame: pd.DataFrame, lang: str = "id", *, filename: str, text_key: str = "download_csv"):
+    """Show a download link for a table that is not shown itself (e.g. one row per step of a plan shown
+    aggregated); see :func:`download_html`."""
+    show_html(download_html(frame, lang, filename=filename, text_key=text_key))
 
 
 def local_floatfmt(lang: str = "id", spec: str = ",.2f"):

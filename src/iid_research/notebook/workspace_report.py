@@ -10,6 +10,10 @@ import pandas as pd
 
 from ..text import fmt_number, level_plural, t
 
+NEW_ID = "(baru/new)"
+"""Prefix of the ``innovation_id`` of a planned new innovation
+(:func:`iid_research.analysis.evaluation.assign_plan_to_opds`)."""
+
 
 def basis_text(basis: str, lang: str = "id", *, simulated: bool = False) -> str:
     """``rank_basis`` in words ("lampiran 2023", "lampiran 2022 + pergeseran +3,42/tahun", ...).
@@ -104,15 +108,23 @@ def gap_table(p, lang: str = "id") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def step_text(step, lang: str = "id") -> str:
-    """One assigned plan step as an instruction."""
+def step_text(step, lang: str = "id", *, number_new: bool = True) -> str:
+    """One assigned plan step as an instruction.
+
+    A raise of a planned new innovation names it "baru ke-3" / "new no. 3"; with ``number_new=False``
+    only "baru" / "new", so the same raise of several new innovations reads the same (:func:`plan_by_opd`).
+    """
     if step.kind == "new_innovation":
         if step.urusan:
             return t("step_new_urusan", lang, urusan=step.urusan)
         return t("step_new", lang)
     if step.kind == "spd":
         return t("plan_spd", lang, indicator=step.indicator, level_from=step.from_level, level_to=step.to_level)
-    return t("step_sid", lang, indicator=step.indicator, innovation=step.innovation_id, level_from=step.from_level,
+    innovation = step.innovation_id
+    if str(innovation).startswith(NEW_ID):
+        number = str(innovation)[len(NEW_ID):].strip()
+        innovation = t("new_innovation_no", lang, no=number) if number_new else t("new_innovation_any", lang)
+    return t("step_sid", lang, indicator=step.indicator, innovation=innovation, level_from=step.from_level,
              level_to=step.to_level)
 
 
@@ -135,18 +147,46 @@ def owner_label(names: pd.Series, keys: pd.Series, lang: str) -> pd.Series:
     return pd.Series(shown.to_numpy(), index=pd.Series(names).index, dtype=object)
 
 
-def plan_by_opd(p, lang: str = "id") -> pd.DataFrame:
-    """The plan as actions per OPD: OPD, action, IID gain, cost (one row per step), the pemda's OPDs first
-    (by name), then the placeholder owners (marked, :func:`owner_label`)."""
+def plan_steps_table(p, lang: str = "id") -> pd.DataFrame:
+    """The plan, one row per step: OPD, action, IID gain, cost; the pemda's OPDs first (by name), then the
+    placeholder owners (marked, :func:`owner_label`).  The per-step download and workbook sheet."""
     s = p.plan_steps
     if s is None or s.empty:
         return pd.DataFrame(columns=["opd", "plan_action", "plan_gain_iid", "plan_cost"])
     out = pd.DataFrame({"opd": owner_label(s["opd_name"], s["opd_key"], lang),
                         "plan_action": [step_text(r, lang) for r in s.itertuples(index=False)],
-                        "plan_gain_iid": s["gain_iid"].astype(float).round(3), "plan_cost": s["cost"].astype(float),
+                        "plan_gain_iid": s["gain_iid"].astype(float), "plan_cost": s["cost"].astype(float),
                         "_placeholder": _placeholder_mask(s)})
     out = out.sort_values(["_placeholder", "opd", "plan_action"], kind="stable")
     return out.drop(columns="_placeholder").reset_index(drop=True)
+
+
+def plan_by_opd(p, lang: str = "id") -> pd.DataFrame:
+    """The plan as actions per OPD, identical steps of one owner as one row.
+
+    Steps are identical when they are the same action of the same owner with the same gain and cost (the
+    same raise of several planned new innovations included): e.g. 188 × "Laporkan satu inovasi baru".
+
+    Returns
+    -------
+    DataFrame with columns [opd, plan_count, plan_action, plan_gain_total, plan_cost_sum]
+        ``plan_count``: how many such steps; ``plan_gain_total`` and ``plan_cost_sum``: their summed IID gain
+        and cost (so the columns add up to the plan's).  The pemda's OPDs first (by name), then the
+        placeholder owners; one row per step is :func:`plan_steps_table`.
+    """
+    s = p.plan_steps
+    cols = ["opd", "plan_count", "plan_action", "plan_gain_total", "plan_cost_sum"]
+    if s is None or s.empty:
+        return pd.DataFrame(columns=cols)
+    rows = pd.DataFrame({"opd": owner_label(s["opd_name"], s["opd_key"], lang),
+                         "plan_action": [step_text(r, lang, number_new=False) for r in s.itertuples(index=False)],
+                         "_gain": s["gain_iid"].astype(float).round(9), "_cost": s["cost"].astype(float).round(9),
+                         "gain": s["gain_iid"].astype(float), "cost": s["cost"].astype(float),
+                         "_placeholder": _placeholder_mask(s)})
+    out = (rows.groupby(["_placeholder", "opd", "plan_action", "_gain", "_cost"], sort=True)
+           .agg(plan_count=("gain", "size"), plan_gain_total=("gain", "sum"), plan_cost_sum=("cost", "sum"))
+           .reset_index())
+    return out[cols]
 
 
 def _weakest(pairs, lang, year: int):
