@@ -418,3 +418,35 @@ def test_identical_plan_steps_of_one_owner_are_one_row(tmp_path):
     assert table["plan_action"].str.contains("of innovation new from").any()  # ... and merged in the table
     wb = openpyxl.load_workbook(write_projection_workbook(p, tmp_path / "plan.xlsx", "en"))
     assert wb["Plan"].max_row - 1 == len(table) and wb["Plan per step"].max_row - 1 == len(s)
+
+
+def test_reports_02_and_05_write_an_opds_points_and_contribution_alike(ws):
+    import re
+
+    from iid_research.notebook import workspace_report as wr
+    from iid_research.notebook.display import quantity_text, table_html
+    from iid_research.notebook.pemda import opd_standing
+
+    w, levels = ws
+    fw = framework_for_year(YEAR)
+    data = from_workspace(w)
+    p = project(data, BLORA, YEAR, plans=False)
+
+    def cells(frame, columns):
+        markup = table_html(frame, "id")
+        head = re.findall(r'<th scope="col">([^<]*)</th>', markup)
+        rows = [re.findall(r"<td>([^<]*)</td>", r) for r in re.findall(r"<tr>(.*?)</tr>", markup)[1:]]
+        return {r[head.index("OPD")]: tuple(r[head.index(c)] for c in columns) for r in rows}
+
+    cols = ["Poin SID", "Sumbangan ke IID (poin)"]
+    in05, in02 = cells(wr.scoreboard(p, "id"), cols), cells(opd_standing(data, BLORA, YEAR, lang="id"), cols)
+    points = pd.Series([float(np.asarray(r) @ fw.sid_weights.to_numpy()) for r in levels],
+                       index=[OPDS[j % 4] for j in range(len(levels))]).groupby(level=0).sum()
+    for name, pts in points.items():  # by hand: whole points, the contribution with the IID's two decimals
+        contribution = pts / max(10, len(levels)) / 250 * 100
+        expected = (f"{pts:.0f}", f"{contribution:.2f}".replace(".", ","))
+        assert in05[name] == in02[name] == expected, name
+    card = wr.opd_scorecard(p, p.opds["opd_key"].iloc[0], "id")
+    name = card["name"]
+    assert quantity_text("opd_iid_contribution", card["row"]["opd_iid_contribution"], "id",
+                         card["decimals"].get("opd_iid_contribution")) == in05[name][1]

@@ -250,12 +250,15 @@ def opd_scorecard(p, opd_key: str, lang: str = "id") -> dict:
 
     Returns
     -------
-    dict with keys name, row (Series), steps (DataFrame), note (str, "" for an OPD)
+    dict with keys name, row (Series), steps (DataFrame), note (str, "" for an OPD), decimals (the
+        scoreboard's decimals per quantity, :func:`iid_research.notebook.display.column_decimals`)
     """
+    from .display import column_decimals
+
     idx = p.opds.index[p.opds["opd_key"] == opd_key][0]
     placeholder = bool(_placeholder_mask(p.opds).loc[idx])
     board = placeholder_owners(p, lang) if placeholder else scoreboard(p, lang)
     steps = plan_by_opd(p, lang)
     name = board.loc[idx, "opd"]
     return {"name": name, "row": board.loc[idx], "steps": steps[steps["opd"] == name].drop(columns=["opd"]),
-            "note": t("nb05_placeholder_card", lang) if placeholder else ""}
+            "note": t("nb05_placeholder_card", lang) if placeholder else "", "decimals": column_decimals(board)}
