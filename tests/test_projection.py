@@ -450,3 +450,27 @@ def test_reports_02_and_05_write_an_opds_points_and_contribution_alike(ws):
     name = card["name"]
     assert quantity_text("opd_iid_contribution", card["row"]["opd_iid_contribution"], "id",
                          card["decimals"].get("opd_iid_contribution")) == in05[name][1]
+
+
+def test_each_opd_scorecard_downloads_under_its_own_name(ws, monkeypatch):
+    import re
+
+    from iid_research.notebook import display
+    from iid_research.notebook import workspace_report as wr
+
+    w, _ = ws
+    p = project(from_workspace(w), BLORA, YEAR, target_rank=1)
+    shown, headings = [], []
+    monkeypatch.setattr(display, "show_html", shown.append)
+    for key in p.opds["opd_key"]:
+        card = wr.opd_scorecard(p, key, "id")
+        headings.append(card["name"])
+        display.opd_scorecard(card, "id")
+    names = [re.findall(r'download="([^"]+)"', page) for page in shown]
+    assert len(names) == len(p.opds) and all(names) and p.opds["is_placeholder"].any()
+    every = [n for card in names for n in card]
+    assert len(every) == len(set(every))  # saving several scorecards never overwrites one
+    for position, (files, heading) in enumerate(zip(names, headings), start=1):
+        slug = re.sub(r"[^a-z0-9]+", "-", heading.lower()).strip("-")  # by hand: "Dinas Kesehatan Kab. Blora" -> ...
+        assert files[0] == f"kartu-skor-{position:02d}-{slug}.csv"
+        assert files[1:] in ([], [f"rencana-{position:02d}-{slug}.csv"])

@@ -153,9 +153,14 @@ def table_csv(frame: pd.DataFrame, lang: str = "id") -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _file_stem(labels) -> str:
+def file_stem(labels) -> str:
+    """A file name stem from words: ASCII, lower case, words joined by "-", at most 60 characters.
+
+    >>> file_stem(["Dinas Kependudukan dan Pencatatan Sipil"]), file_stem(["(OPD mana pun)"]), file_stem([])
+    ('dinas-kependudukan-dan-pencatatan-sipil', 'opd-mana-pun', 'table')
+    """
     ascii_text = unicodedata.normalize("NFKD", " ".join(map(str, labels))).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60] or "table"
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-") or "table"
 
 
 COLUMN_DECIMALS = {
@@ -269,7 +274,7 @@ def table_html(frame: pd.DataFrame, lang: str = "id", *, floatfmt="{:,.2f}", max
     more = "" if len(frame) <= max_rows else f"<p>… {len(frame) - max_rows} {t('more_rows', lang)}</p>"
     link = ""
     if download:
-        link = download_html(frame, lang, filename=filename or f"{_file_stem(shown.columns[:3])}.csv")
+        link = download_html(frame, lang, filename=filename or f"{file_stem(shown.columns[:3])}.csv")
     # the box scrolls sideways on a phone: tabindex lets a keyboard user scroll it too
     return (f'<div class="iid-table"><div class="iid-table-wrap" tabindex="0">'
             f'<table class="iid">{cap}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
@@ -379,15 +384,21 @@ def demo_workspace() -> str:
 
 
 def opd_scorecard(card: dict, lang: str = "id", *, simulated: bool = False):
-    """Show one OPD's printable scorecard (its own page when printed): its scoreboard row and its plan steps."""
+    """Show one OPD's printable scorecard (its own page when printed): its scoreboard row and its plan steps.
+
+    The two CSV downloads are named after the OPD, numbered by its place in the report
+    (``kartu-skor-01-dinas-kesehatan.csv``, ``rencana-01-dinas-kesehatan.csv``), so saving several
+    scorecards gives distinct files.
+    """
     row = card["row"]
+    stem = f"{int(card.get('position', 0)):02d}-{file_stem([card['name']])}"
     places = card.get("decimals") or {}  # the scoreboard's decimals, so a card writes a value as the board does
     facts = pd.DataFrame({"variable": [t(k, lang) for k in row.index],
                           "value": [quantity_text(k, v, lang, places.get(k)) for k, v in row.items()]})
     caption = t("simulated_note", lang) if simulated else ""
-    steps = (table_html(card["steps"], lang, caption=caption)
+    steps = (table_html(card["steps"], lang, caption=caption, filename=f"{t('file_opd_plan', lang)}-{stem}.csv")
              if len(card["steps"]) else f"<p>{html.escape(t('nb05_no_steps', lang))}</p>")
     note = f"<p><em>{html.escape(card['note'])}</em></p>" if card.get("note") else ""
+    facts_html = table_html(facts, lang, caption=caption, filename=f"{t('file_scorecard', lang)}-{stem}.csv")
     show_html('<section class="iid-scorecard" style="break-before: page; page-break-before: always;">'
-              f"<h3>{html.escape(str(card['name']))}</h3>{note}{table_html(facts, lang, caption=caption)}{steps}"
-              "</section>")
+              f"<h3>{html.escape(str(card['name']))}</h3>{note}{facts_html}{steps}</section>")

@@ -251,7 +251,8 @@ def opd_scorecard(p, opd_key: str, lang: str = "id") -> dict:
     Returns
     -------
     dict with keys name, row (Series), steps (DataFrame), note (str, "" for an OPD), decimals (the
-        scoreboard's decimals per quantity, :func:`iid_research.notebook.display.column_decimals`)
+        scoreboard's decimals per quantity, :func:`iid_research.notebook.display.column_decimals`),
+        position (1-based place of the OPD in the evaluation, which numbers the card's download files)
     """
     from .display import column_decimals
 
@@ -261,4 +262,5 @@ def opd_scorecard(p, opd_key: str, lang: str = "id") -> dict:
     steps = plan_by_opd(p, lang)
     name = board.loc[idx, "opd"]
     return {"name": name, "row": board.loc[idx], "steps": steps[steps["opd"] == name].drop(columns=["opd"]),
-            "note": t("nb05_placeholder_card", lang) if placeholder else "", "decimals": column_decimals(board)}
+            "note": t("nb05_placeholder_card", lang) if placeholder else "", "decimals": column_decimals(board),
+            "position": int(list(p.opds.index).index(idx)) + 1}

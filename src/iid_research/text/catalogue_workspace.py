@@ -99,6 +99,8 @@ TEXTS: dict[str, dict[str, str]] = {
     'plan_gain_total': {'id': 'Tambahan IID (total)', 'en': 'IID gain (total)'},
     'plan_cost_sum': {'id': 'Biaya (total)', 'en': 'Cost (total)'},
     'download_csv_steps': {'id': 'Unduh CSV per langkah ({n} baris)', 'en': 'Download CSV per step ({n} rows)'},
+    'file_scorecard': {'id': 'kartu-skor', 'en': 'scorecard'},
+    'file_opd_plan': {'id': 'rencana', 'en': 'plan'},
     'file_plan_steps': {'id': 'rencana-per-langkah', 'en': 'plan-per-step'},
     'sheet_plan_steps': {'id': 'Rencana per langkah', 'en': 'Plan per step'},
     'opd_rank': {'id': 'Urutan', 'en': 'Rank'},
