@@ -83,7 +83,10 @@ innovations = opd.select_pemda_year(data.innovations, kode_wilayah, year) if len
 innovations = innovations.drop(columns=["source_file", "source_row"], errors="ignore")
 if workspace and innovations.empty:
     nb.show_markdown(t("nb04_ws_missing", lang, year=year, where=oc.pemda_label(kode_wilayah, lang)))
-profiles = opd.build_opd_profiles(innovations)
+# on a workspace, OPDs are named as reports 02 and 05 name them (the OPD list and its Singkatan)
+innovations, opd_key, opd_note = oc.workspace_opds(data, innovations, kode_wilayah, year, lang)
+nb.show_markdown(opd_note)
+profiles = opd.build_opd_profiles(innovations, opd_key=opd_key)
 outcome, message = oc.fit_or_message(OPDClusterer(method, k=k_value, n_bootstrap=20, random_state=0), profiles,
                                      lang)
 model = outcome.model
@@ -120,14 +123,14 @@ if model is not None:
 if model is not None and kode_wilayah != "all":
     nb.show_markdown(t("nb04_scorecards", lang))
     spd_scores = oc.spd_score_lookup(data.own_scores())
-    cards = opd_scorecards(profiles, model, innovations, spd_scores=spd_scores, top_n=2)
+    cards = opd_scorecards(profiles, model, innovations, spd_scores=spd_scores, top_n=2, opd_key=opd_key)
     oc.show_table(oc.scorecard_table(cards, lang, "profile"), lang, digits=1, simulated=simulated)
     oc.show_table(oc.scorecard_table(cards, lang, "upgrades"), lang, digits=3, simulated=simulated)
 
 # %%
 if len(innovations) and kode_wilayah != "all":
     nb.show_markdown(t("nb04_upgrades", lang))
-    gains = sid_upgrade_gains(innovations, kode_wilayah=kode_wilayah, year=year,
+    gains = sid_upgrade_gains(innovations, kode_wilayah=kode_wilayah, year=year, opd_key=opd_key,
                               spd_score=oc.spd_score_lookup(data.own_scores()).get((kode_wilayah, year), 0.0))
     oc.show_table(oc.upgrade_table(upgrade_menu(gains), lang), lang, digits=3, simulated=simulated)
 

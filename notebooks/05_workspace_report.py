@@ -68,19 +68,25 @@ if p is not None:
         nb.show_markdown(t("proj_no_rank", lang, year=year))
     elif p.plan_steps.empty:  # the target is met: a sentence, not an empty table
         nb.show_markdown(t("plan_met", lang, rank=p.plan.current_rank, target=target_rank))
-    else:
-        nb.show_table(wr.plan_by_opd(p, lang), lang, floatfmt=nb.local_floatfmt(lang, ",.3g"),
-                      simulated=data.is_simulated)
+    else:  # identical steps of one owner as one row; one row per step as a second download
+        nb.text("nb05_t_plan", lang)
+        nb.show_table(wr.plan_by_opd(p, lang), lang, simulated=data.is_simulated)
+        nb.show_download(wr.plan_steps_table(p, lang), lang, filename=f"{t('file_plan_steps', lang)}.csv",
+                         text_key="download_csv_steps")
 
 # %%
 if p is not None:
     nb.heading("nb05_h_board", lang)
     nb.text("nb05_t_board", lang, floor=framework_for_year(year).divisor_floor)
-    board = wr.scoreboard(p, lang)
+    board = wr.scoreboard(p, lang)  # the pemda's OPDs only; placeholder owners of plan steps come apart
     fig.plot_opd_contribution(board, lang=lang, simulated=data.is_simulated,
                               ax=plt.figure(figsize=(8, 0.3 * min(len(board), 25) + 1.5)).gca())
     plt.show()
-    nb.show_table(board, lang, floatfmt=nb.local_floatfmt(lang, ",.2g"), simulated=data.is_simulated)
+    nb.show_table(board, lang, simulated=data.is_simulated)
+    owners = wr.placeholder_owners(p, lang)
+    if len(owners):
+        nb.text("nb05_t_placeholders", lang)
+        nb.show_table(owners, lang, simulated=data.is_simulated)
 
 # %%
 if p is not None:

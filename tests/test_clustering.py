@@ -478,3 +478,56 @@ def test_figures_use_readable_labels_and_the_report_language(planted_profiles):
     assert "0,38" in t("nb04_stability", "id", ari=0.38, n=20)
     assert "0.38" in t("nb04_stability", "en", ari=0.38, n=20)
     plt.close("all")
+
+
+def _sid_names_from_csv(framework_year: int, lang: str) -> dict:
+    """{indicator_no: name} of the SID rows of rules/indicators_<year>.csv, read with the csv module."""
+    import csv
+
+    path = ROOT / "src" / "iid_research" / "rules" / f"indicators_{framework_year}.csv"
+    with path.open(encoding="utf-8") as f:
+        return {int(r["indicator_no"]): r[f"name_{lang}"] for r in csv.DictReader(f) if r["aspect"] == "SID"}
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_sid_features_are_named_by_the_rules_of_the_datas_year(planted, planted_profiles, lang):
+    """2025 data is scored with the 2023 framework: scorecards, cluster summary and heatmap use its SID names."""
+    innovations, _ = planted
+    profiles, _ = planted_profiles
+    one = profiles[profiles["kode_wilayah"] == "90.00"].reset_index(drop=True)
+    assert set(one["year"]) == {2025}
+    names_2023, names_2026 = _sid_names_from_csv(2023, lang), _sid_names_from_csv(2026, lang)
+    differ = {no for no in names_2023 if names_2023[no] != names_2026[no]}
+    assert {21, 30, 32, 35} <= differ  # the case: these indicators were renamed in 2026
+    model = cl.OPDClusterer(n_bootstrap=0, random_state=0).fit(one)
+    assert model.years_ == (2025,)
+    mean_level = "mean level" if lang == "en" else "rata-rata level"
+    # scorecards: each SID strength/weakness reads "SID <no> <2023 name>"
+    cards = up.opd_scorecards(one, model, innovations, top_n=3, spd_scores={("90.00", 2025): 30.0})
+    table = oc.scorecard_table(cards, lang, "profile")
+    seen = set()
+    for col in ("strengths_vs_cluster", "weaknesses_vs_cluster", "strengths_vs_pemda", "weaknesses_vs_pemda"):
+        for pairs, cell in zip(cards[col], table[col]):
+            for feature, _ in pairs:
+                if feature.startswith("sid_"):
+                    no = int(feature.split("_")[1])
+                    assert f"SID {no} {names_2023[no]} (" in cell, (cell, no)
+                    seen.add(no)
+            for no in differ:
+                assert f"SID {no} {names_2026[no]} (" not in cell
+    # cluster summary and heatmap: "<no> <2023 name> (mean level)"
+    _, ax = plt.subplots()
+    figc.plot_cluster_heatmap(model, lang=lang, ax=ax)
+    rows = [label.get_text() for label in ax.get_yticklabels()]
+    plt.close("all")
+    for no in range(16, 36):
+        assert f"{no} {names_2023[no]} ({mean_level})" in rows
+    summary = oc.summary_table(model, lang)["distinguishing"].str.cat(sep="; ")
+    for c in model.cluster_zscores_.index:
+        z = model.cluster_zscores_.loc[c]
+        for feature in z.abs().sort_values(ascending=False).index[:3]:
+            if feature.startswith("sid_"):
+                no = int(feature.split("_")[1])
+                assert f"{no} {names_2023[no]} ({mean_level})" in summary
+                seen.add(no)
+    assert seen & differ, seen  # the texts hold a renamed indicator, so a 2026 name would be caught

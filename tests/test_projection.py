@@ -148,7 +148,8 @@ def test_project_command_json_and_workbook(ws, tmp_path):
     wb = openpyxl.load_workbook(book)
     first = wb.worksheets[0]
     assert first.title == "Papan skor OPD" and first.freeze_panes == "A2"
-    assert first.max_row - 1 == len(out["opds"])  # one row per OPD under the header
+    assert first.max_row - 1 == len(named)  # one row per OPD under the header; placeholder owners apart
+    assert all(o["is_placeholder"] == (o["status"] == "plan_owner") for o in out["opds"])
     assert first.cell(1, 2).value == "OPD" and [s.title for s in wb.worksheets][1:3] == ["Rencana", "Kartu selisih"]
     cells = [v for sheet in wb.worksheets for row in sheet.iter_rows(min_row=2, values_only=True) for v in row]
     assert not any(isinstance(v, bool) for v in cells)  # yes/no written in the reader's language
@@ -173,6 +174,7 @@ def test_notebook_05_runs_through_papermill(ws, tmp_path):
     assert "Gap card" in page and "OPD scoreboard" in page and "Dinas Perhubungan" in page
     assert page.count('class="iid-scorecard"') == 11 and "SIMULATED" not in page  # 5 named OPDs, 6 plan owners
     assert "inovasi_2024.csv" in page
+    assert "Download CSV per step" in page and 'download="plan-per-step.csv"' in page
 
 
 def test_innovation_columns_match_the_contract():
@@ -281,3 +283,194 @@ def test_the_rank_basis_says_simulated_when_the_annex_is_the_demos(ws):
     demo = dataclasses.replace(p, field=p.field.assign(source="simulated"))
     assert f"lampiran Kepmendagri {YEAR} (SIMULASI)" in " ".join(summary_lines(demo, "Kabupaten Blora", "id"))
     assert f"the {YEAR} decree annex (SIMULATED)" in " ".join(summary_lines(demo, "Kabupaten Blora", "en"))
+
+
+def test_the_opd_clusters_report_identifies_opds_as_the_scoreboard_does(tmp_path):
+    """04 profiles the OPDs of the 02/05 scoreboard: the OPD list's names, its Singkatan read, an RSUD kept apart."""
+    from iid_research.analysis.clustering import OPDClusterer
+    from iid_research.analysis.opd import build_opd_profiles
+    from iid_research.analysis.upgrades import opd_scorecards, sid_upgrade_gains, upgrade_menu
+    from iid_research.notebook import opd_clusters as oc
+    from iid_research.notebook.pemda import opd_standing
+
+    fw = framework_for_year(YEAR)
+    written = ["Dinas Kesehatan", "Disdukcapil", "RSUD dr. R. Soetijono", "Bappeda"]
+    listed = {"Dinas Kesehatan": "Dinas Kesehatan", "Disdukcapil": "Dinas Kependudukan dan Pencatatan Sipil",
+              "RSUD dr. R. Soetijono": "RSUD dr. R. Soetijono", "Bappeda": "Badan Perencanaan Pembangunan Daerah"}
+    levels = np.random.default_rng(3).integers(0, 4, (8, len(fw.sid_indicators)))
+    w = init_workspace(tmp_path / "ws")
+    files = write_inputs(tmp_path, YEAR, levels, 1, opds=written)
+    for kind, f in zip(("innovations", "spd", "annex"), files):
+        w.import_file(kind, f, YEAR)
+    opd_file = tmp_path / "daftar_opd.csv"
+    opd_file.write_text("Nama OPD,Singkatan\nDinas Kesehatan,Dinkes\nDinas Kependudukan dan Pencatatan Sipil,"
+                        "Disdukcapil\nRSUD dr. R. Soetijono,RSUD\nBadan Perencanaan Pembangunan Daerah,Bappeda\n"
+                        "Dinas Perhubungan,Dishub\n", encoding="utf-8")
+    w.import_file("opd", opd_file, YEAR, pemda=BLORA)
+    data = from_workspace(w)
+    inn = data.innovations[data.innovations["year"] == YEAR].reset_index(drop=True)
+    resolved, key, note = oc.workspace_opds(data, inn, BLORA, YEAR, "id")
+    # by hand: innovation j belongs to written[j % 4], shown by its name on the OPD list
+    assert resolved["opd_name"].tolist() == [listed[written[j % 4]] for j in range(8)] and key == "opd_name"
+    assert "Dinas Perhubungan" in note and "4 OPD" in note  # listed, no innovation, so no profile
+    profiles = build_opd_profiles(resolved, opd_key=key)
+    points = levels @ fw.sid_weights.to_numpy()
+    by_hand = {listed[name]: points[j::4].mean() for j, name in enumerate(written)}
+    got = dict(zip(profiles["opd_name"], profiles["maturity_mean_score"]))
+    assert got.keys() == by_hand.keys() and all(got[n] == pytest.approx(v) for n, v in by_hand.items())
+    assert (profiles["innovation_count"] == 2).all()  # the RSUD's innovations are not the health office's
+    # the same OPDs, named the same way, as the 05 scoreboard and the 02 table
+    board = project(data, BLORA, YEAR, plans=False)
+    assert set(board.opds.loc[board.opds["status"] == "berinovasi", "opd_name"]) == set(by_hand)
+    assert set(opd_standing(data, BLORA, YEAR)["opd"]) == set(by_hand)
+    assert set(board.risk["opd_name"]) <= set(by_hand)  # the validators' list names them so too
+    # scorecards find each OPD's own upgrades; the menu counts OPDs as the scoreboard does
+    model = OPDClusterer(n_bootstrap=0, random_state=0).fit(profiles)
+    cards = opd_scorecards(profiles, model, resolved, top_n=2, opd_key=key)
+    for card in cards.itertuples():
+        assert card.best_upgrades and all(u["opd_key"] == card.opd_key for u in card.best_upgrades)
+    menu = upgrade_menu(sid_upgrade_gains(resolved, kode_wilayah=BLORA, year=YEAR, opd_key=key)).set_index(
+        ["step_kind", "indicator_no"])
+    for k, no in enumerate(fw.sid_indicators):
+        open_opds = {written[j % 4] for j in range(8) if levels[j, k] < 3}
+        if open_opds:
+            assert menu.loc[("raise_level", no), "opd_count"] == len(open_opds)
+
+
+def test_placeholder_owners_are_not_counted_as_opds(ws, tmp_path):
+    """Owners of plan steps that no OPD of the pemda's files can take are shown apart and never counted."""
+    import matplotlib.pyplot as plt
+
+    from iid_research.analysis.evaluation import ANY_OPD
+    from iid_research.figures.drivers import plot_opd_contribution
+    from iid_research.figures.labels import description
+    from iid_research.notebook import workspace_report as wr
+    from iid_research.render.workbook import write_projection_workbook
+
+    w, _ = ws
+    p = project(from_workspace(w), BLORA, YEAR, target_rank=1)
+    real_names = set(OPDS) | {"Dinas Perhubungan"}  # the innovation list's four and the OPD list's fifth
+    steps = p.plan_steps
+    by_hand = steps["opd_key"].eq(ANY_OPD) | steps["opd_key"].str.startswith("type:")
+    assert by_hand.any() and (~by_hand).any()  # the case: the plan has both kinds of owner
+    assert steps["is_placeholder"].tolist() == by_hand.tolist()
+    assert set(steps.loc[~by_hand, "opd_name"]) <= real_names
+    # the scoreboard: the five OPDs ranked, the placeholders after them without a rank
+    o = p.opds
+    assert o["is_placeholder"].tolist() == o["status"].eq("plan_owner").tolist()
+    assert set(o.loc[~o["is_placeholder"], "opd_name"]) == real_names
+    assert o["is_placeholder"].is_monotonic_increasing and o.loc[o["is_placeholder"], "rank"].isna().all()
+    points = o.loc[~o["is_placeholder"], "sid_points"].to_numpy()
+    assert o.loc[~o["is_placeholder"], "rank"].tolist() == [1 + int((points > v).sum()) for v in points]
+    board, owners = wr.scoreboard(p, "en"), wr.placeholder_owners(p, "en")
+    assert set(board["opd"]) == real_names and len(owners) == o["is_placeholder"].sum()
+    assert owners["opd"].str.endswith("(placeholder owner)").sum() == steps.loc[
+        steps["opd_key"].str.startswith("type:"), "opd_key"].nunique()
+    # the figure and the summary count OPDs only, and say how many steps the placeholders hold
+    ax = plot_opd_contribution(board, lang="en", ax=plt.figure().gca())
+    assert "contribution of 5 OPDs" in description(ax)
+    plt.close("all")
+    n_real = steps.loc[~by_hand, "opd_key"].nunique()
+    line = " ".join(wr.summary_lines(p, "Kabupaten Blora", "en"))
+    assert (f"Taken by: {int(steps.loc[~by_hand, 'steps'].sum())} steps by {n_real} OPDs; "
+            f"{int(steps.loc[by_hand, 'steps'].sum())} steps by {steps.loc[by_hand, 'opd_key'].nunique()} "
+            "placeholder owners") in line
+    # the workbook: one scoreboard row per OPD, the placeholders on their own sheet
+    book = write_projection_workbook(p, tmp_path / "opd.xlsx", "en")
+    wb = openpyxl.load_workbook(book)
+    assert wb["OPD scoreboard"].max_row - 1 == 5
+    assert wb["Placeholder owners"].max_row - 1 == len(owners)
+
+
+def test_identical_plan_steps_of_one_owner_are_one_row(tmp_path):
+    """The plan table: one row per (owner, action) with the count, the summed IID gain and cost; the steps apart."""
+    from iid_research.notebook import workspace_report as wr
+    from iid_research.render.workbook import write_projection_workbook
+
+    fw = framework_for_year(YEAR)
+    levels = np.ones((2, len(fw.sid_indicators)), int)
+    annex = [("Kabupaten Semarang", 80.0), ("Kabupaten Kudus", 40.0), ("Kabupaten Pati", 30.0)]
+    w = init_workspace(tmp_path / "ws")
+    for kind, f in zip(("innovations", "spd", "annex"),
+                       write_inputs(tmp_path, YEAR, levels, 1, opds=OPDS, annex=annex, first_inisiatif=True)):
+        w.import_file(kind, f, YEAR)
+    p = project(from_workspace(w), BLORA, YEAR, target_rank=1)
+    s = p.plan_steps
+    n_new = int((s["kind"] == "new_innovation").sum())
+    assert n_new >= 2  # the case: several new innovations, the same action many times
+    # by hand: group the steps on owner, kind, indicator, levels and (for existing innovations) the innovation
+    new = s["innovation_id"].str.startswith("(baru/new)")
+    key = pd.DataFrame({"owner": s["opd_key"], "kind": s["kind"], "ind": s["indicator"], "a": s["from_level"],
+                        "b": s["to_level"], "inn": s["innovation_id"].where(~new, "new"), "u": s["urusan"]})
+    groups = key.assign(gain=s["gain_iid"], cost=s["cost"]).groupby(list(key.columns))
+    by_hand = sorted(zip(groups.size(), groups["gain"].sum().round(9), groups["cost"].sum()))
+    table = wr.plan_by_opd(p, "en")
+    assert sorted(zip(table["plan_count"], table["plan_gain_total"].round(9), table["plan_cost_sum"])) == by_hand
+    assert table["plan_count"].sum() == len(s) and table["plan_cost_sum"].sum() == pytest.approx(p.plan.total_cost)
+    report_new = table[table["plan_action"] == "Report one new innovation"]
+    assert report_new["plan_count"].tolist() == [n_new] and report_new["opd"].tolist() == ["(any OPD)"]
+    assert not table.duplicated(["opd", "plan_action"]).any()
+    # one row per step: the download and the workbook's last sheet, new innovations numbered
+    steps = wr.plan_steps_table(p, "en")
+    assert len(steps) == len(s) and steps["plan_gain_iid"].sum() == pytest.approx(s["gain_iid"].sum())
+    assert (new & (s["kind"] == "sid")).any()  # raises of planned new innovations, numbered per step
+    assert steps["plan_action"].str.contains("of innovation new no. 1 from").any()
+    assert table["plan_action"].str.contains("of innovation new from").any()  # ... and merged in the table
+    wb = openpyxl.load_workbook(write_projection_workbook(p, tmp_path / "plan.xlsx", "en"))
+    assert wb["Plan"].max_row - 1 == len(table) and wb["Plan per step"].max_row - 1 == len(s)
+
+
+def test_reports_02_and_05_write_an_opds_points_and_contribution_alike(ws):
+    import re
+
+    from iid_research.notebook import workspace_report as wr
+    from iid_research.notebook.display import quantity_text, table_html
+    from iid_research.notebook.pemda import opd_standing
+
+    w, levels = ws
+    fw = framework_for_year(YEAR)
+    data = from_workspace(w)
+    p = project(data, BLORA, YEAR, plans=False)
+
+    def cells(frame, columns):
+        markup = table_html(frame, "id")
+        head = re.findall(r'<th scope="col">([^<]*)</th>', markup)
+        rows = [re.findall(r"<td>([^<]*)</td>", r) for r in re.findall(r"<tr>(.*?)</tr>", markup)[1:]]
+        return {r[head.index("OPD")]: tuple(r[head.index(c)] for c in columns) for r in rows}
+
+    cols = ["Poin SID", "Sumbangan ke IID (poin)"]
+    in05, in02 = cells(wr.scoreboard(p, "id"), cols), cells(opd_standing(data, BLORA, YEAR, lang="id"), cols)
+    points = pd.Series([float(np.asarray(r) @ fw.sid_weights.to_numpy()) for r in levels],
+                       index=[OPDS[j % 4] for j in range(len(levels))]).groupby(level=0).sum()
+    for name, pts in points.items():  # by hand: whole points, the contribution with the IID's two decimals
+        contribution = pts / max(10, len(levels)) / 250 * 100
+        expected = (f"{pts:.0f}", f"{contribution:.2f}".replace(".", ","))
+        assert in05[name] == in02[name] == expected, name
+    card = wr.opd_scorecard(p, p.opds["opd_key"].iloc[0], "id")
+    name = card["name"]
+    assert quantity_text("opd_iid_contribution", card["row"]["opd_iid_contribution"], "id",
+                         card["decimals"].get("opd_iid_contribution")) == in05[name][1]
+
+
+def test_each_opd_scorecard_downloads_under_its_own_name(ws, monkeypatch):
+    import re
+
+    from iid_research.notebook import display
+    from iid_research.notebook import workspace_report as wr
+
+    w, _ = ws
+    p = project(from_workspace(w), BLORA, YEAR, target_rank=1)
+    shown, headings = [], []
+    monkeypatch.setattr(display, "show_html", shown.append)
+    for key in p.opds["opd_key"]:
+        card = wr.opd_scorecard(p, key, "id")
+        headings.append(card["name"])
+        display.opd_scorecard(card, "id")
+    names = [re.findall(r'download="([^"]+)"', page) for page in shown]
+    assert len(names) == len(p.opds) and all(names) and p.opds["is_placeholder"].any()
+    every = [n for card in names for n in card]
+    assert len(every) == len(set(every))  # saving several scorecards never overwrites one
+    for position, (files, heading) in enumerate(zip(names, headings), start=1):
+        slug = re.sub(r"[^a-z0-9]+", "-", heading.lower()).strip("-")  # by hand: "Dinas Kesehatan Kab. Blora" -> ...
+        assert files[0] == f"kartu-skor-{position:02d}-{slug}.csv"
+        assert files[1:] in ([], [f"rencana-{position:02d}-{slug}.csv"])

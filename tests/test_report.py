@@ -366,3 +366,26 @@ def test_rules_table_writes_the_count_rule_in_the_report_language():
     assert row["max_total"] == 250 and isinstance(row["max_total"], (int, np.integer))
     assert rules_table(framework_for_year(2023), "en").iloc[0]["count_score_rule"] == "0.38 × MIN(n, 200)"
     assert rules_table(fw, "id").iloc[0]["status"] != fw.status  # the English note is not shown to id readers
+
+
+def test_a_quantity_column_has_one_number_of_decimals_whatever_the_table_format():
+    import re
+
+    frame = pd.DataFrame({"opd_iid_contribution": [4.03, 3.6, 3.2], "opd_maturity": [60.5, 54.0, 47.5],
+                          "opd_sid_points": [121.0, 108.0, 95.0], "plan_cost": [3.0, 2.5, 1.0],
+                          "opd_plan_cost": [854.0, 3.0, 0.0], "other": [0.5, 1.25, 2.0]})
+    markup = display.table_html(frame, "id", floatfmt=display.local_floatfmt("id", ",.2g"))
+    cells = re.findall(r"<td>([^<]*)</td>", markup)
+    columns = [cells[j::frame.shape[1]] for j in range(frame.shape[1])]
+    assert columns[0] == ["4,03", "3,60", "3,20"]  # the IID's two decimals
+    assert columns[1] == ["60,5", "54,0", "47,5"]  # maturity: one
+    assert columns[2] == ["121", "108", "95"]  # whole SID points: none
+    assert columns[3] == ["3,0", "2,5", "1,0"]  # one fractional cost: every cost gets its decimal
+    assert columns[4] == ["854", "3", "0"]
+    assert columns[5] == ["0,5", "1,25", "2"]  # a column no rule names keeps the table's format
+    # a scorecard writes a value with the decimals of the scoreboard column it comes from
+    decimals = display.column_decimals(frame)
+    assert [display.quantity_text("opd_maturity", v, "id", decimals.get("opd_maturity")) for v in (54.0, 60.5)] == \
+        ["54,0", "60,5"]
+    assert display.quantity_text("plan_cost", 2.0, "id", decimals["plan_cost"]) == "2,0"
+    assert display.quantity_text("opd_sid_points", float("nan"), "en") == "–"

@@ -300,6 +300,37 @@ def latest_framework(rules_dir=None) -> Framework:
     return load_framework(framework_years(rules_dir)[-1], rules_dir)
 
 
+def framework_for_years(years, rules_dir=None) -> Framework:
+    """The framework of data that spans assessment ``years`` (e.g. the ``year`` column of a table).
+
+    The one framework every year falls under (2023 and 2024: the 2023 framework); the newest
+    framework when the years fall under several, or when there is no year.  Reader texts name
+    indicators through this, so a table of 2024 data is labelled with the 2023 names.
+
+    Parameters
+    ----------
+    years : iterable of int
+        Missing values are ignored.
+
+    Returns
+    -------
+    Framework
+
+    Raises
+    ------
+    KeyError
+        If a year has no rules.
+
+    Examples
+    --------
+    >>> framework_for_years([2024, 2024]).year, framework_for_years([]).year
+    (2023, 2026)
+    """
+    found = {int(predicate_thresholds(int(y), rules_dir).framework)
+             for y in pd.Series(list(years), dtype=object).dropna().unique()}
+    return load_framework(found.pop(), rules_dir) if len(found) == 1 else latest_framework(rules_dir)
+
+
 # --------------------------------------------------------------------------- settings, predikat, urusan
 
 @functools.lru_cache(maxsize=8)

@@ -433,6 +433,10 @@ class OPDClusterer(ClusterMixin, BaseEstimator):
     n_features_in_ : int
     index_ : Index
         Index of the profile rows, aligned with ``labels_``.
+    years_ : tuple of int
+        The assessment years of the profiles (their ``year`` column; empty without one): reader
+        texts name SID features with the framework of these years
+        (:func:`iid_research.frameworks.framework_for_years`).
     """
 
     def __init__(self, method: str = "kmeans", k="auto", k_range=(2, 8), *, features=None,
@@ -563,6 +567,7 @@ class OPDClusterer(ClusterMixin, BaseEstimator):
         rng = check_random_state(self.random_state)
         self._seed = int(rng.randint(np.iinfo(np.int32).max))
         self.index_ = X.index
+        self.years_ = (tuple(sorted({int(y) for y in X["year"].dropna()})) if "year" in X.columns else ())
         self.feature_columns_, self.categorical_columns_ = num, cat
         self.feature_names_in_ = np.array(num + cat, dtype=object)
         self.n_features_in_ = len(num) + len(cat)

@@ -29,12 +29,30 @@ ANY_OPD = "(OPD mana pun / any OPD)"
 """Owner of a planned new innovation that no particular OPD must make."""
 UNNAMED = "(tanpa nama)"
 """Key and name of the innovations whose OPD cell is empty."""
+TYPE_OWNER = "type:"
+"""Key prefix of an owner known only by its OPD type ("type:keuangan"): an office the mappings give a step
+to that the pemda's files do not name."""
 
 OPD_COLUMNS = ["opd_key", "opd_name", "opd_type", "opd_type_label_id", "opd_type_label_en", "innovations",
                "mandatory_complete", "at_risk", "sid_points", "sid_points_share", "iid_contribution",
                "maturity_mean", "weakest_indicators", "plan_steps", "plan_cost", "sid_points_prev",
-               "sid_points_change", "rank", "status", "reward"]
+               "sid_points_change", "rank", "status", "is_placeholder", "reward"]
 """Columns of :func:`evaluate_opds`."""
+
+
+def is_placeholder(opd_keys) -> np.ndarray:
+    """Whether each owner key is a placeholder, not an OPD of the pemda's files.
+
+    Placeholders own plan steps no OPD of the OPD list or innovation list can take: :data:`ANY_OPD`
+    (a new innovation any OPD may report) and an office known only by its type (key
+    :data:`TYPE_OWNER` + type, e.g. the finance office for an SPD indicator when the pemda lists none).
+    They are never counted as OPDs.
+
+    >>> is_placeholder(["dinas kesehatan", ANY_OPD, "type:keuangan"]).tolist()
+    [False, True, True]
+    """
+    keys = pd.Series(list(opd_keys), dtype=object).astype(str)
+    return (keys.eq(ANY_OPD) | keys.str.startswith(TYPE_OWNER)).to_numpy(bool)
 
 
 @functools.lru_cache(maxsize=2)
@@ -170,6 +188,42 @@ def opd_keys(innovations: pd.DataFrame, opds: pd.DataFrame) -> np.ndarray:
     return _keys(innovations["opd_name"], _kode_of(innovations), aliases)
 
 
+def resolve_opd_names(innovations: pd.DataFrame, opd_list: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The innovations with each ``opd_name`` written as the pemda's OPD is named (:func:`pemda_opds`).
+
+    The one way every workspace report identifies an OPD: spellings that differ only in case,
+    spacing, punctuation or the pemda's own name at the end are one OPD, a short name of the OPD
+    list ("Disdukcapil", column Singkatan) is the OPD it stands for, and the name shown is the OPD
+    list's spelling ("Dinas Kependudukan dan Pencatatan Sipil"); units keep their own name (an RSUD
+    is not merged into the health office).  Afterwards the written name identifies the OPD, so
+    :func:`iid_research.analysis.opd.build_opd_profiles` with ``opd_key="opd_name"`` profiles the
+    same OPDs as :func:`evaluate_opds`.
+
+    Parameters
+    ----------
+    innovations : DataFrame with columns [kode_wilayah, opd_name]
+    opd_list : DataFrame with columns [kode_wilayah, opd_name(, opd_abbrev)], optional
+        The workspace's OPD lists (any pemda: each innovation is resolved with its own pemda's list).
+
+    Returns
+    -------
+    DataFrame
+        A copy, same rows and order; an empty OPD cell becomes :data:`UNNAMED`.
+    """
+    out = innovations.copy()
+    if not len(out):
+        return out
+    names = pd.Series(out["opd_name"].to_numpy(dtype=object), index=out.index, dtype=object)
+    for kode, part in out.groupby("kode_wilayah", sort=False):
+        own = (opd_list[opd_list["kode_wilayah"] == kode]
+               if opd_list is not None and len(opd_list) and "kode_wilayah" in opd_list else opd_list)
+        opds = pemda_opds(part, own if own is not None and len(own) else None)
+        by_key = opds.set_index("opd_key")["opd_name"]
+        names.loc[part.index] = by_key.reindex(opd_keys(part, opds)).to_numpy()
+    out["opd_name"] = names
+    return out
+
+
 def _opd_table(names: pd.Series, kode_wilayah: str | None = None, aliases: dict | None = None) -> pd.DataFrame:
     """Key (:func:`_keys`), written name and OPD type of each name."""
     mapped = map_opd_types(names.fillna(""))
@@ -188,7 +242,7 @@ def _owner_of_type(opd_type: str, opds: pd.DataFrame) -> tuple[str, str]:
     hit = opds[opds["opd_type"] == opd_type]
     if len(hit):
         return hit["opd_key"].iloc[0], hit["opd_name"].iloc[0]
-    return f"type:{opd_type}", opd_type_labels("id").get(opd_type, opd_type)
+    return f"{TYPE_OWNER}{opd_type}", opd_type_labels("id").get(opd_type, opd_type)
 
 
 def pemda_opds(innovations: pd.DataFrame, opd_list: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -244,7 +298,8 @@ def assign_plan_to_opds(plan, innovations: pd.DataFrame, opds: pd.DataFrame, fra
     Returns
     -------
     DataFrame with columns [opd_key, opd_name, kind, indicator, innovation_id, from_level, to_level, steps,
-    urusan, gain_iid, cost]
+    urusan, gain_iid, cost, is_placeholder]
+        ``is_placeholder``: the owner is not an OPD of the pemda's files (:func:`is_placeholder`).
         ``kind`` is "spd", "sid" or "new_innovation"; ``gain_iid`` the step's IID gain (the plan's
         linear gains), ``cost`` from ``costs``.  A new innovation is one "new_innovation" row
         (from/to level 0, one step) reported at :attr:`PathPlan.new_innovation_levels`; the plan's
@@ -299,7 +354,9 @@ def assign_plan_to_opds(plan, innovations: pd.DataFrame, opds: pd.DataFrame, fra
                              cost_new_innovation))
     cols = ["opd_key", "opd_name", "kind", "indicator", "innovation_id", "from_level", "to_level", "steps", "urusan",
             "gain_iid", "cost"]
-    return pd.DataFrame(rows, columns=cols)
+    out = pd.DataFrame(rows, columns=cols)
+    out["is_placeholder"] = is_placeholder(out["opd_key"])
+    return out
 
 
 def evaluate_opds(innovations: pd.DataFrame, year: int, *, opd_list: pd.DataFrame | None = None,
@@ -334,8 +391,10 @@ def evaluate_opds(innovations: pd.DataFrame, year: int, *, opd_list: pd.DataFram
         gap) pairs where the OPD's mean level is furthest below the pemda's; ``reward``: "top"
         (top contributors), "improver" (biggest increases), or both joined by ",".  ``status`` is
         "berinovasi" (has innovations), "belum_berinovasi" (on the OPD list, no innovation) or
-        "plan_owner" (an office the plan gives SPD steps or new innovations to, by OPD type, that the
-        pemda's files do not name).
+        "plan_owner" (a placeholder: an office the plan gives SPD steps or new innovations to, by OPD
+        type, that the pemda's files do not name, or :data:`ANY_OPD`); ``is_placeholder`` is True for
+        those (:func:`is_placeholder`).  Placeholders come after the OPDs, have no ``rank`` (NA) and no
+        reward: ranks and counts are of the pemda's OPDs only.
     """
     fw = framework if framework is not None else framework_for_year(int(year))
     inn = innovations.reset_index(drop=True)
@@ -384,7 +443,7 @@ def evaluate_opds(innovations: pd.DataFrame, year: int, *, opd_list: pd.DataFram
     labels = {lang: opd_type_labels(lang) for lang in ("id", "en")}
     for key in sorted(set(steps["opd_key"]) - set(opds["opd_key"])):  # owners by type the pemda has not named
         mine = steps[steps["opd_key"] == key]
-        typ = key.replace("type:", "")
+        typ = key.replace(TYPE_OWNER, "")
         rows.append({"opd_key": key, "opd_name": mine["opd_name"].iloc[0], "opd_type": typ,
                      "opd_type_label_id": labels["id"].get(typ, mine["opd_name"].iloc[0]),
                      "opd_type_label_en": labels["en"].get(typ, mine["opd_name"].iloc[0]),
@@ -396,13 +455,17 @@ def evaluate_opds(innovations: pd.DataFrame, year: int, *, opd_list: pd.DataFram
     out = pd.DataFrame(rows)
     if out.empty:
         return pd.DataFrame(columns=OPD_COLUMNS)
-    out = out.sort_values(["sid_points", "innovations", "opd_name"], ascending=[False, False, True], kind="stable")
-    out["rank"] = out["sid_points"].rank(method="min", ascending=False).astype(int)
+    out["is_placeholder"] = out["status"].eq("plan_owner")
+    out = out.sort_values(["is_placeholder", "sid_points", "innovations", "opd_name"],
+                          ascending=[True, False, False, True], kind="stable")
+    real = ~out["is_placeholder"]
+    out["rank"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    out.loc[real, "rank"] = out.loc[real, "sid_points"].rank(method="min", ascending=False).astype(int)
     reward = {k: [] for k in out["opd_key"]}
-    for k in out[out["sid_points"] > 0]["opd_key"].head(n_reward):
+    for k in out[(out["sid_points"] > 0) & real]["opd_key"].head(n_reward):
         reward[k].append("top")
     if previous is not None:
-        better = out[out["sid_points_change"] > 0].sort_values("sid_points_change", ascending=False)
+        better = out[(out["sid_points_change"] > 0) & real].sort_values("sid_points_change", ascending=False)
         for k in better["opd_key"].head(n_reward):
             reward[k].append("improver")
     out["reward"] = out["opd_key"].map(lambda k: ",".join(reward[k]))
@@ -410,5 +473,5 @@ def evaluate_opds(innovations: pd.DataFrame, year: int, *, opd_list: pd.DataFram
     return out[OPD_COLUMNS].reset_index(drop=True)
 
 
-__all__ = ["ANY_OPD", "OPD_COLUMNS", "UNNAMED", "assign_plan_to_opds", "evaluate_opds", "mandatory_sid", "opd_keys",
-           "pemda_opds", "validation_risk"]
+__all__ = ["ANY_OPD", "OPD_COLUMNS", "TYPE_OWNER", "UNNAMED", "assign_plan_to_opds", "evaluate_opds",
+           "is_placeholder", "mandatory_sid", "opd_keys", "pemda_opds", "resolve_opd_names", "validation_risk"]

@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..frameworks import PREDICATES, framework_for_year, predicate_thresholds
 from ..scoring import assign_predicates, count_urusan_pelayanan_dasar, rank_among, round_published, score_pemda
-from .evaluation import assign_plan_to_opds, evaluate_opds, pemda_opds, validation_risk
+from .evaluation import assign_plan_to_opds, evaluate_opds, pemda_opds, resolve_opd_names, validation_risk
 from .path import PathPlan, path_to_score, path_to_target
 
 
@@ -93,7 +93,8 @@ class Projection:
     opds : DataFrame
         The OPD evaluation (:func:`~iid_research.analysis.evaluation.evaluate_opds`).
     risk : DataFrame
-        :func:`~iid_research.analysis.evaluation.validation_risk` of each innovation.
+        :func:`~iid_research.analysis.evaluation.validation_risk` of each innovation, its OPD named as on
+        the scoreboard (:func:`~iid_research.analysis.evaluation.resolve_opd_names`).
     without_risk : dict
         Score, predikat and rank with the at-risk innovations removed.
     target_rank : int or None
@@ -339,7 +340,7 @@ def project(dataset, kode_wilayah: str, year: int, *, target_rank: int | None = 
     opd_list = dataset.opd_list[dataset.opd_list["kode_wilayah"] == kode_wilayah] if len(dataset.opd_list) else None
     evaluation = evaluate_opds(inn, year, opd_list=opd_list, previous=prev if len(prev) else None,
                                plan_steps=plan_steps, framework=fw)
-    risk = validation_risk(inn, fw)
+    risk = validation_risk(resolve_opd_names(inn, opd_list), fw)  # OPDs named as on the scoreboard
     kept = inn[~risk["at_risk"].to_numpy()] if len(inn) else inn
     alt = _score(levels, kept, fw)
     without = {"innovations_removed": int(risk["at_risk"].sum()), "n_innovations": int(alt["n_innovations"]),

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..contracts import validate_innovations
-from ..frameworks import Framework, framework_for_year, latest_framework
+from ..frameworks import Framework, framework_for_year, framework_for_years
 from ..scoring import compute_iid, count_urusan_pelayanan_dasar, score_sid_innovations, sid_from_sums
 from .clustering import OPDClusterer, strengths_weaknesses
 from .opd import add_opd_keys
@@ -19,7 +19,7 @@ from .opd import add_opd_keys
 
 def sid_upgrade_gains(innovations: pd.DataFrame, *, kode_wilayah: str, year: int, framework: Framework | None = None,
                       spd_score: float = 0.0, include_new_innovation: bool = True,
-                      mapping_path=None) -> pd.DataFrame:
+                      opd_key: str = "opd_type", mapping_path=None) -> pd.DataFrame:
     """IID gain of every one-step SID upgrade open to a pemda, per OPD.
 
     A step raises one SID indicator of one innovation by one level (e.g.
@@ -44,6 +44,9 @@ def sid_upgrade_gains(innovations: pd.DataFrame, *, kode_wilayah: str, year: int
     spd_score : float, default=0.0
         The pemda's SPD score (0-63); only shifts the IID levels, not the gains.
     include_new_innovation : bool, default=True
+    opd_key : {'opd_type', 'opd_name'}, default='opd_type'
+        What identifies one OPD (:func:`iid_research.analysis.opd.add_opd_keys`); the same as the
+        profiles' (``"opd_name"`` after :func:`iid_research.analysis.evaluation.resolve_opd_names`).
     mapping_path : path-like, optional
         OPD-type mapping table.
 
@@ -72,7 +75,7 @@ def sid_upgrade_gains(innovations: pd.DataFrame, *, kode_wilayah: str, year: int
     inn = inn[(inn["kode_wilayah"] == kode_wilayah) & (inn["year"] == int(year))]
     if inn.empty:
         raise ValueError(f"no innovations for kode_wilayah {kode_wilayah!r} in {year}")
-    inn = add_opd_keys(inn, path=mapping_path).reset_index(drop=True)
+    inn = add_opd_keys(inn, opd_key=opd_key, path=mapping_path).reset_index(drop=True)
     fw = framework if framework is not None else framework_for_year(int(year))
     mandatory = set(fw.sid.loc[fw.sid["is_mandatory"], "indicator_no"].astype(int))
     n_yandas = count_urusan_pelayanan_dasar(inn["urusan"])
@@ -132,7 +135,7 @@ def sid_upgrade_gains(innovations: pd.DataFrame, *, kode_wilayah: str, year: int
 
 def opd_scorecards(profiles: pd.DataFrame, model: OPDClusterer, innovations: pd.DataFrame | None = None, *,
                    framework: Framework | None = None, spd_scores: dict | None = None, top_n: int = 3,
-                   mapping_path=None) -> pd.DataFrame:
+                   opd_key: str = "opd_type", mapping_path=None) -> pd.DataFrame:
     """One scorecard row per OPD: cluster, archetype, strengths, weaknesses, best SID upgrades.
 
     Parameters
@@ -148,6 +151,9 @@ def opd_scorecards(profiles: pd.DataFrame, model: OPDClusterer, innovations: pd.
     spd_scores : dict of (kode_wilayah, year) -> float, optional
         SPD score per pemda-year, for the IID levels shown (gains do not depend on it).
     top_n : int, default=3
+    opd_key : {'opd_type', 'opd_name'}, default='opd_type'
+        How ``profiles`` identify an OPD (:func:`iid_research.analysis.opd.build_opd_profiles`), so the
+        upgrades are matched to the same OPDs.
     mapping_path : path-like, optional
 
     Returns
@@ -180,7 +186,7 @@ def opd_scorecards(profiles: pd.DataFrame, model: OPDClusterer, innovations: pd.
             spd = (spd_scores or {}).get((kw, yr), 0.0)
             try:
                 gains = sid_upgrade_gains(innovations, kode_wilayah=kw, year=int(yr), framework=framework,
-                                          spd_score=spd, mapping_path=mapping_path)
+                                          spd_score=spd, opd_key=opd_key, mapping_path=mapping_path)
             except ValueError:
                 continue
             menus = upgrade_menu(gains, by_opd=True)
@@ -212,8 +218,8 @@ def upgrade_menu(gains: pd.DataFrame, *, by_opd: bool = False) -> pd.DataFrame:
         One row per (OPD,) step kind and indicator; ``iid_gain_per_step`` is the best
         gain per step among its open steps, ``open_steps_count`` how many
         single-level raises are open (for "add_innovation": OPDs that could
-        add one).  Indicator names from the framework of the gains' year
-        (the newest framework's names when several years are mixed).  Sorted by
+        add one).  Indicator names from the framework of the gains' years
+        (:func:`iid_research.frameworks.framework_for_years`).  Sorted by
         ``iid_gain_per_step``, largest first.
     """
     keys = (["opd_key"] if by_opd else []) + ["step_kind", "indicator_no"]
@@ -226,8 +232,7 @@ def upgrade_menu(gains: pd.DataFrame, *, by_opd: bool = False) -> pd.DataFrame:
         open_steps_count=("iid_gain", "size"), steps_count_min=("steps_count", "min"),
         innovation_count=("innovation_id", "nunique"), opd_count=("opd_key", "nunique"),
         is_mandatory=("is_mandatory", "any")).reset_index()
-    years = gains["year"].unique() if "year" in gains.columns else []
-    fw = framework_for_year(int(years[0])) if len(years) == 1 else latest_framework()
+    fw = framework_for_years(gains["year"] if "year" in gains.columns else ())
     names = fw.sid.set_index("indicator_no")
     out.insert(len(keys), "indicator_name_id", out["indicator_no"].map(names["name_id"]).fillna("(inovasi baru)"))
     out.insert(len(keys) + 1, "indicator_name_en", out["indicator_no"].map(names["name_en"]).fillna("(new innovation)"))

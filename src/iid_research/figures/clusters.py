@@ -12,6 +12,7 @@ import pandas as pd
 from sklearn.decomposition import PCA
 
 from ..analysis.clustering import MAX_PAIRWISE_OPDS, NOISE, OPDClusterer
+from ..frameworks import framework_for_years
 from ..text import archetype_label, feature_label, fmt_number, t
 from .labels import describe, localize
 
@@ -121,7 +122,8 @@ def plot_cluster_heatmap(model: OPDClusterer, *, lang: str = "id", features=None
     names = archetype_names(model, lang)
     data = z.T.copy()
     data.columns = [f"{c}: {names.get(c, c)}" for c in z.index]
-    data.index = [feature_label(f, lang) for f in z.columns]
+    fw = framework_for_years(getattr(model, "years_", ()))  # SID names of the data's rules
+    data.index = [feature_label(f, lang, framework=fw) for f in z.columns]
     kwargs.setdefault("cmap", "RdBu_r")
     kwargs.setdefault("center", 0)
     if kwargs.get("annot", len(data.columns) <= 8) is True or ("annot" not in kwargs and len(data.columns) <= 8):

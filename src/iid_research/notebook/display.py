@@ -153,9 +153,67 @@ def table_csv(frame: pd.DataFrame, lang: str = "id") -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _file_stem(labels) -> str:
+def file_stem(labels) -> str:
+    """A file name stem from words: ASCII, lower case, words joined by "-", at most 60 characters.
+
+    >>> file_stem(["Dinas Kependudukan dan Pencatatan Sipil"]), file_stem(["(OPD mana pun)"]), file_stem([])
+    ('dinas-kependudukan-dan-pencatatan-sipil', 'opd-mana-pun', 'table')
+    """
     ascii_text = unicodedata.normalize("NFKD", " ".join(map(str, labels))).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60] or "table"
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-") or "table"
+
+
+COLUMN_DECIMALS = {
+    "opd_iid_contribution": 2, "opd_share": 1, "opd_maturity": 1, "maturity_mean_score": 1,
+    "plan_gain_iid": 3, "plan_gain_total": 3, "iid_gain_per_step": 3, "iid_gain_max": 3, "best_iid_gain_per_step": 3,
+    "gap_target_score": 2, "gap_iid_needed": 2,
+}
+"""Decimals of a quantity wherever a report shows it (column key -> decimals), so one column has one number
+of decimals and reports 02, 04 and 05 write the same quantity alike: an OPD's contribution to the IID with the
+IID's two decimals (``4,03``, ``3,60``), mean maturity and shares with one (``54,0``), IID gains of single
+steps with three (``0,016``, ``0,400``)."""
+
+COLUMN_MAX_DECIMALS = {"opd_sid_points": 1, "opd_change": 1, "plan_cost": 2, "plan_cost_sum": 2, "opd_plan_cost": 2,
+                       "plan_cost_total": 2}
+"""Quantities that are usually whole (SID points, step costs): the fewest decimals, up to this many, that
+write every value of the column exactly, the same for all its cells (``121``, ``897``; ``2,5`` beside ``3,0``
+when one cost is fractional)."""
+
+
+def uniform_decimals(values, max_decimals: int) -> int:
+    """The fewest decimals (0 to ``max_decimals``) that write every value as ``max_decimals`` would.
+
+    >>> uniform_decimals([121.0, 95.0], 1), uniform_decimals([2.5, 3.0], 2), uniform_decimals([], 2)
+    (0, 1, 0)
+    """
+    vals = [float(v) for v in values if v is not None and v is not pd.NA and pd.notna(v)]
+    for d in range(max_decimals):
+        if all(abs(round(v, d) - round(v, max_decimals)) < 1e-9 for v in vals):
+            return d
+    return max_decimals
+
+
+def column_decimals(frame: pd.DataFrame) -> dict:
+    """{column key: decimals} for the columns of ``frame`` that :data:`COLUMN_DECIMALS` or
+    :data:`COLUMN_MAX_DECIMALS` name (the latter decided on all the column's values)."""
+    out = {c: COLUMN_DECIMALS[c] for c in frame.columns if c in COLUMN_DECIMALS}
+    out.update({c: uniform_decimals(frame[c], COLUMN_MAX_DECIMALS[c]) for c in frame.columns
+                if c in COLUMN_MAX_DECIMALS})
+    return out
+
+
+def quantity_text(key: str, value, lang: str = "id", decimals: int | None = None) -> str:
+    """One value of a quantity as a report writes it: with the decimals of :data:`COLUMN_DECIMALS` /
+    :data:`COLUMN_MAX_DECIMALS` (or ``decimals``), grouped thousands; "–" when missing; text unchanged."""
+    if isinstance(value, str):
+        return value
+    if value is None or value is pd.NA or pd.isna(value):
+        return "–"
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return fmt_number(int(value), lang, ",d")
+    if decimals is None:
+        decimals = COLUMN_DECIMALS.get(key, uniform_decimals([value], COLUMN_MAX_DECIMALS.get(key, 6)))
+    return fmt_number(float(value), lang, f",.{decimals}f")
 
 
 def table_html(frame: pd.DataFrame, lang: str = "id", *, floatfmt="{:,.2f}", max_rows: int = 60,
@@ -169,7 +227,8 @@ def table_html(frame: pd.DataFrame, lang: str = "id", *, floatfmt="{:,.2f}", max
     lang : {"id", "en"}
     floatfmt : str or callable, default "{:,.2f}"
         A format string applied in the report language (Indonesian ``1.234,50``;
-        :func:`iid_research.text.fmt_number`), or a callable float -> str.
+        :func:`iid_research.text.fmt_number`), or a callable float -> str; the columns of a
+        quantity with fixed decimals (:func:`column_decimals`) use those instead.
     max_rows : int, default 60
     caption : str, optional
         Shown above the table (e.g. the SIMULATED note).
@@ -188,14 +247,18 @@ def table_html(frame: pd.DataFrame, lang: str = "id", *, floatfmt="{:,.2f}", max
     shown = label_columns(frame.head(max_rows), lang)
     # whole numbers are grouped (Indonesian 26.900) except years and codes, which are written as they are
     grouped = [not any(w in str(key).lower() for w in ("year", "tahun", "kode", "code")) for key in frame.columns]
+    fixed = column_decimals(frame)  # one number of decimals per quantity, decided on the whole column
+    places = [fixed.get(key) for key in frame.columns]
 
-    def cell(v, group=True):
+    def cell(v, group=True, decimals=None):
         if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
             return "–"
         if isinstance(v, bool) or type(v).__name__ == "bool_":
             return html.escape(t("yes" if v else "no", lang))
         if isinstance(v, numbers.Integral):
             return html.escape(fmt_number(int(v), lang, ",d") if group else str(v))
+        if isinstance(v, float) and decimals is not None:
+            return html.escape(fmt_number(v, lang, f",.{decimals}f"))
         if isinstance(v, float):
             return html.escape(floatfmt(v) if callable(floatfmt) else fmt_number(v, lang, floatfmt[2:-1]))
         s = str(v)
@@ -205,20 +268,33 @@ def table_html(frame: pd.DataFrame, lang: str = "id", *, floatfmt="{:,.2f}", max
         return html.escape(t(s, lang))  # labels (predikat, level, variable names) translated; data text unchanged
 
     head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in shown.columns)
-    rows = "".join("<tr>" + "".join(f"<td>{cell(v, g)}</td>" for v, g in zip(row, grouped)) + "</tr>"
+    rows = "".join("<tr>" + "".join(f"<td>{cell(v, g, d)}</td>" for v, g, d in zip(row, grouped, places)) + "</tr>"
                    for row in shown.itertuples(index=False))
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     more = "" if len(frame) <= max_rows else f"<p>… {len(frame) - max_rows} {t('more_rows', lang)}</p>"
     link = ""
     if download:
-        name = html.escape(filename or f"{_file_stem(shown.columns[:3])}.csv")
-        uri = "data:text/csv;charset=utf-8," + quote(table_csv(frame, lang), safe=" !$'()*+,-./:;=?@_~")
-        link = (f'<p class="iid-download"><a download="{name}" href="{uri}">'
-                f"{html.escape(t('download_csv', lang, n=len(frame)))}</a></p>")
+        link = download_html(frame, lang, filename=filename or f"{file_stem(shown.columns[:3])}.csv")
     # the box scrolls sideways on a phone: tabindex lets a keyboard user scroll it too
     return (f'<div class="iid-table"><div class="iid-table-wrap" tabindex="0">'
             f'<table class="iid">{cap}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
             f"{more}{link}</div>")
+
+
+def download_html(frame: pd.DataFrame, lang: str = "id", *, filename: str, text_key: str = "download_csv") -> str:
+    """HTML of a link that downloads ``frame`` as CSV (:func:`table_csv`), embedded as a ``data:`` URI.
+
+    ``text_key`` is the catalogue text of the link (with ``{n}``, the number of rows).
+    """
+    uri = "data:text/csv;charset=utf-8," + quote(table_csv(frame, lang), safe=" !$'()*+,-./:;=?@_~")
+    return (f'<p class="iid-download"><a download="{html.escape(filename)}" href="{uri}">'
+            f"{html.escape(t(text_key, lang, n=len(frame)))}</a></p>")
+
+
+def show_download(frame: pd.DataFrame, lang: str = "id", *, filename: str, text_key: str = "download_csv"):
+    """Show a download link for a table that is not shown itself (e.g. one row per step of a plan shown
+    aggregated); see :func:`download_html`."""
+    show_html(download_html(frame, lang, filename=filename, text_key=text_key))
 
 
 def local_floatfmt(lang: str = "id", spec: str = ",.2f"):
@@ -308,13 +384,21 @@ def demo_workspace() -> str:
 
 
 def opd_scorecard(card: dict, lang: str = "id", *, simulated: bool = False):
-    """Show one OPD's printable scorecard (its own page when printed): its scoreboard row and its plan steps."""
+    """Show one OPD's printable scorecard (its own page when printed): its scoreboard row and its plan steps.
+
+    The two CSV downloads are named after the OPD, numbered by its place in the report
+    (``kartu-skor-01-dinas-kesehatan.csv``, ``rencana-01-dinas-kesehatan.csv``), so saving several
+    scorecards gives distinct files.
+    """
     row = card["row"]
+    stem = f"{int(card.get('position', 0)):02d}-{file_stem([card['name']])}"
+    places = card.get("decimals") or {}  # the scoreboard's decimals, so a card writes a value as the board does
     facts = pd.DataFrame({"variable": [t(k, lang) for k in row.index],
-                          "value": [v if isinstance(v, str) else fmt_number(v, lang, ",g") if pd.notna(v) else "–"
-                                    for v in row.values]})
+                          "value": [quantity_text(k, v, lang, places.get(k)) for k, v in row.items()]})
     caption = t("simulated_note", lang) if simulated else ""
-    steps = (table_html(card["steps"], lang, floatfmt=local_floatfmt(lang, ",.3g"), caption=caption)
+    steps = (table_html(card["steps"], lang, caption=caption, filename=f"{t('file_opd_plan', lang)}-{stem}.csv")
              if len(card["steps"]) else f"<p>{html.escape(t('nb05_no_steps', lang))}</p>")
+    note = f"<p><em>{html.escape(card['note'])}</em></p>" if card.get("note") else ""
+    facts_html = table_html(facts, lang, caption=caption, filename=f"{t('file_scorecard', lang)}-{stem}.csv")
     show_html('<section class="iid-scorecard" style="break-before: page; page-break-before: always;">'
-              f"<h3>{html.escape(str(card['name']))}</h3>{table_html(facts, lang, caption=caption)}{steps}</section>")
+              f"<h3>{html.escape(str(card['name']))}</h3>{note}{facts_html}{steps}</section>")

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..analysis.clustering import ClusteringOutcome, OPDClusterer, TooFewOPDsError, fit_or_explain
 from ..figures.clusters import archetype_names, plot_dendrogram
+from ..frameworks import framework_for_years
 from ..text import archetype_label, feature_label, fmt_number, t
 from .display import show_table as _show_table
 
@@ -110,6 +111,43 @@ def real_profiles_for(kode_wilayah: str = "all", *, min_opds: int = 3, lang: str
     return every, t("nb04_real_fallback", lang, nama=nama, n=len(own), n_all=len(every))
 
 
+def workspace_opds(dataset, innovations: pd.DataFrame, kode_wilayah: str, year: int,
+                   lang: str = "id") -> tuple[pd.DataFrame, str, str]:
+    """The innovations with their OPDs identified as every workspace report identifies them.
+
+    On a workspace, OPD names are resolved with the workspace's OPD list
+    (:func:`iid_research.analysis.evaluation.resolve_opd_names`: its spelling, its Singkatan, units
+    such as an RSUD kept apart), exactly as the scoreboard of reports 02 and 05; the profiles are then
+    keyed by that name.  SIMULATED data keep the OPD-type keys of the simulator.
+
+    Returns
+    -------
+    innovations : DataFrame
+        The rows given, ``opd_name`` resolved on a workspace.
+    opd_key : {"opd_name", "opd_type"}
+        The key to give :func:`~iid_research.analysis.opd.build_opd_profiles` and
+        :func:`~iid_research.analysis.upgrades.opd_scorecards`.
+    note : str
+        On a workspace: how OPDs are named, how many are profiled, and the OPDs of the list
+        without an innovation of ``year`` (named); else "".
+    """
+    from ..analysis.evaluation import pemda_opds, resolve_opd_names
+
+    if dataset.kind != "workspace" or not len(innovations):
+        return innovations, "opd_type", ""
+    opd_list = dataset.opd_list
+    if len(opd_list):
+        opd_list = opd_list[opd_list["kode_wilayah"] == kode_wilayah]
+    opd_list = opd_list if len(opd_list) else None
+    resolved = resolve_opd_names(innovations, opd_list)
+    opds = pemda_opds(innovations, opd_list)
+    note = t("nb04_ws_opds", lang, n=resolved["opd_name"].nunique())
+    idle = opds.loc[opds["on_list"] & ~opds["opd_name"].isin(set(resolved["opd_name"])), "opd_name"]
+    if len(idle):
+        note += " " + t("nb04_ws_unprofiled", lang, n=len(idle), year=year, names=", ".join(idle))
+    return resolved, "opd_name", note
+
+
 def spd_score_lookup(scores: pd.DataFrame) -> dict:
     """{(kode_wilayah, year): spd_score} from a per-pemda-year score table with those columns."""
     missing = [c for c in ("kode_wilayah", "year", "spd_score") if c not in scores.columns]
@@ -141,19 +179,27 @@ def opd_labels(profiles: pd.DataFrame, lang: str = "id") -> list[str]:
     return out
 
 
-def gaps_text(gaps, lang: str = "id") -> str:
-    """A list of (feature, gap in sd) pairs as text: "Porsi inovasi digital (+1,4 sd); ..."."""
-    return "; ".join(t("gap_sd", lang, label=feature_label(f, lang, short=True), gap=fmt_number(v, lang, "+.1f"))
-                     for f, v in (gaps or []))
+def gaps_text(gaps, lang: str = "id", framework=None) -> str:
+    """A list of (feature, gap in sd) pairs as text: "Porsi inovasi digital (+1,4 sd); ...".
+
+    SID features are named by ``framework`` (that of the data's year; default the newest).
+    """
+    return "; ".join(t("gap_sd", lang, label=feature_label(f, lang, short=True, framework=framework),
+                       gap=fmt_number(v, lang, "+.1f")) for f, v in (gaps or []))
 
 
 def distinguishing_text(model: OPDClusterer, lang: str = "id", top_n: int = 3) -> pd.Series:
-    """Per cluster: its ``top_n`` features with the largest |z|, readable, e.g. "Porsi inovasi digital +1,3"."""
+    """Per cluster: its ``top_n`` features with the largest |z|, readable, e.g. "Porsi inovasi digital +1,3".
+
+    SID features are named by the framework of the years the model was fitted on (``model.years_``).
+    """
+    fw = framework_for_years(getattr(model, "years_", ()))
     out = {}
     for c in model.cluster_zscores_.index:
         z = model.cluster_zscores_.loc[c]
         top = z.reindex(z.abs().sort_values(ascending=False).index)[:top_n]
-        out[c] = "; ".join(f"{feature_label(f, lang)} {fmt_number(v, lang, '+.1f')}" for f, v in top.items())
+        out[c] = "; ".join(f"{feature_label(f, lang, framework=fw)} {fmt_number(v, lang, '+.1f')}"
+                           for f, v in top.items())
     return pd.Series(out, name="distinguishing")
 
 
@@ -227,9 +273,10 @@ def scorecard_table(cards: pd.DataFrame, lang: str = "id", part: str = "profile"
     out = cards.copy()
     out["opd_label"] = opd_labels(cards, lang) if "opd_name" in cards.columns else cards["opd_key"]
     out["archetype"] = [archetype_label(r, lang) for r in cards.itertuples(index=False)]
+    fw = framework_for_years(cards["year"] if "year" in cards.columns else ())  # names of the data's rules
     for c in ("strengths_vs_cluster", "weaknesses_vs_cluster", "strengths_vs_pemda", "weaknesses_vs_pemda"):
         if c in out.columns:
-            out[c] = [gaps_text(g, lang) for g in out[c]]
+            out[c] = [gaps_text(g, lang, fw) for g in out[c]]
     if "best_upgrades" in out.columns:
         out["best_upgrades"] = [upgrades_text(u, lang) for u in out["best_upgrades"]]
     out = out[[c for c in parts[part] if c in out.columns]]

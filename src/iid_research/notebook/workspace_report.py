@@ -10,6 +10,10 @@ import pandas as pd
 
 from ..text import fmt_number, level_plural, t
 
+NEW_ID = "(baru/new)"
+"""Prefix of the ``innovation_id`` of a planned new innovation
+(:func:`iid_research.analysis.evaluation.assign_plan_to_opds`)."""
+
 
 def basis_text(basis: str, lang: str = "id", *, simulated: bool = False) -> str:
     """``rank_basis`` in words ("lampiran 2023", "lampiran 2022 + pergeseran +3,42/tahun", ...).
@@ -51,14 +55,38 @@ def summary_lines(p, nama: str, lang: str = "id") -> list[str]:
         else:
             key = "proj_plan" if p.plan.reachable else "proj_plan_unreachable"
             lines.append(t(key, lang, target=p.target_rank, rank=p.plan.planned_rank, n=p.plan.n_steps,
-                           cost=fmt_number(p.plan.total_cost, lang, "g"),
-                           n_opd=p.plan_steps["opd_key"].nunique(), iid=fmt_number(p.plan.planned_score, lang)))
+                           cost=fmt_number(p.plan.total_cost, lang, "g"), owners=owners_text(p.plan_steps, lang),
+                           iid=fmt_number(p.plan.planned_score, lang)))
     w = p.without_risk
     if w["innovations_removed"]:
         rank = f", {t('rank', lang).lower()} {w['rank']}" if w["rank"] is not None else ""
         lines.append(t("proj_risk", lang, n=w["innovations_removed"], iid=fmt_number(w["iid_score"], lang),
                        predicate=t(w["predicate"], lang), rank=rank))
     return lines
+
+
+def owners_text(steps: pd.DataFrame, lang: str = "id") -> str:
+    """Who takes a plan's steps, in words: how many steps the pemda's OPDs take and how many OPDs they are,
+    and the steps of placeholder owners apart, named (they are not counted as OPDs)."""
+    ph = _placeholder_mask(steps)
+    real, other = steps[~ph], steps[ph]
+    by_steps = other.groupby("opd_key", sort=False).agg(name=("opd_name", "first"), steps=("steps", "sum"))
+    by_steps = by_steps.sort_values("steps", ascending=False, kind="stable")  # the largest share first
+    names = ", ".join(opd_label(by_steps["name"], lang))
+    n_opd = real["opd_key"].nunique()
+    if other.empty:
+        return t("proj_owners_opd", lang, n_opd=n_opd)
+    if real.empty:
+        return t("proj_owners_placeholders", lang, n_placeholders=len(by_steps), placeholders=names)
+    return t("proj_owners_mixed", lang, opd_steps=int(real["steps"].sum()), n_opd=n_opd,
+             placeholder_steps=int(other["steps"].sum()), n_placeholders=len(by_steps), placeholders=names)
+
+
+def _placeholder_mask(frame: pd.DataFrame) -> pd.Series:
+    """True for the rows whose owner is a placeholder (:func:`iid_research.analysis.evaluation.is_placeholder`)."""
+    from ..analysis.evaluation import is_placeholder
+
+    return pd.Series(is_placeholder(frame["opd_key"]), index=frame.index, dtype=bool)
 
 
 def gap_table(p, lang: str = "id") -> pd.DataFrame:
@@ -80,15 +108,23 @@ def gap_table(p, lang: str = "id") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def step_text(step, lang: str = "id") -> str:
-    """One assigned plan step as an instruction."""
+def step_text(step, lang: str = "id", *, number_new: bool = True) -> str:
+    """One assigned plan step as an instruction.
+
+    A raise of a planned new innovation names it "baru ke-3" / "new no. 3"; with ``number_new=False``
+    only "baru" / "new", so the same raise of several new innovations reads the same (:func:`plan_by_opd`).
+    """
     if step.kind == "new_innovation":
         if step.urusan:
             return t("step_new_urusan", lang, urusan=step.urusan)
         return t("step_new", lang)
     if step.kind == "spd":
         return t("plan_spd", lang, indicator=step.indicator, level_from=step.from_level, level_to=step.to_level)
-    return t("step_sid", lang, indicator=step.indicator, innovation=step.innovation_id, level_from=step.from_level,
+    innovation = step.innovation_id
+    if str(innovation).startswith(NEW_ID):
+        number = str(innovation)[len(NEW_ID):].strip()
+        innovation = t("new_innovation_no", lang, no=number) if number_new else t("new_innovation_any", lang)
+    return t("step_sid", lang, indicator=step.indicator, innovation=innovation, level_from=step.from_level,
              level_to=step.to_level)
 
 
@@ -100,15 +136,57 @@ def opd_label(names: pd.Series, lang: str) -> pd.Series:
     return names.replace({ANY_OPD: t("any_opd", lang), UNNAMED: t("opd_unnamed", lang)})
 
 
-def plan_by_opd(p, lang: str = "id") -> pd.DataFrame:
-    """The plan as actions per OPD: OPD, action, IID gain, cost (one row per step), ordered by OPD."""
+def owner_label(names: pd.Series, keys: pd.Series, lang: str) -> pd.Series:
+    """Owner names for a reader (:func:`opd_label`), an office known only by its type marked as a placeholder:
+    "Keuangan dan Aset Daerah (pemilik sementara)"; "(OPD mana pun)" says so by itself."""
+    from ..analysis.evaluation import TYPE_OWNER
+
+    shown = opd_label(pd.Series(names, dtype=object).reset_index(drop=True), lang)
+    typed = pd.Series(keys, dtype=object).astype(str).str.startswith(TYPE_OWNER).to_numpy()
+    shown[typed] = [t("placeholder_owner", lang, name=n) for n in shown[typed]]
+    return pd.Series(shown.to_numpy(), index=pd.Series(names).index, dtype=object)
+
+
+def plan_steps_table(p, lang: str = "id") -> pd.DataFrame:
+    """The plan, one row per step: OPD, action, IID gain, cost; the pemda's OPDs first (by name), then the
+    placeholder owners (marked, :func:`owner_label`).  The per-step download and workbook sheet."""
     s = p.plan_steps
     if s is None or s.empty:
         return pd.DataFrame(columns=["opd", "plan_action", "plan_gain_iid", "plan_cost"])
-    out = pd.DataFrame({"opd": opd_label(s["opd_name"], lang),
+    out = pd.DataFrame({"opd": owner_label(s["opd_name"], s["opd_key"], lang),
                         "plan_action": [step_text(r, lang) for r in s.itertuples(index=False)],
-                        "plan_gain_iid": s["gain_iid"].astype(float).round(3), "plan_cost": s["cost"].astype(float)})
-    return out.sort_values(["opd", "plan_action"], kind="stable").reset_index(drop=True)
+                        "plan_gain_iid": s["gain_iid"].astype(float), "plan_cost": s["cost"].astype(float),
+                        "_placeholder": _placeholder_mask(s)})
+    out = out.sort_values(["_placeholder", "opd", "plan_action"], kind="stable")
+    return out.drop(columns="_placeholder").reset_index(drop=True)
+
+
+def plan_by_opd(p, lang: str = "id") -> pd.DataFrame:
+    """The plan as actions per OPD, identical steps of one owner as one row.
+
+    Steps are identical when they are the same action of the same owner with the same gain and cost (the
+    same raise of several planned new innovations included): e.g. 188 × "Laporkan satu inovasi baru".
+
+    Returns
+    -------
+    DataFrame with columns [opd, plan_count, plan_action, plan_gain_total, plan_cost_sum]
+        ``plan_count``: how many such steps; ``plan_gain_total`` and ``plan_cost_sum``: their summed IID gain
+        and cost (so the columns add up to the plan's).  The pemda's OPDs first (by name), then the
+        placeholder owners; one row per step is :func:`plan_steps_table`.
+    """
+    s = p.plan_steps
+    cols = ["opd", "plan_count", "plan_action", "plan_gain_total", "plan_cost_sum"]
+    if s is None or s.empty:
+        return pd.DataFrame(columns=cols)
+    rows = pd.DataFrame({"opd": owner_label(s["opd_name"], s["opd_key"], lang),
+                         "plan_action": [step_text(r, lang, number_new=False) for r in s.itertuples(index=False)],
+                         "_gain": s["gain_iid"].astype(float).round(9), "_cost": s["cost"].astype(float).round(9),
+                         "gain": s["gain_iid"].astype(float), "cost": s["cost"].astype(float),
+                         "_placeholder": _placeholder_mask(s)})
+    out = (rows.groupby(["_placeholder", "opd", "plan_action", "_gain", "_cost"], sort=True)
+           .agg(plan_count=("gain", "size"), plan_gain_total=("gain", "sum"), plan_cost_sum=("cost", "sum"))
+           .reset_index())
+    return out[cols]
 
 
 def _weakest(pairs, lang, year: int):
@@ -120,8 +198,10 @@ def _weakest(pairs, lang, year: int):
 
 
 def scoreboard(p, lang: str = "id") -> pd.DataFrame:
-    """The OPD scoreboard for a reader: one row per OPD, readable columns (the workbook's first sheet)."""
-    o = p.opds
+    """The OPD scoreboard for a reader: one row per OPD of the pemda's files (the OPD list and the
+    innovation list), readable columns (the workbook's first sheet).  Placeholder owners of plan steps
+    are not OPDs and are listed apart (:func:`placeholder_owners`)."""
+    o = p.opds[~_placeholder_mask(p.opds)]
     label = "opd_type_label_id" if lang == "id" else "opd_type_label_en"
     return pd.DataFrame({
         "opd_rank": o["rank"], "opd": opd_label(o["opd_name"], lang),
@@ -139,6 +219,16 @@ def scoreboard(p, lang: str = "id") -> pd.DataFrame:
     })
 
 
+def placeholder_owners(p, lang: str = "id") -> pd.DataFrame:
+    """The placeholder owners of plan steps (not OPDs, :func:`iid_research.analysis.evaluation.is_placeholder`):
+    owner (marked), OPD type, steps and cost in the plan."""
+    o = p.opds[_placeholder_mask(p.opds)]
+    label = "opd_type_label_id" if lang == "id" else "opd_type_label_en"
+    return pd.DataFrame({"opd": owner_label(o["opd_name"], o["opd_key"], lang),
+                         "opd_type": opd_label(o[label].fillna(""), lang), "opd_plan_steps": o["plan_steps"],
+                         "opd_plan_cost": o["plan_cost"].astype(float)})
+
+
 def risk_table(p, lang: str = "id") -> pd.DataFrame:
     """The innovations the validators are likely to cut, with the reason."""
     r = p.risk[p.risk["at_risk"]]
@@ -154,9 +244,23 @@ def risk_table(p, lang: str = "id") -> pd.DataFrame:
 
 
 def opd_scorecard(p, opd_key: str, lang: str = "id") -> dict:
-    """One OPD's page: its row of the scoreboard and its steps of the plan (for the printable scorecards)."""
-    board = scoreboard(p, lang)
+    """One OPD's page: its row of the scoreboard and its steps of the plan (for the printable scorecards).
+
+    A placeholder owner's page holds its row of :func:`placeholder_owners` and a note that it is not an OPD.
+
+    Returns
+    -------
+    dict with keys name, row (Series), steps (DataFrame), note (str, "" for an OPD), decimals (the
+        scoreboard's decimals per quantity, :func:`iid_research.notebook.display.column_decimals`),
+        position (1-based place of the OPD in the evaluation, which numbers the card's download files)
+    """
+    from .display import column_decimals
+
     idx = p.opds.index[p.opds["opd_key"] == opd_key][0]
+    placeholder = bool(_placeholder_mask(p.opds).loc[idx])
+    board = placeholder_owners(p, lang) if placeholder else scoreboard(p, lang)
     steps = plan_by_opd(p, lang)
     name = board.loc[idx, "opd"]
-    return {"name": name, "row": board.loc[idx], "steps": steps[steps["opd"] == name].drop(columns=["opd"])}
+    return {"name": name, "row": board.loc[idx], "steps": steps[steps["opd"] == name].drop(columns=["opd"]),
+            "note": t("nb05_placeholder_card", lang) if placeholder else "", "decimals": column_decimals(board),
+            "position": int(list(p.opds.index).index(idx)) + 1}

@@ -1,7 +1,9 @@
 """The OPD evaluation as an Excel workbook (``iid-research project --xlsx``): government staff work in Excel.
 
-First sheet: the OPD scoreboard, one row per OPD, frozen header, readable column names; further sheets:
-the plan per OPD, the gap card, the innovations the validators may cut.  Written atomically, with fixed
+First sheet: the OPD scoreboard, one row per OPD of the pemda's files, frozen header, readable column names;
+further sheets: the plan per OPD (identical steps of one owner as one row with their count, total IID gain
+and total cost), the gap card, the innovations the validators may cut, the placeholder owners of plan steps
+(not OPDs), and the plan with one row per step.  Written atomically, with fixed
 document and zip times (:func:`iid_research._io.normalise_xlsx`).
 """
 
@@ -33,7 +35,7 @@ def _sheet(writer, frame: pd.DataFrame, name: str, lang: str):
 
 
 def write_projection_workbook(projection, path, lang: str = "id") -> Path:
-    """Write the OPD scoreboard, plan, gap card and validation risk of a projection to an XLSX file.
+    """Write the OPD scoreboard, plan, gap card, validation risk and placeholder owners of a projection to XLSX.
 
     Parameters
     ----------
@@ -55,5 +57,7 @@ def write_projection_workbook(projection, path, lang: str = "id") -> Path:
             _sheet(writer, wr.plan_by_opd(projection, lang), t("sheet_plan", lang), lang)
             _sheet(writer, wr.gap_table(projection, lang), t("sheet_gaps", lang), lang)
             _sheet(writer, wr.risk_table(projection, lang), t("sheet_risk", lang), lang)
+            _sheet(writer, wr.placeholder_owners(projection, lang), t("sheet_placeholders", lang), lang)
+            _sheet(writer, wr.plan_steps_table(projection, lang), t("sheet_plan_steps", lang), lang)
         normalise_xlsx(tmp)  # fixed document and zip times: the same projection gives the same bytes
     return path

@@ -202,13 +202,18 @@ def level_plural(level: str, lang: str = "id") -> str:
     return t(f"level_plural_{level}", lang) if f"level_plural_{level}" in CATALOGUE else t(level, lang)
 
 
-def feature_label(column: str, lang: str = "id", *, short: bool = False) -> str:
+def feature_label(column: str, lang: str = "id", *, short: bool = False, framework=None) -> str:
     """Readable label of an OPD-profile column.
 
-    SID columns use the indicator names of the newest framework, e.g.
+    SID columns use the indicator names of ``framework`` (the framework of the data's
+    year: :func:`iid_research.frameworks.framework_for_years`; default the newest), e.g.
     ``"sid_19_mean_level"`` -> "19 Alat Kerja (rata-rata level)"; with
     ``short=True`` they read "SID 19 Alat Kerja" (for running text).  Unknown
     columns are returned unchanged.
+
+    >>> from iid_research.frameworks import framework_for_year
+    >>> feature_label("sid_35_mean_level", "id", short=True, framework=framework_for_year(2024))
+    'SID 35 Kualitas Inovasi Daerah'
     """
     from ..frameworks import latest_framework
 
@@ -217,7 +222,7 @@ def feature_label(column: str, lang: str = "id", *, short: bool = False) -> str:
         return t(f"feature_{column}", lang)
     if column.startswith("sid_") and column.endswith("_mean_level"):
         no = int(column.split("_")[1])
-        sid = latest_framework().sid.set_index("indicator_no")
+        sid = (framework if framework is not None else latest_framework()).sid.set_index("indicator_no")
         name = sid.loc[no, "name_id" if lang == "id" else "name_en"] if no in sid.index else str(no)
         return t("feature_sid_short" if short else "feature_sid_mean_level", lang, no=no, name=name)
     if column.startswith("jenis_") and column.endswith("_share"):
