@@ -62,6 +62,8 @@ if p is not None and p.rank is not None:
 # %%
 if p is not None:
     nb.heading("nb05_h_gaps", lang)
+    if p.rank_basis == "published+simulated":  # ranks after the plan are against SIMULATED totals too
+        nb.text("nb03_basis_published_simulated", lang, year=year)
     nb.show_table(wr.gap_table(p, lang), lang, simulated=data.is_simulated)
     nb.heading("nb05_h_plan", lang, target=target_rank)
     if p.plan is None:  # no other pemda's totals to rank against

@@ -474,3 +474,22 @@ def test_each_opd_scorecard_downloads_under_its_own_name(ws, monkeypatch):
         slug = re.sub(r"[^a-z0-9]+", "-", heading.lower()).strip("-")  # by hand: "Dinas Kesehatan Kab. Blora" -> ...
         assert files[0] == f"kartu-skor-{position:02d}-{slug}.csv"
         assert files[1:] in ([], [f"rencana-{position:02d}-{slug}.csv"])
+
+
+def test_notebook_05_without_the_years_annex_says_simulated_where_it_ranks(tmp_path):
+    """Ranks against published plus SIMULATED totals: the summary, the band and the gap card each say so."""
+    from iid_research.render.execute import run_notebook
+
+    fw = framework_for_year(YEAR)
+    inn, spd, _ = write_inputs(tmp_path, YEAR, np.full((8, len(fw.sid_indicators)), 2), 2, opds=OPDS)
+    w = init_workspace(tmp_path / "ws")
+    w.import_file("innovations", inn, YEAR)
+    w.import_file("spd", spd, YEAR)
+    out = run_notebook(config.NOTEBOOKS_DIR / "05_workspace_report.ipynb",
+                       {"workspace": str(w.path), "kode_wilayah": BLORA, "year": YEAR, "target_rank": 2,
+                        "lang": "en"}, tmp_path / "out")
+    page = out["html"].read_text(encoding="utf-8")
+    band = page[page.index("How sure is"):page.index("Gap card")]
+    gap_card = page[page.index("Gap card"):page.index("Plan per OPD")]
+    for section in (band, gap_card):
+        assert "plus SIMULATED scores for pemda without a published score" in section
