@@ -634,7 +634,15 @@ def project(workspace, pemda, year, target_rank, drift, as_json, xlsx, with_unce
                                          path=data.label, held=", ".join(f"{names.get(k, k)} ({k})" for k in held)
                                          or "-"))
         result = run_projection(data, kode, year, target_rank=target_rank, drift=drift)
-    except (RegionMatchError, WorkspaceError, MissingAnswersError) as exc:
+    except MissingAnswersError as exc:  # in the language asked for, with the command that fixes it
+        nama = names.get(kode, kode)
+        message = (t("nb05_missing", lang, year=year, nama=nama) if len(exc.missing) == 2 else
+                   t("nb05_missing_kind", lang, year=year, nama=nama, what=t(exc.missing[0], lang),
+                     kind=exc.missing[0]))
+        held = [y for y in data.years(kode) if data.has_answers(kode, y)]
+        message += " " + t("proj_years_held", lang, years=", ".join(map(str, held)) or "-")
+        raise click.ClickException(message.replace("`", "")) from None
+    except (RegionMatchError, WorkspaceError) as exc:
         raise click.ClickException(str(exc)) from None
     except click.ClickException:
         raise

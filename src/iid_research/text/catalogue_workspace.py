@@ -155,6 +155,7 @@ TEXTS: dict[str, dict[str, str]] = {
         'en': 'The workspace {path} holds no pemda answers yet (innovation list or SPD answers), so there is no report to render; see `iid-research workspace status`.'},
     'proj_not_in_workspace': {'id': 'Ruang kerja {path} tidak memuat jawaban {nama} ({kode}); pemda di ruang kerja: {held}.',
         'en': 'The workspace {path} holds no answers of {nama} ({kode}); pemda in the workspace: {held}.'},
+    'proj_years_held': {'id': 'Tahun yang dapat diproyeksikan: {years}.', 'en': 'Years that can be projected: {years}.'},
     'nb05_missing_kind': {'id': 'Ruang kerja tidak memuat {what} {year} untuk {nama}, jadi nilai {year} belum dapat diproyeksikan; impor berkasnya dengan `iid-research import {kind} BERKAS --year {year} --pemda "{nama}" --workspace FOLDER`.',
         'en': 'The workspace holds no {year} {what} for {nama}, so the {year} score cannot be projected yet; import it with `iid-research import {kind} FILE --year {year} --pemda "{nama}" --workspace FOLDER`.'},
     'any_opd': {'id': '(OPD mana pun)', 'en': '(any OPD)'},
