@@ -296,3 +296,15 @@ def _write_stub(notebook, params, output_dir):
     stem = parameters.output_stem(notebook, params)
     (output_dir / f"{stem}.html").write_text(f"<!DOCTYPE html><html><body>{stem}</body></html>")
     return {"html": output_dir / f"{stem}.html", "stem": stem}
+
+
+def test_reports_of_a_workspace_folder_that_is_gone_are_listed_as_such(stub, blora_ws, tmp_path):
+    import shutil
+
+    out = tmp_path / "reports"
+    assert "4 built" in CliRunner().invoke(main, ["reports", "--workspace", str(blora_ws.path), "-o", str(out),
+                                                  "-j", "1"]).output
+    shutil.rmtree(blora_ws.path)
+    rindex.write_folder_index(out)
+    rows = [r for s in _read(out).sections for r in s["rows"]]
+    assert len(rows) == 4 and {r["cells"][-1] for r in rows} == {"ruang kerja tidak ditemukan"}

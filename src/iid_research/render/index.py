@@ -185,6 +185,9 @@ def _entry(stem: str, html: Path | None, notebook: str, parameters: dict, *, tit
         entry.update({k: derived[k] for k in ("group", "workspace", "workspace_name", "predicate")})
     lang = entry.get("lang") or ""
     entry["title"] = (title or report_title(notebook, parameters, lang or "id")) + (f" [{lang}]" if lang else "")
+    if status == "ok" and entry.get("group") == "workspace" and entry.get("workspace") \
+            and not Path(str(entry["workspace"])).is_dir():
+        status = "workspace_missing"  # moved or deleted: the page may no longer match any pemda's files
     entry.update(html=html, status=status, stem=stem, notebook=Path(notebook).stem)
     return entry
 
@@ -200,8 +203,9 @@ def folder_entries(output_dir=None) -> list[dict]:
     Returns
     -------
     list of dict
-        Keys html (path, None for a failed report), title, status ("ok", "failed", or "outdated": a
-        rebuild was started and did not finish, so the page may show data since changed), stem,
+        Keys html (path, None for a failed report), title, status ("ok", "failed", "outdated": a
+        rebuild was started and did not finish, so the page may show data since changed, or
+        "workspace_missing": the report's workspace folder is gone), stem,
         notebook and those of :data:`INDEX_FIELDS`; sorted by notebook, pemda code and stem.
         A report is listed when its stamp says it was built and its page exists, or says
         its last build failed; a page without a stamp is listed when its executed notebook

@@ -44,6 +44,8 @@ _CORE_TEXTS: dict[str, dict[str, str]] = {
         'en': 'ok'},
     'outdated': {'id': 'usang (pembuatan ulang terputus)',
         'en': 'outdated (rebuild interrupted)'},
+    'workspace_missing': {'id': 'ruang kerja tidak ditemukan',
+        'en': 'workspace not found'},
     'failed': {'id': 'gagal',
         'en': 'failed'},
     'nb_01_overview': {'id': 'Ikhtisar IID',
