@@ -430,6 +430,14 @@ def test_spd_row_numbers_with_leading_zeros(tmp_path):
     assert len(wide) == 20 and wide.iloc[1][["indicator_no", "sub"]].tolist() == [2, "a"]
 
 
+def test_spd_capaian_written_as_a_percentage_is_read_as_that_number(tmp_path):
+    src = tmp_path / "spd.csv"
+    src.write_text('pemda,indikator,jawaban,capaian\nKab. Blora,1,3,80 %\nKab. Blora,2a,2,"1,5%"\n'
+                   'Kab. Blora,2b,1,"12,25"\n', encoding="utf-8")
+    t = import_spd(src, 2024, write=False, strict=True).table
+    assert t["raw_value"].tolist() == [80.0, 1.5, 12.25]
+
+
 def test_codes_typed_as_numbers_in_xlsx(tmp_path):
     # Excel turns a typed "33.10" into the number 33.1 and "3316" (BPS code) into 3316
     src = tmp_path / "spd.xlsx"

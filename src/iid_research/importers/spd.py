@@ -196,7 +196,8 @@ def import_spd(path, year: int, *, out_dir=None, strict: bool = False, max_bad_s
             raw_value = math.nan
             if "raw_value" in frame.columns and r["raw_value"] is not None:
                 try:
-                    raw_value = parse_number(r["raw_value"], scale="index")
+                    # a capaian written as a percentage ("80 %", "1,5%") is that number of percent
+                    raw_value = parse_number(re.sub(r"\s*%$", "", str(r["raw_value"]).strip()), scale="index")
                 except ValueError as exc:
                     col = header["raw_value"]
                     rejects.add(label, row_no, col.header, str(exc), f"{column_letter(col.index)}{row_no}")
