@@ -285,7 +285,7 @@ def test_an_interrupted_rebuild_lists_its_reports_as_outdated(stub, blora_ws, tm
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 130 and "interrupted: the reports not rebuilt are listed as outdated" in result.output
     rows = [r for s in _read(out).sections for r in s["rows"]]
-    assert len(rows) == 4 and {r["cells"][-1] for r in rows} == {"usang (pembuatan ulang terputus)"}
+    assert len(rows) == 4 and {r["cells"][-1] for r in rows} == {"usang: data atau kode berubah, buat ulang"}
     monkeypatch.setattr(execute, "run_notebook", lambda nb, p, o, **k: _write_stub(nb, p, o))
     again = CliRunner().invoke(main, args)
     assert "4 built" in again.output, again.output  # outdated reports are rebuilt, then listed as ok
@@ -308,3 +308,23 @@ def test_reports_of_a_workspace_folder_that_is_gone_are_listed_as_such(stub, blo
     rindex.write_folder_index(out)
     rows = [r for s in _read(out).sections for r in s["rows"]]
     assert len(rows) == 4 and {r["cells"][-1] for r in rows} == {"ruang kerja tidak ditemukan"}
+
+
+def test_a_report_built_before_its_workspace_changed_is_listed_outdated(stub, blora_ws, tmp_path):
+    """A report made by `run` is not rebuilt by `reports --workspace`: after a re-import it must not say ok."""
+    out = tmp_path / "reports"
+    invoke = CliRunner().invoke
+    args = ["reports", "--workspace", str(blora_ws.path), "-o", str(out), "-j", "1"]
+    assert "4 built" in invoke(main, args).output
+    custom = invoke(main, ["run", "05_workspace_report", "-p", "workspace", str(blora_ws.path), "-p", "year", "2024",
+                           "-p", "target_rank", "3", "-o", str(out)])
+    assert custom.exit_code == 0, custom.output
+    spd = tmp_path / "spd_2024_corrected.csv"
+    spd.write_text("pemda,indikator,jawaban\n" + "".join(
+        f"Kab. Blora,{r},1\n" for r in framework_for_year(2024).spd_row_ids), encoding="utf-8")
+    Workspace(blora_ws.path).import_file("spd", spd, 2024, replace=True)
+    assert "4 built" in invoke(main, args).output
+    status = {r["href"]: r["cells"][-1] for s in _read(out).sections for r in s["rows"]}
+    assert len(status) == 5 and sorted(status.values()).count("ok") == 4
+    (target_3,) = [h for h in status if "_3_id" in h]
+    assert status[target_3] == "usang: data atau kode berubah, buat ulang"

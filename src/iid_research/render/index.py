@@ -185,11 +185,34 @@ def _entry(stem: str, html: Path | None, notebook: str, parameters: dict, *, tit
         entry.update({k: derived[k] for k in ("group", "workspace", "workspace_name", "predicate")})
     lang = entry.get("lang") or ""
     entry["title"] = (title or report_title(notebook, parameters, lang or "id")) + (f" [{lang}]" if lang else "")
-    if status == "ok" and entry.get("group") == "workspace" and entry.get("workspace") \
+    if status in ("ok", "outdated") and entry.get("group") == "workspace" and entry.get("workspace") \
             and not Path(str(entry["workspace"])).is_dir():
         status = "workspace_missing"  # moved or deleted: the page may no longer match any pemda's files
     entry.update(html=html, status=status, stem=stem, notebook=Path(notebook).stem)
     return entry
+
+
+def _current_keys():
+    """A function giving the build key a stamp's report would have now (None for a notebook not shipped).
+
+    A report whose stamp holds another key was built on inputs, a workspace or code that have changed
+    since (e.g. a report made by ``run`` on a workspace a later import changed): it is listed as outdated.
+    """
+    from .._io import sha256_file
+    from .runner import build_key, inputs_fingerprint
+
+    fingerprint = inputs_fingerprint()
+    shas: dict[str, str] = {}
+
+    def key(record: dict):
+        notebook = config.NOTEBOOKS_DIR / str(record.get("notebook") or "")
+        params = record.get("parameters")
+        if not notebook.name or not notebook.is_file() or not isinstance(params, dict):
+            return None
+        sha = shas.get(notebook.name) or shas.setdefault(notebook.name, sha256_file(notebook))
+        return build_key(notebook, params, fingerprint, sha)
+
+    return key
 
 
 def folder_entries(output_dir=None) -> list[dict]:
@@ -204,7 +227,8 @@ def folder_entries(output_dir=None) -> list[dict]:
     -------
     list of dict
         Keys html (path, None for a failed report), title, status ("ok", "failed", "outdated": a
-        rebuild was started and did not finish, so the page may show data since changed, or
+        rebuild was started and did not finish, or the report's build key is no longer the one it
+        was built with (its inputs, workspace or the package changed since), or
         "workspace_missing": the report's workspace folder is gone), stem,
         notebook and those of :data:`INDEX_FIELDS`; sorted by notebook, pemda code and stem.
         A report is listed when its stamp says it was built and its page exists, or says
@@ -214,6 +238,7 @@ def folder_entries(output_dir=None) -> list[dict]:
     out = Path(output_dir) if output_dir is not None else config.REPORTS_DIR
     nbdir = out / "notebooks"
     known = [p.stem for p in config.NOTEBOOKS_DIR.glob("*.ipynb")]
+    current = _current_keys()
     entries, seen = [], set()
     for stamp in sorted(nbdir.glob("*.stamp.json")) if nbdir.is_dir() else []:
         stem = stamp.name[: -len(".stamp.json")]
@@ -229,10 +254,11 @@ def folder_entries(output_dir=None) -> list[dict]:
             continue
         seen.add(stem)
         notebook = record.get("notebook") or _notebook_of(stem, known)
+        outdated = record.get("status") == "outdated" or (
+            record.get("status") == "built" and current(record) not in (None, record.get("key")))
         entries.append(_entry(stem, None if failed else html, notebook, record.get("parameters") or {},
                               title=record.get("title") or "", meta=record.get("meta"),
-                              status="failed" if failed else "outdated" if record.get("status") == "outdated"
-                              else "ok"))
+                              status="failed" if failed else "outdated" if outdated else "ok"))
     for html in sorted(out.glob("*.html")):  # pages made before reports carried stamps
         executed = nbdir / f"{html.stem}.ipynb"
         if html.stem in seen or html.name == "index.html" or not executed.is_file():
