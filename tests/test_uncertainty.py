@@ -419,3 +419,21 @@ def test_a_band_against_published_plus_simulated_totals_says_so_in_its_section(t
     shown.clear()
     unc.show_band(unc.workspace_band(from_workspace(ws), "33.16", year, draws=200), "id", figure=False, table=False)
     assert "nb03_basis_published_simulated" not in shown and shown[0] == "unc_h"
+
+
+def test_a_band_among_part_of_the_cluster_is_not_compared_with_national_ranks(tmp_path):
+    """An annex of 7 of 415 kabupaten: last year's national rank 12 says nothing about a band among 7."""
+    from iid_research.notebook import uncertainty as unc
+
+    year = 2024
+    fw = framework_for_year(year)
+    inn, spd, ax = write_inputs(tmp_path, year, np.full((6, len(fw.sid_indicators)), 2), 2)
+    ws = init_workspace(tmp_path / "ws")
+    for kind, path in (("innovations", inn), ("spd", spd), ("annex", ax)):
+        ws.import_file(kind, path, year)
+    band = unc.workspace_band(from_workspace(ws), "33.16", year, draws=200)
+    kabupaten_in_annex = sum(name.startswith("Kabupaten") and name != "Kabupaten Blora" for name, _ in ANNEX) + 1
+    assert band.rank_of == kabupaten_in_annex == 7
+    lines = " ".join(unc.band_lines(band, "en", previous_rank=12, previous_year=2023, published_rank=5))
+    assert "among the 7 pemda the annex lists only, so it is not compared" in lines
+    assert "12 (2023)" not in lines and "published rank of 2024 (5)" not in lines  # neither comparison

@@ -27,6 +27,16 @@ def pct(p: float, lang: str = "id") -> str:
     return f"{fmt_number(100 * float(p), lang, '.0f')}%"
 
 
+def _partial_field(u) -> bool:
+    """Whether ``u`` ranks among fewer than 90% of its cluster (an annex converted from some pages only)."""
+    from ..data import load_regions
+
+    regions = load_regions()
+    level = regions.set_index("kode_wilayah")["level"].get(u.kode_wilayah)
+    cluster = int((regions["is_autonomous"] & (regions["level"] == level)).sum())
+    return bool(cluster) and u.rank_of < 0.9 * cluster
+
+
 def band_lines(u, lang: str = "id", *, previous_rank=None, previous_year=None, published_rank=None) -> list[str]:
     """The band in sentences: rank and band, the chance of the target and of each predikat, a rank change
     against the band, the published rank against the band, and what makes the rank uncertain.
@@ -39,6 +49,9 @@ def band_lines(u, lang: str = "id", *, previous_rank=None, previous_year=None, p
         An earlier rank to compare (e.g. last year's published rank).
     published_rank : optional
         The published rank of the same year, to place inside or outside the band.
+
+    Both comparisons are left out (and a sentence says why) when the band ranks among fewer than 90% of
+    the pemda's cluster, as with an annex converted from some pages: a national rank is not comparable.
     """
     band = {"rank": u.point_rank, "lo": u.rank_p05, "hi": u.rank_p95, "median": u.rank_p50}
     lines = [t("unc_band_exact", lang, rank=u.point_rank) if u.rank_p05 == u.rank_p95 == u.point_rank
@@ -49,6 +62,9 @@ def band_lines(u, lang: str = "id", *, previous_rank=None, previous_year=None, p
         lines.append(t("unc_target", lang, target=u.target_rank, p=pct(u.p_target, lang)))
     parts = [f"{t(p, lang)} {pct(u.p_predicate[p], lang)}" for p in PREDICATES if u.p_predicate.get(p, 0) > 0]
     lines.append(t("unc_predicate", lang, parts=", ".join(parts)))
+    if _partial_field(u):  # ranked among an annex's part of the cluster: a national rank is not comparable
+        lines.append(t("unc_partial_no_compare", lang, rank_of=u.rank_of))
+        previous_rank = published_rank = None
     verdict = rank_change_verdict(previous_rank, u)
     if verdict is not None:
         lines.append(t(f"unc_change_{verdict}", lang, prev=int(previous_rank), prev_year=previous_year, **band))
