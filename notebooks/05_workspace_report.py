@@ -80,6 +80,7 @@ if p is not None:
 if p is not None:
     nb.heading("nb05_h_board", lang)
     nb.text("nb05_t_board", lang, floor=framework_for_year(year).divisor_floor)
+    nb.show_markdown(wr.iid_parts_line(p, lang))
     board = wr.scoreboard(p, lang)  # the pemda's OPDs only; placeholder owners of plan steps come apart
     fig.plot_opd_contribution(board, lang=lang, simulated=data.is_simulated,
                               ax=plt.figure(figsize=(8, 0.3 * min(len(board), 25) + 1.5)).gca())

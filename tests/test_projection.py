@@ -495,3 +495,21 @@ def test_notebook_05_without_the_years_annex_says_simulated_where_it_ranks(tmp_p
     gap_card = page[page.index("Gap card"):page.index("Plan per OPD")]
     for section in (band, gap_card):
         assert "plus SIMULATED scores for pemda without a published score" in section
+
+
+def test_the_summary_sets_the_annexs_own_row_beside_the_projection_and_the_iid_adds_up(ws):
+    from iid_research.notebook.workspace_report import iid_parts_line, summary_lines
+
+    w, _ = ws
+    p = project(from_workspace(w), BLORA, YEAR)
+    assert p.annex_own == 99.0  # Kabupaten Blora's own row of the annex the fixture imports
+    lines = " ".join(summary_lines(p, "Kabupaten Blora", "en"))
+    diff = p.score["iid_score"] - 99.0
+    assert f"gives this pemda an IID of 99.00; the projection from the pemda's files differs by {diff:+.2f}" in lines
+    fw = framework_for_year(YEAR)
+    spd, count, quality = (p.score[k] * 100 / fw.max_total for k in ("spd_score", "count_score", "quality_score"))
+    assert abs(spd + count + quality - p.score["iid_score"]) < 1e-9  # the three parts are the whole IID
+    text = iid_parts_line(p, "en")
+    assert text.startswith(f"IID {p.score['iid_score']:.2f} = SPD part {spd:.2f} + innovation count score "
+                           f"{count:.2f} + innovation quality {quality:.2f}")
+    assert f"add up to {p.opds['iid_contribution'].sum():.2f} of the quality part" in text

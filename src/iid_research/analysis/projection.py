@@ -100,6 +100,9 @@ class Projection:
     target_rank : int or None
     drift : float or None
         The drift per year applied to an earlier annex (None when not used).
+    annex_own : float or None
+        The pemda's own IID in the workspace's decree annex of the year (the published result to compare
+        the projection with); None when the annex does not list it.
     """
 
     kode_wilayah: str
@@ -120,6 +123,7 @@ class Projection:
     without_risk: dict
     target_rank: int | None
     drift: float | None
+    annex_own: float | None = None
 
 
 def default_drift() -> float:
@@ -349,15 +353,26 @@ def project(dataset, kode_wilayah: str, year: int, *, target_rank: int | None = 
     return Projection(kode_wilayah, year, fw.year, score, predicate, rank, rank_of, basis, field,
                       pd.DataFrame(gaps, columns=["gap", "target_score", "target_rank", "points_needed", "iid_needed",
                                                   "reachable", "rank_after", "plan_cost", "plan_steps"]),
-                      plan_map, plan, plan_steps, evaluation, risk, without, target_rank, drift_used)
+                      plan_map, plan, plan_steps, evaluation, risk, without, target_rank, drift_used,
+                      _annex_own(dataset, kode_wilayah, year))
+
+
+def _annex_own(dataset, kode_wilayah: str, year: int) -> float | None:
+    """The pemda's own IID in the workspace's annex of ``year``, or None."""
+    annex = dataset.annex
+    if not len(annex):
+        return None
+    own = annex[(annex["year"] == int(year)) & (annex["kode_wilayah"] == kode_wilayah)]["iid_score"].dropna()
+    return float(own.iloc[0]) if len(own) else None
 
 
 def projection_dict(p: Projection) -> dict:
     """The projection as plain JSON-ready data (what ``iid-research project --json`` prints).
 
     Keys: kode_wilayah, year, framework, spd_score, quality_score, sid_score, count_score, iid_score,
-    n_innovations, predicate, rank, rank_of, rank_basis, drift, gaps, plan {reachable, rank_after,
-    iid_after, total_cost, steps}, opds, validation {at_risk, without_at_risk}.
+    n_innovations, predicate, rank, rank_of, rank_basis, drift, annex_iid_score (the annex's own row, or
+    None), gaps, plan {reachable, rank_after, iid_after, total_cost, steps}, opds, validation {at_risk,
+    without_at_risk}.
     """
     def clean(v):
         if isinstance(v, (np.integer,)):
@@ -386,6 +401,7 @@ def projection_dict(p: Projection) -> dict:
             "iid_score": clean(s["iid_score"]), "n_innovations": int(s["n_innovations"]),
             "n_urusan_yandas": int(s["n_urusan_yandas"]), "predicate": p.predicate, "rank": p.rank,
             "rank_of": p.rank_of, "rank_basis": p.rank_basis, "drift": p.drift, "target_rank": p.target_rank,
+            "annex_iid_score": p.annex_own,
             "gaps": records(p.gaps), "plan": plan, "opds": records(p.opds),
             "validation": {"at_risk": records(risky), "without_at_risk": {k: clean(v) for k, v in
                                                                           p.without_risk.items()}}}

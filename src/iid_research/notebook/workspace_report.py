@@ -49,6 +49,10 @@ def summary_lines(p, nama: str, lang: str = "id") -> list[str]:
                            level=level_plural(level, lang)))
     else:
         lines.append(t("proj_no_rank", lang, year=p.year))
+    own = p.annex_own
+    if own is not None:  # the decree annex lists the pemda itself: the published result beside the projection
+        lines.append(t("proj_annex_own", lang, year=p.year, iid=fmt_number(own, lang),
+                       diff=fmt_number(float(p.score["iid_score"]) - own, lang, "+.2f")))
     if p.plan is not None:
         if p.plan.current_rank <= p.target_rank:
             lines.append(t("plan_met", lang, rank=p.plan.current_rank, target=p.target_rank))
@@ -217,6 +221,22 @@ def scoreboard(p, lang: str = "id") -> pd.DataFrame:
         "opd_status": [t(f"status_{s}", lang) for s in o["status"]],
         "opd_reward": [", ".join(t(f"reward_{r}", lang) for r in str(v).split(",") if r) for v in o["reward"]],
     })
+
+
+def iid_parts_line(p, lang: str = "id") -> str:
+    """How the projected IID adds up: SPD part + count-score part + innovation-quality part (IID points), and
+    what the OPDs of the scoreboard carry of the quality part.
+
+    The parts are the scores of :func:`iid_research.scoring.score_pemda` over the framework's maximum total
+    (:func:`iid_research.scoring.compute_iid`), so they sum to the IID; the count score belongs to no OPD.
+    """
+    from ..frameworks import framework_for_year
+
+    scale = 100 / framework_for_year(p.year).max_total
+    parts = {k: float(p.score[f"{k}_score"]) * scale for k in ("spd", "count", "quality")}
+    opds = float(p.opds.loc[~_placeholder_mask(p.opds), "iid_contribution"].astype(float).sum())
+    return t("nb05_iid_parts", lang, iid=fmt_number(p.score["iid_score"], lang),
+             **{k: fmt_number(v, lang) for k, v in parts.items()}, opds=fmt_number(opds, lang))
 
 
 def placeholder_owners(p, lang: str = "id") -> pd.DataFrame:
