@@ -513,3 +513,16 @@ def test_the_summary_sets_the_annexs_own_row_beside_the_projection_and_the_iid_a
     assert text.startswith(f"IID {p.score['iid_score']:.2f} = SPD part {spd:.2f} + innovation count score "
                            f"{count:.2f} + innovation quality {quality:.2f}")
     assert f"add up to {p.opds['iid_contribution'].sum():.2f} of the quality part" in text
+
+
+def test_the_summary_warns_when_the_plan_builds_on_an_innovation_likely_to_be_cut(ws):
+    """I0 (inisiatif, mandatory indicator 16 without evidence) is at risk: plan steps on it are named."""
+    from iid_research.notebook.workspace_report import summary_lines
+
+    w, _ = ws
+    p = project(from_workspace(w), BLORA, YEAR, target_rank=2)
+    on_i0 = p.plan_steps[p.plan_steps["innovation_id"] == "I0"]
+    assert len(on_i0) and set(p.risk.loc[p.risk["at_risk"], "innovation_id"]) == {"I0"}
+    lines = " ".join(summary_lines(p, "Kabupaten Blora", "en"))
+    assert (f"{int(on_i0['steps'].sum())} plan steps ({on_i0['gain_iid'].sum():.2f} IID points) are on 1 "
+            "innovation(s) the validators are likely to cut (I0)") in lines

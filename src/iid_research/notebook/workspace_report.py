@@ -61,6 +61,10 @@ def summary_lines(p, nama: str, lang: str = "id") -> list[str]:
             lines.append(t(key, lang, target=p.target_rank, rank=p.plan.planned_rank, n=p.plan.n_steps,
                            cost=fmt_number(p.plan.total_cost, lang, "g"), owners=owners_text(p.plan_steps, lang),
                            iid=fmt_number(p.plan.planned_score, lang)))
+    risky_steps = plan_on_risky_innovations(p)
+    if risky_steps["steps"]:
+        lines.append(t("proj_plan_on_risky", lang, steps=risky_steps["steps"], n=len(risky_steps["innovations"]),
+                       ids=", ".join(risky_steps["innovations"]), iid=fmt_number(risky_steps["gain_iid"], lang)))
     w = p.without_risk
     if w["innovations_removed"]:
         rank = f", {t('rank', lang).lower()} {w['rank']}" if w["rank"] is not None else ""
@@ -91,6 +95,22 @@ def _placeholder_mask(frame: pd.DataFrame) -> pd.Series:
     from ..analysis.evaluation import is_placeholder
 
     return pd.Series(is_placeholder(frame["opd_key"]), index=frame.index, dtype=bool)
+
+
+def plan_on_risky_innovations(p) -> dict:
+    """What of the plan lies on innovations the validators are expected to cut (at risk).
+
+    Returns
+    -------
+    dict with keys steps (level steps), gain_iid (IID points) and innovations (their ids, sorted)
+    """
+    steps = p.plan_steps if p.plan_steps is not None else pd.DataFrame()
+    risky = set(p.risk.loc[p.risk["at_risk"], "innovation_id"].astype(str)) if len(p.risk) else set()
+    if steps.empty or not risky or "innovation_id" not in steps:
+        return {"steps": 0, "gain_iid": 0.0, "innovations": []}
+    on = steps[steps["innovation_id"].astype(str).isin(risky)]
+    return {"steps": int(on["steps"].sum()), "gain_iid": float(on["gain_iid"].sum()),
+            "innovations": sorted(set(on["innovation_id"].astype(str)))}
 
 
 def gap_table(p, lang: str = "id") -> pd.DataFrame:
