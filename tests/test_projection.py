@@ -176,7 +176,7 @@ def test_notebook_05_runs_through_papermill(ws, tmp_path):
     assert "Gap card" in page and "OPD scoreboard" in page and "Dinas Perhubungan" in page
     assert page.count('class="iid-scorecard"') == 11 and "SIMULATED" not in page  # 5 named OPDs, 6 plan owners
     assert "inovasi_2024.csv" in page
-    assert "Download CSV per step" in page and 'download="plan-per-step.csv"' in page
+    assert "Download CSV per action" in page and 'download="plan-per-action.csv"' in page
 
 
 def test_innovation_columns_match_the_contract():
@@ -419,7 +419,7 @@ def test_identical_plan_steps_of_one_owner_are_one_row(tmp_path):
     assert steps["plan_action"].str.contains("of innovation new no. 1 from").any()
     assert table["plan_action"].str.contains("of innovation new from").any()  # ... and merged in the table
     wb = openpyxl.load_workbook(write_projection_workbook(p, tmp_path / "plan.xlsx", "en"))
-    assert wb["Plan"].max_row - 1 == len(table) and wb["Plan per step"].max_row - 1 == len(s)
+    assert wb["Plan"].max_row - 1 == len(table) and wb["Plan per action"].max_row - 1 == len(s)
 
 
 def test_reports_02_and_05_write_an_opds_points_and_contribution_alike(ws):

@@ -3,7 +3,7 @@
 First sheet: the OPD scoreboard, one row per OPD of the pemda's files, frozen header, readable column names;
 further sheets: the plan per OPD (identical steps of one owner as one row with their count, total IID gain
 and total cost), the gap card, the innovations the validators may cut, the placeholder owners of plan steps
-(not OPDs), and the plan with one row per step.  Written atomically, with fixed
+(not OPDs), and the plan with one row per action.  Written atomically, with fixed
 document and zip times (:func:`iid_research._io.normalise_xlsx`).
 """
 
