@@ -526,3 +526,23 @@ def test_the_summary_warns_when_the_plan_builds_on_an_innovation_likely_to_be_cu
     lines = " ".join(summary_lines(p, "Kabupaten Blora", "en"))
     assert (f"{int(on_i0['steps'].sum())} plan steps ({on_i0['gain_iid'].sum():.2f} IID points) are on 1 "
             "innovation(s) the validators are likely to cut (I0)") in lines
+
+
+def test_a_merged_bapperida_owns_the_research_steps_of_the_plan(tmp_path):
+    """SPD rows answered by the research office go to a Bapperida (planning + research), not a placeholder."""
+    import csv
+
+    bapperida = "Badan Perencanaan Pembangunan Riset dan Inovasi Daerah"  # no comma: the CSV writer is plain
+    fw = framework_for_year(YEAR)
+    inn, spd, ax = write_inputs(tmp_path, YEAR, np.full((6, len(fw.sid_indicators)), 1), 1,
+                                opds=["Dinas Kesehatan", bapperida])
+    w = init_workspace(tmp_path / "ws")
+    for kind, path in (("innovations", inn), ("spd", spd), ("annex", ax)):
+        w.import_file(kind, path, YEAR)
+    p = project(from_workspace(w), BLORA, YEAR, target_rank=1)
+    with open(config.MAPPINGS_DIR / "spd_responsible.csv", encoding="utf-8") as f:
+        research_rows = {r["row_id"] for r in csv.DictReader(f) if r["opd_type"] == "penelitian_pengembangan"}
+    spd_steps = p.plan_steps[p.plan_steps["kind"] == "spd"]
+    on_research = spd_steps[spd_steps["indicator"].astype(str).isin(research_rows)]
+    assert research_rows and len(on_research)  # the plan raises some of those rows
+    assert set(on_research["opd_name"]) == {bapperida} and not on_research["is_placeholder"].any()

@@ -240,6 +240,10 @@ def _owner_of_type(opd_type: str, opds: pd.DataFrame) -> tuple[str, str]:
     if not opd_type:
         return ANY_OPD, ANY_OPD
     hit = opds[opds["opd_type"] == opd_type]
+    if not len(hit):  # an OPD merging two functions (Bapperida: planning, research and innovation) owns both
+        from .opd import opd_types_matched
+
+        hit = opds[[opd_type in opd_types_matched(n) for n in opds["opd_name"]]]
     if len(hit):
         return hit["opd_key"].iloc[0], hit["opd_name"].iloc[0]
     return f"{TYPE_OWNER}{opd_type}", opd_type_labels("id").get(opd_type, opd_type)

@@ -207,6 +207,22 @@ def opd_type_of(name: str, *, path=None) -> str:
     return str(map_opd_types([name], path=path)["opd_type"].iloc[0])
 
 
+def opd_types_matched(name: str, *, path=None) -> set[str]:
+    """Every OPD type whose pattern matches ``name``, not only the first (:func:`map_opd_types`).
+
+    An OPD that merges two functions has two: "Badan Perencanaan Pembangunan, Riset dan Inovasi
+    Daerah" (Bapperida) is planning and research and innovation.
+
+    Examples
+    --------
+    >>> sorted(opd_types_matched("Badan Perencanaan Pembangunan, Riset dan Inovasi Daerah"))
+    ['penelitian_pengembangan', 'perencanaan']
+    """
+    key = str(Path(path) if path is not None else config.MAPPINGS_DIR / "opd_types.csv")
+    normalised = normalise_opd_name(name) if isinstance(name, str) and name else ""
+    return {opd_type for rx, opd_type in _compiled(key) if normalised and rx.search(normalised)}
+
+
 def unmapped_opd_names(names, *, path=None) -> pd.DataFrame:
     """List the OPD names the mapping table does not cover.
 
