@@ -12,7 +12,7 @@ taken in this order (:func:`projection_field`):
 
 ``rank_basis`` always states which (it contains the word "annex" when ranks come from an annex).
 The gap card gives the points and IID needed to reach the next predikat, the target rank and the best
-pemda of the province, each with its cheapest plan (:mod:`iid_research.analysis.path`); every step is
+pemda of the province at the same level (a kabupaten's best kabupaten), each with its cheapest plan (:mod:`iid_research.analysis.path`); every step is
 assigned to an OPD (:func:`iid_research.analysis.evaluation.assign_plan_to_opds`).
 """
 
@@ -330,7 +330,8 @@ def project(dataset, kode_wilayah: str, year: int, *, target_rank: int | None = 
         target_score = float(ordered[target_rank - 1]) if target_rank <= len(ordered) else 0.0
         plan = path_to_target(spd, inn, scores, kode_wilayah, year, int(target_rank), **kwargs) if plans else None
         add_gap(f"rank:{target_rank}", target_score, plan)
-    prov = field_all[(field_all["kode_wilayah"].str[:2] == kode_wilayah[:2]) & (field_all["level"] != "provinsi")]
+    # the best of the same level (a kabupaten is ranked among kabupaten, so a kota is not its yardstick)
+    prov = field_all[(field_all["kode_wilayah"].str[:2] == kode_wilayah[:2]) & (field_all["level"] == level)]
     if level != "provinsi" and len(prov):
         best = prov.sort_values("iid_score", ascending=False).iloc[0]
         if best["iid_score"] > iid:

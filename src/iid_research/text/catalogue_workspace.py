@@ -83,7 +83,7 @@ TEXTS: dict[str, dict[str, str]] = {
     'proj_risk': {'id': '{n} inovasi kemungkinan dipotong validator (indikator wajib tanpa bukti atau tahap inisiatif); tanpa inovasi itu IID {iid} ({predicate}){rank}.', 'en': '{n} innovations are likely to be cut by the validators (a mandatory indicator without evidence, or at the initiative stage); without them IID {iid} ({predicate}){rank}.'},
     'gap_predicate': {'id': 'predikat {predicate}', 'en': 'predicate {predicate}'},
     'gap_rank': {'id': 'peringkat {rank}', 'en': 'rank {rank}'},
-    'gap_province_best': {'id': 'terbaik di provinsi ({nama})', 'en': 'best in the province ({nama})'},
+    'gap_province_best': {'id': 'terbaik sejenis di provinsi ({nama})', 'en': 'best of its level in the province ({nama})'},
     'gap_goal': {'id': 'Sasaran', 'en': 'Goal'},
     'gap_target_score': {'id': 'IID sasaran', 'en': 'Target IID'},
     'gap_points_needed': {'id': 'Poin yang kurang', 'en': 'Points needed'},
