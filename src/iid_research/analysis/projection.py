@@ -13,7 +13,8 @@ taken in this order (:func:`projection_field`):
 ``rank_basis`` always states which (it contains the word "annex" when ranks come from an annex).
 The gap card gives the points and IID needed to reach the next predikat, the target rank and the best
 pemda of the province at the same level (a kabupaten's best kabupaten), each with its cheapest plan
-(:mod:`iid_research.analysis.path`); every step is assigned to an OPD (:func:`iid_research.analysis.evaluation.assign_plan_to_opds`).
+(:mod:`iid_research.analysis.path`); every step is assigned to an OPD
+(:func:`iid_research.analysis.evaluation.assign_plan_to_opds`).
 """
 
 from __future__ import annotations
