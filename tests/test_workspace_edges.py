@@ -265,8 +265,13 @@ def test_project_a_pemda_without_its_spd_answers_says_which_file(tmp_path):
     assert err.value.missing == ["spd"]
     result = CliRunner().invoke(main, ["project", "--workspace", str(ws.path), "--pemda", BLORA, "--year",
                                        str(YEAR)])
-    assert result.exit_code == 1 and f"import the {YEAR} SPD answers" in result.output
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1 and f"Ruang kerja tidak memuat jawaban SPD {YEAR} untuk Kabupaten Blora" in said
+    assert f"iid-research import spd BERKAS --year {YEAR}" in said  # the command that mends it
     assert "Error: kode_wilayah" not in result.output and "Traceback" not in result.output
+    english = CliRunner().invoke(main, ["project", "--workspace", str(ws.path), "--pemda", BLORA, "--year",
+                                        str(YEAR), "--lang", "en"])
+    assert f"The workspace holds no {YEAR} SPD answers for Kabupaten Blora" in " ".join(english.output.split())
 
 
 def test_project_a_pemda_that_is_not_in_the_workspace_names_those_that_are(blora):
