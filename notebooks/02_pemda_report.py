@@ -85,7 +85,7 @@ elif not data.has_answers(kode_wilayah, year):  # a score needs both kinds: one 
     if len(lacking) == 2:
         nb.text("nb02_not_in_workspace", lang, year=year)
     else:
-        nb.text("nb02_missing_kind", lang, year=year, what=t(lacking[0], lang), kind=lacking[0])
+        nb.text("nb02_missing_kind", lang, year=year, what=t(lacking[0], lang), kind=lacking[0], nama=summary["nama"])
 else:
     nb.data_banner(data, lang)
     if not data.has_answers(kode_wilayah, year - 1):
