@@ -49,8 +49,11 @@ nb.data_banner(data, lang)
 if data.kind == "simulated":
     nb.show_markdown(t("nb03_banner", lang, seed=data.simulation.seed))
     nb.show_markdown(rd.source_caveat(kode_wilayah, (year_from, year_to), lang))
-for year in missing:
-    nb.show_markdown(t("nb03_missing_answers", lang, year=year, nama=rd.pemda_name(kode_wilayah)))
+for year in missing:  # name what is missing: one kind of a year is not "no answers"
+    lacking = data.missing_kinds(kode_wilayah, year)
+    nb.show_markdown(t("nb03_missing_answers", lang, year=year, nama=rd.pemda_name(kode_wilayah)) if len(lacking) == 2
+                     else t("nb02_missing_kind", lang, year=year, what=t(lacking[0], lang), kind=lacking[0],
+                            nama=rd.pemda_name(kode_wilayah)))
 if study is not None:
     nb.show_markdown(rd.summary_line(study, lang))
 

@@ -88,13 +88,19 @@ def stub(monkeypatch):
 
 @pytest.fixture
 def blora_ws(tmp_path):
-    """A pemda's own workspace: Blora's SPD answers of 2023 and 2024 (so 02, 03, 04 and 05 apply)."""
+    """A pemda's own workspace: Blora's SPD answers and innovation lists of 2023 and 2024 (02, 03, 04, 05)."""
     ws = init_workspace(tmp_path / "blora_ws", name="Kabupaten Blora")
     for year, level in ((2023, 2), (2024, 3)):  # each year its own file (the same file twice is refused)
         spd = tmp_path / f"spd_{year}.csv"
         spd.write_text("pemda,indikator,jawaban\n" + "".join(
             f"Kab. Blora,{r},{level}\n" for r in framework_for_year(year).spd_row_ids), encoding="utf-8")
         ws.import_file("spd", spd, year)
+        sid = framework_for_year(year).sid_indicators
+        inn = tmp_path / f"inovasi_{year}.csv"
+        inn.write_text("pemda,id inovasi,nama inovasi,opd,tahapan,urusan," + ",".join(map(str, sid)) + "\n"
+                       + f"Kab. Blora,I1,Inovasi {year},Dinas Kesehatan,penerapan,Kesehatan,"
+                       + ",".join([str(level)] * len(sid)) + "\n", encoding="utf-8")
+        ws.import_file("innovations", inn, year)
     return ws
 
 
@@ -152,16 +158,18 @@ def test_a_workspace_report_is_rebuilt_when_its_files_change_and_a_year_can_be_r
     assert removed.exit_code == 0, removed.output
     n_rows = len(framework_for_year(2023).spd_row_ids)
     assert removed.output.startswith(f"removed spd 2023 33.16: {n_rows} rows from spd_2023.csv")
-    held = Workspace(blora_ws.path).manifest()
-    assert held[["kind", "year"]].values.tolist() == [["spd", 2024]]
-    assert sorted(p.name for p in (blora_ws.path / "tabel").rglob("*.csv")) == [held["table"][0].split("/")[-1]]
+    held = Workspace(blora_ws.path).manifest()  # the 2023 innovation list stays: 2023 is held, but not scored
+    assert sorted(held[["kind", "year"]].values.tolist()) == [["innovations", 2023], ["innovations", 2024],
+                                                              ["spd", 2024]]
+    assert sorted(p.name for p in (blora_ws.path / "tabel").rglob("*.csv")) == sorted(
+        t.split("/")[-1] for t in held["table"])
     again = invoke(main, ["workspace", "remove", str(blora_ws.path), "spd", "--year", "2023"])
     assert again.exit_code == 1 and "no spd 2023 was imported (held spd: 2024 33.16); nothing was changed" \
         in again.output
-    after = invoke(main, args)  # 03 needs two consecutive years: 02, 04 and 05 remain, rebuilt on 2024 alone
+    after = invoke(main, args)  # 03 needs two consecutive scored years: 02, 04 and 05 remain, rebuilt
     assert "3 built" in after.output, after.output
-    assert "33.16: 03_rank_drivers dilewati: perlu data dua tahun berurutan, ruang kerja memuat tahun 2024" \
-        in after.output
+    assert ("33.16: 03_rank_drivers dilewati: perlu daftar inovasi dan jawaban SPD dua tahun berurutan, keduanya "
+            "ada untuk tahun 2024") in " ".join(after.output.split())
     gone = sorted({s for s in stub if s.startswith("03_rank_drivers_33.16_2023_2024")})  # built twice
     assert len(gone) == 1 and f"removed {gone[0]}.html: the workspace no longer produces it" in after.output
     assert not (out / f"{gone[0]}.html").exists() and not runner.stamp_path(out, gone[0]).exists()

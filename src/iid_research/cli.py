@@ -188,7 +188,7 @@ def reports(lang, limit, workspace, **options):
         from .text import t
 
         for kode, _, years in skipped:
-            click.echo(t("ws_skipped_03", lang[0], kode=kode, years=", ".join(map(str, years))), err=True)
+            click.echo(t("ws_skipped_03", lang[0], kode=kode, years=", ".join(map(str, years)) or "-"), err=True)
     if not jobs:
         from .text import t
 

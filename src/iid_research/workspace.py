@@ -333,6 +333,12 @@ class Workspace:
             man = man[man["kode_wilayah"] == kode_wilayah]
         return sorted(set(int(y) for y in man["year"]))
 
+    def scored_years(self, kode_wilayah: str) -> list[int]:
+        """Years for which the pemda has both an innovation list and SPD answers: the years that are scored
+        (:meth:`iid_research.dataset.Dataset.scored_pemda_years`)."""
+        return [y for y in self.years(kode_wilayah)
+                if self.has("innovations", y, kode_wilayah) and self.has("spd", y, kode_wilayah)]
+
     def has(self, kind: str, year: int, kode_wilayah: str = ALL_PEMDA) -> bool:
         """Whether the workspace holds ``kind`` for ``year`` (and the pemda; the annex is per year)."""
         man = self.manifest()

@@ -97,8 +97,9 @@ def default_run_list(langs=("id",), limit: int | None = None) -> list[Job]:
 def workspace_run_list(workspace, langs=("id",), *, skipped: list | None = None) -> list[Job]:
     """Reports on a workspace: for each pemda, 02 (latest year), 03 (latest two consecutive years), 04 and 05.
 
-    ``skipped``, when given a list, receives ``(kode_wilayah, notebook stem, years held)`` of each report
-    left out (03 for a pemda without two consecutive years), so the caller can say why.
+    ``skipped``, when given a list, receives ``(kode_wilayah, notebook stem, years scored)`` of each report
+    left out (03 for a pemda without two consecutive years with both the innovation list and the SPD
+    answers), so the caller can say why.
 
     Raises
     ------
@@ -117,11 +118,12 @@ def workspace_run_list(workspace, langs=("id",), *, skipped: list | None = None)
         base = {"kode_wilayah": kode, "workspace": str(ws.path)}
         for lang in langs:
             runs = [("02_pemda_report", {"year": last})]
-            pairs = [y for y in years if y - 1 in years]
+            scored = ws.scored_years(kode)  # 03 compares two scores: both years need both kinds
+            pairs = [y for y in scored if y - 1 in scored]
             if pairs:
                 runs.append(("03_rank_drivers", {"year_from": pairs[-1] - 1, "year_to": pairs[-1]}))
             elif skipped is not None and lang == langs[0]:
-                skipped.append((kode, "03_rank_drivers", list(years)))
+                skipped.append((kode, "03_rank_drivers", list(scored)))
             runs += [("04_opd_clusters", {"year": last}), ("05_workspace_report", {"year": last})]
             for stem, years_of in runs:
                 params = {**base, **years_of, "lang": lang}

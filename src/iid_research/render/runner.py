@@ -160,7 +160,8 @@ def prune_workspace_reports(output_dir, workspace) -> list[str]:
 
     After an import was removed, a report built on it would otherwise stay in the folder and the index
     as if it were current.  A report is removed when the workspace holds nothing of its pemda for one
-    of its years (``year``, ``year_from``, ``year_to``); a report whose years are still held is rebuilt
+    of its years (``year``, ``year_from``, ``year_to``; for 03, which compares two scores, when a year
+    lacks the innovation list or the SPD answers); a report whose years are still held is rebuilt
     instead (its build key includes the manifest).  Removed per report: ``<stem>.html`` (and ``.pdf``),
     its stamp and its executed notebooks under ``notebooks/``.
 
@@ -195,7 +196,8 @@ def prune_workspace_reports(output_dir, workspace) -> list[str]:
             continue
         if not folder or Path(str(folder)).resolve() != ws.path or not params.get("kode_wilayah"):
             continue
-        held = set(ws.years(str(params["kode_wilayah"])))
+        kode = str(params["kode_wilayah"])  # 03 compares two scores: its years must be scored (both kinds)
+        held = set(ws.scored_years(kode) if stem.startswith("03_") else ws.years(kode))
         years = {int(params[k]) for k in ("year", "year_from", "year_to") if str(params.get(k, "")).isdigit()}
         if years <= held:
             continue

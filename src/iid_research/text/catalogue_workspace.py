@@ -223,8 +223,8 @@ TEXTS: dict[str, dict[str, str]] = {
         'en': '  inovasi_{framework} and spd_{framework} (.xlsx/.csv): for the assessments of {years}'},
     'ws_template_unused': {'id': '  inovasi_{framework} dan spd_{framework} (.xlsx/.csv): belum dipakai tahun penilaian mana pun',
         'en': '  inovasi_{framework} and spd_{framework} (.xlsx/.csv): no assessment year uses it yet'},
-    'ws_skipped_03': {'id': 'catatan: {kode}: 03_rank_drivers dilewati: perlu data dua tahun berurutan, ruang kerja memuat tahun {years}',
-        'en': 'note: {kode}: 03_rank_drivers left out: it needs two consecutive years, the workspace holds {years}'},
+    'ws_skipped_03': {'id': 'catatan: {kode}: 03_rank_drivers dilewati: perlu daftar inovasi dan jawaban SPD dua tahun berurutan, keduanya ada untuk tahun {years}',
+        'en': 'note: {kode}: 03_rank_drivers left out: it needs the innovation list and SPD answers of two consecutive years, both are held for {years}'},
     # ---- the index of a reports folder: every report, grouped by its data
     'index_group_published': {'id': 'Dari hasil yang dipublikasikan', 'en': 'From published results'},
     'index_group_workspace_named': {'id': 'Ruang kerja {workspace}: berkas pemda sendiri',
