@@ -212,11 +212,17 @@ def test_reports_help_names_the_notebooks_a_workspace_renders(tmp_path):
     from iid_research.render.batch import workspace_run_list
 
     ws = init_workspace(tmp_path / "ws")
-    for year in (2022, 2023):  # two consecutive years: every workspace report, 03 included
+    for year in (2022, 2023):  # two consecutive scored years: every workspace report, 03 included
         spd = tmp_path / f"spd_{year}.csv"
         spd.write_text("pemda,indikator,level\n" + "".join(f"Kab. Blora,{r},{year % 4}\n" for r in SPD_ROWS),
                        encoding="utf-8")
         ws.import_file("spd", spd, year)
+        sid = [str(i) for i in range(16, 36)]  # the SID indicators of the 2023 framework
+        inn = tmp_path / f"inovasi_{year}.csv"
+        inn.write_text("pemda,id inovasi,nama inovasi,opd,tahapan,urusan," + ",".join(sid) + "\n"
+                       f"Kab. Blora,I1,Inovasi {year},Dinas Kesehatan,penerapan,Kesehatan," + ",".join(["2"] * 20) + "\n",
+                       encoding="utf-8")
+        ws.import_file("innovations", inn, year)
     text = " ".join(_help(["reports"]).split())
     m = re.search(r"--workspace DIRECTORY Render the reports of this workspace's pemda \((\d\d)-(\d\d);", text)
     assert m, text
@@ -249,8 +255,8 @@ def test_baca_saya_says_which_template_serves_which_assessment_years(tmp_path):
     for framework, span in expected.items():
         assert f"`inovasi_{framework}` dan `spd_{framework}` (.xlsx/.csv): tahun penilaian {span}" in readme
     framework_2024 = int(_rules().set_index("year").loc[2024, "framework"])
-    assert re.search(rf'iid-research import spd \S*ws/templat/spd_{framework_2024}\.xlsx --year 2024 --pemda "Kab\. '
-                     r'Blora" --workspace', readme), readme
+    assert re.search(rf"iid-research import spd \S*ws/templat/spd_{framework_2024}\.xlsx --year 2024 --pemda 'NAMA "
+                     r"PEMDA' --workspace", readme), readme  # no --name: the placeholder, never another pemda
 
 
 def test_workspace_init_prints_which_template_serves_which_assessment_years(tmp_path):
@@ -468,7 +474,7 @@ def test_import_hints_for_spd_innovations_and_opd_give_the_pemda(tmp_path):
     readme = (init_workspace(tmp_path / "ws").path / "BACA_SAYA.md").read_text(encoding="utf-8")
     project_readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for text in (readme, project_readme):
-        commands = re.findall(r"iid-research import (innovations|spd|opd) \S+ --year 2024 (--pemda \"Kab\. Blora\" )?",
-                              text)
+        commands = re.findall(r"iid-research import (innovations|spd|opd) \S+ --year 2024 "
+                              r"(--pemda (?:\"Kab\. Blora\"|'NAMA PEMDA') )?", text)
         assert {kind for kind, _ in commands} == {"innovations", "spd", "opd"}
         assert all(pemda for _, pemda in commands), commands

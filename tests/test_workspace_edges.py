@@ -572,3 +572,11 @@ def test_init_below_a_file_and_remove_of_an_annex_by_pemda_are_clear_errors(tmp_
                                       "--pemda", BLORA])
     assert wrong.exit_code == 1 and "leave out --pemda to remove the 2024 annex" in wrong.output
     assert len(Workspace(ws.path).manifest()) == 1  # nothing removed
+
+
+def test_the_workspace_readme_examples_name_the_workspaces_own_pemda(tmp_path):
+    """Copying an example from a Tegal workspace's README must not store the files under Blora."""
+    tegal = (init_workspace(tmp_path / "tegal", name="Kabupaten Tegal").path / "BACA_SAYA.md").read_text("utf-8")
+    assert "--pemda 'Kabupaten Tegal'" in tegal and "Kab. Blora" not in tegal
+    other = (init_workspace(tmp_path / "b", name="Bappeda 2024").path / "BACA_SAYA.md").read_text("utf-8")
+    assert "--pemda 'NAMA PEMDA'" in other and "Kab. Blora" not in other

@@ -648,16 +648,16 @@ Folder ini menyimpan berkas pemda Anda untuk dianalisis dengan `iid-research`.
    dikenali dalam berbagai bentuk.
 2. Impor setiap berkas, misalnya:
 
-       iid-research import innovations daftar_inovasi_2024.xlsx --year 2024 --pemda "Kab. Blora" --workspace {path}
-       iid-research import spd jawaban_spd_2024.xlsx --year 2024 --pemda "Kab. Blora" --workspace {path}
+       iid-research import innovations daftar_inovasi_2024.xlsx --year 2024 --pemda {pemda} --workspace {path}
+       iid-research import spd jawaban_spd_2024.xlsx --year 2024 --pemda {pemda} --workspace {path}
        iid-research import annex lampiran_kepmendagri_2024.xlsx --year 2024 --workspace {path}
-       iid-research import opd daftar_opd.xlsx --year 2024 --pemda "Kab. Blora" --workspace {path}
+       iid-research import opd daftar_opd.xlsx --year 2024 --pemda {pemda} --workspace {path}
 
    Templat yang diisi di tempatnya juga dapat diimpor; untuk tahun penilaian 2024 templatnya
    `inovasi_{example_framework}.xlsx` dan `spd_{example_framework}.xlsx`. Kolom `Pemda` boleh dikosongkan
    bila `--pemda` diberikan (sel kosong diisi pemda itu; sel yang menyebut pemda lain ditolak):
 
-       iid-research import spd {example_template} --year 2024 --pemda "Kab. Blora" --workspace {path}
+       iid-research import spd {example_template} --year 2024 --pemda {pemda} --workspace {path}
 
    Setiap baris yang ditolak disebut dengan berkas, baris, kolom dan alasannya. Impor ulang jenis yang sama
    untuk pemda dan tahun yang sama ditolak kecuali dengan `--replace`. Impor yang salah tahun dihapus
@@ -873,6 +873,18 @@ def write_templates(folder, *, keep_existing: bool = False) -> list[Path]:
     return out
 
 
+def _pemda_of_name(name: str) -> str:
+    """The pemda a workspace's ``--name`` names ("Kabupaten Tegal" -> "Kabupaten Tegal"), or "" if none."""
+    if not name:
+        return ""
+    from .data import load_regions, match_region
+
+    try:
+        return str(load_regions().set_index("kode_wilayah")["nama"][match_region(name)])
+    except Exception:  # noqa: BLE001 - a name that is no pemda ("Bappeda 2024") gives the placeholder
+        return ""
+
+
 def init_workspace(path, *, name: str = "", demo: bool = False) -> Workspace:
     """Create a workspace (README in Bahasa Indonesia, templates, empty manifest), or refresh its templates.
 
@@ -916,6 +928,7 @@ def init_workspace(path, *, name: str = "", demo: bool = False) -> Workspace:
     example_fw = framework_for_year(EXAMPLE_YEAR).year
     write_text_atomic(folder / "BACA_SAYA.md", README_ID.format(
         name=name or folder.name, path=shlex.quote(rel), demo_note=README_DEMO_NOTE if demo else "",
+        pemda=shlex.quote(_pemda_of_name(name) or "NAMA PEMDA"),
         template_years=_template_years_md(), example_framework=example_fw,
         example_template=shlex.quote(os.path.join(rel, "templat", f"spd_{example_fw}.xlsx"))))
     write_templates(folder / "templat", keep_existing=existed)  # a template filled in place is never overwritten
