@@ -546,3 +546,16 @@ def test_a_merged_bapperida_owns_the_research_steps_of_the_plan(tmp_path):
     on_research = spd_steps[spd_steps["indicator"].astype(str).isin(research_rows)]
     assert research_rows and len(on_research)  # the plan raises some of those rows
     assert set(on_research["opd_name"]) == {bapperida} and not on_research["is_placeholder"].any()
+
+
+def test_the_gap_card_marks_a_province_best_whose_score_is_simulated(ws):
+    import dataclasses
+
+    from iid_research.notebook.workspace_report import gap_table
+
+    w, _ = ws
+    p = project(from_workspace(w), BLORA, YEAR, target_rank=2)
+    real = gap_table(p, "id")["gap_goal"].tolist()
+    assert "terbaik sejenis di provinsi (Kabupaten Semarang)" in real  # the annex's score: no label
+    demo = dataclasses.replace(p, field=p.field.assign(source="simulated"))
+    assert "terbaik sejenis di provinsi (Kabupaten Semarang) (SIMULASI)" in gap_table(demo, "id")["gap_goal"].tolist()

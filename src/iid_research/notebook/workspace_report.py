@@ -124,6 +124,8 @@ def gap_table(p, lang: str = "id") -> pd.DataFrame:
         goal = (t("gap_predicate", lang, predicate=t(what, lang)) if kind == "predicate" else
                 t("gap_rank", lang, rank=what) if kind == "rank" else
                 t("gap_province_best", lang, nama=names.get(what, what)))
+        if kind == "province_best" and (p.field.loc[p.field["kode_wilayah"] == what, "source"] == "simulated").any():
+            goal += f" ({t('simulated_stamp', lang)})"  # that pemda's score is simulated, not its published one
         rows.append({"gap_goal": goal, "gap_target_score": round(float(g.target_score), 2),  # as published
                      "gap_points_needed": round(float(g.points_needed), 3),
                      "gap_iid_needed": round(float(g.iid_needed), 2), "plan_steps_n": g.plan_steps,
