@@ -102,6 +102,7 @@ else:
 # %%
 band = unc.workspace_band(data, kode_wilayah, year, target_rank=unc.REPORT_TARGET_RANK) if data is not None else None
 if band is not None:
+    nb.data_banner(data, lang)  # the band is computed from the workspace's files (SIMULATED for the demo)
     previous, previous_year = unc.previous_rank(data, kode_wilayah, year)
     unc.show_band(band, lang, simulated=data.is_simulated, previous_rank=previous, previous_year=previous_year,
                   published_rank=unc.published_rank(kode_wilayah, year))

@@ -56,6 +56,8 @@ for year in missing:  # name what is missing: one kind of a year is not "no answ
                             nama=rd.pemda_name(kode_wilayah)))
 if study is not None:
     nb.show_markdown(rd.summary_line(study, lang))
+    if rd.rank_basis_note(study, lang):  # ranks against published plus SIMULATED totals: said with the headline
+        nb.show_markdown(rd.rank_basis_note(study, lang))
 
 # %%
 if study is not None and study.has_ranks:
@@ -73,7 +75,6 @@ if study is not None:
 # %%
 if study is not None:
     nb.show_markdown(t("nb03_h_shapley", lang))
-    nb.show_markdown(rd.rank_basis_note(study, lang))
 if study is not None and study.has_ranks:
     nb.show_markdown(t("nb03_t_shapley", lang, year_to=year_to, change=study.rank_to - study.rank_from))
     fig.plot_shapley_bars(study.variable_shapley, lang=lang, simulated=study.is_simulated,

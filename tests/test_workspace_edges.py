@@ -580,3 +580,25 @@ def test_the_workspace_readme_examples_name_the_workspaces_own_pemda(tmp_path):
     assert "--pemda 'Kabupaten Tegal'" in tegal and "Kab. Blora" not in tegal
     other = (init_workspace(tmp_path / "b", name="Bappeda 2024").path / "BACA_SAYA.md").read_text("utf-8")
     assert "--pemda 'NAMA PEMDA'" in other and "Kab. Blora" not in other
+
+
+def test_the_pemda_report_gives_the_iid_from_the_files_beside_the_published_one(tmp_path):
+    """Kab. Tegal published 67,80 for 2024; its own files give another score: 02 says both, and the gap."""
+    from iid_research.data import load_iid_results
+    from iid_research.notebook import pemda
+
+    tegal, year = "33.28", 2024
+    published = load_iid_results()
+    published = float(published[(published["kode_wilayah"] == tegal) & (published["year"] == year)]["iid_score"].iloc[0])
+    ws = init_workspace(tmp_path / "w")
+    ws.import_file("innovations", _innovations_csv(tmp_path / "i.csv", np.full((12, 20), 2), ["Dinkes"],
+                                                   pemda="Kab. Tegal"), year)
+    spd = tmp_path / "s.csv"
+    spd.write_text("pemda,indikator,jawaban\n" + "".join(f"Kab. Tegal,{r},2\n"
+                                                         for r in framework_for_year(year).spd_row_ids), "utf-8")
+    ws.import_file("spd", spd, year)
+    data = from_workspace(ws)
+    iid = project(data, tegal, year).score["iid_score"]  # the projection's own path to the same score
+    line = pemda.workspace_sentences(data, tegal, year, "en")[0]
+    assert line.startswith(f"From the pemda's files, the {year} IID computes to {iid:.2f} (")
+    assert f"The published score is {published:.2f}; the difference of {iid - published:+.2f} points" in line

@@ -83,8 +83,24 @@ def opd_standing(dataset, kode_wilayah: str, year: int, *, lang: str = "id") -> 
 
 
 def workspace_sentences(dataset, kode_wilayah: str, year: int, lang: str = "id") -> list[str]:
-    """Plain-language lines from the pemda's own files: its largest score drivers and leading/lagging OPDs."""
+    """Plain-language lines from the pemda's own files: its IID from them (beside the published one), its
+    largest score drivers and leading/lagging OPDs."""
     lines = []
+    s = dataset.scores if dataset.has_answers(kode_wilayah, year) else None
+    own = None if s is None else s[(s["kode_wilayah"] == kode_wilayah) & (s["year"] == int(year))
+                                   & (s["source"] != "published")]
+    if own is not None and len(own):
+        row = own.iloc[0]
+        line = t("nb02_ws_score", lang, year=year, iid=fmt_number(row["iid_score"], lang),
+                 predicate=t(row["predicate"], lang))
+        from ..data import load_iid_results
+
+        pub = load_iid_results()
+        pub = pub[(pub["kode_wilayah"] == kode_wilayah) & (pub["year"] == int(year))]["iid_score"].dropna()
+        if len(pub):
+            line += " " + t("nb02_ws_score_published", lang, published=fmt_number(float(pub.iloc[0]), lang),
+                            diff=fmt_number(float(row["iid_score"]) - float(pub.iloc[0]), lang, "+.2f"))
+        lines.append(line)
     drivers = score_drivers(dataset, kode_wilayah, year - 1, year, lang=lang)
     if len(drivers):
         parts = ", ".join(f"{r.label} ({fmt_number(r.contribution_points, lang, '+.2f')})"

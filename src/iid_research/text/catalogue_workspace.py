@@ -47,6 +47,8 @@ TEXTS: dict[str, dict[str, str]] = {
         'en': 'OPDs contributing the most SID points: {lead}; the least: {lag}.'},
     'nb02_one_year': {'id': 'Ruang kerja memuat jawaban {year} tetapi tidak jawaban {prev}; perubahan nilai {prev}→{year} memerlukan keduanya.',
         'en': 'The workspace holds the {year} answers but not those of {prev}; the {prev}→{year} change needs both.'},
+    'nb02_ws_score': {'id': 'Dari berkas pemda, IID {year} dihitung {iid} ({predicate}) dengan metode resmi.', 'en': "From the pemda's files, the {year} IID computes to {iid} ({predicate}) by the official method."},
+    'nb02_ws_score_published': {'id': 'Nilai yang dipublikasikan {published}; selisih {diff} poin: periksa jawaban yang diimpor atau potongan validator.', 'en': 'The published score is {published}; the difference of {diff} points is worth checking against the imported answers or the validators\' cuts.'},
     'nb02_missing_kind': {'id': 'Ruang kerja tidak memuat {what} {year} pemda ini, jadi nilai {year} tidak dapat dihitung dari berkas pemda (tanpa {what} setiap jawabannya akan terhitung 0). Impor dengan `iid-research import {kind} BERKAS --year {year} --pemda "{nama}" --workspace FOLDER`.',
         'en': "The workspace holds no {year} {what} of this pemda, so the {year} score cannot be computed from the pemda's files (without the {what} each of its answers would count 0). Import it with `iid-research import {kind} FILE --year {year} --pemda \"{nama}\" --workspace FOLDER`."},
     'nb02_not_in_workspace': {'id': 'Ruang kerja tidak memuat jawaban {year} untuk pemda ini; bagian ini memerlukan daftar inovasi dan jawaban SPD {year}.',
