@@ -602,3 +602,20 @@ def test_the_pemda_report_gives_the_iid_from_the_files_beside_the_published_one(
     line = pemda.workspace_sentences(data, tegal, year, "en")[0]
     assert line.startswith(f"From the pemda's files, the {year} IID computes to {iid:.2f} (")
     assert f"The published score is {published:.2f}; the difference of {iid - published:+.2f} points" in line
+
+
+def test_the_demo_innovation_list_without_its_title_is_still_refused_by_its_ids(tmp_path):
+    from iid_research.importers import DataImportError
+
+    src = _innovations_csv(tmp_path / "inovasi.csv", np.full((3, 20), 2), ["Dinkes"])
+    demo_ids = src.read_text(encoding="utf-8")
+    for j in range(3):
+        demo_ids = demo_ids.replace(f",I{j},", f",SIM-33.16-{YEAR}-{j + 1:04d},")
+    src.write_text(demo_ids, encoding="utf-8")
+    ws = init_workspace(tmp_path / "w")
+    with pytest.raises(DataImportError, match=r"every innovation id is one the iid-research simulator writes "
+                                        rf"\('SIM-33.16-{YEAR}-0001', \.\.\. 3 in all\)"):
+        ws.import_file("innovations", src, YEAR)
+    assert Workspace(ws.path).manifest().empty  # nothing written
+    src.write_text(demo_ids.replace(f"SIM-33.16-{YEAR}-0003", "BLR-03"), encoding="utf-8")  # a pemda's own ids
+    assert ws.import_file("innovations", src, YEAR)[0].rows == 3

@@ -45,7 +45,7 @@ from .sheets import (
     read_rows,
     row_text,
 )
-from .simulated import refuse_simulated
+from .simulated import refuse_simulated, refuse_simulated_ids
 
 
 def import_innovations(path, year: int, *, out_dir=None, strict: bool = False, max_bad_share: float = 0.05,
@@ -258,5 +258,6 @@ def import_innovations(path, year: int, *, out_dir=None, strict: bool = False, m
     keep = [(label, int(r)) not in rejects.keys for r in out.index]
     table = out[keep].reset_index(drop=True)
     table = table[INNOVATION_COLUMNS]
+    refuse_simulated_ids(path, report, table["innovation_id"], allowed=simulated_ok)
     return finish_import(report, table, rejects, kind="innovations", stem=path.stem, out_dir=out_dir, strict=strict,
                    max_bad_share=max_bad_share, write=write)

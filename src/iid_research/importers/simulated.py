@@ -118,4 +118,29 @@ def refuse_simulated(path: Path, report: ImportReport, sheets=None, *, allowed: 
                                "remove`)")
 
 
-__all__ = ["SIMULATED_FILE_PREFIX", "SIMULATED_MARKER", "document_properties", "refuse_simulated"]
+SIMULATED_ID = re.compile(r"^SIM-\d{2}(?:\.\d{2})?-\d{4}-\d+$")
+"""The innovation ids the simulator writes (``SIM-<kode>-<year>-<seq>``, :mod:`iid_research.simulate_records`)."""
+
+
+def refuse_simulated_ids(path: Path, report: ImportReport, ids, *, allowed: bool = False) -> None:
+    """Refuse an innovation list whose every innovation id is one the simulator writes (``SIM-33.16-2023-0001``).
+
+    The demo's innovation list stays recognisable with its title row and document title removed.
+
+    Raises
+    ------
+    DataImportError
+        Naming the first id, unless ``allowed`` (the demo workspace builds itself).
+    """
+    ids = [str(v) for v in ids if v is not None and str(v).strip()]
+    if allowed or not ids or not all(SIMULATED_ID.match(v.strip()) for v in ids):
+        return
+    raise DataImportError(f"{path.name}: every innovation id is one the iid-research simulator writes ({ids[0]!r}, "
+                          f"... {len(ids)} in all): this is the labelled SIMULATED demo data, not a pemda's own "
+                          "file: simulated data cannot enter a pemda's workspace or be imported as a pemda's "
+                          "results. Import the pemda's own file (or fill in the workspace's template); nothing "
+                          "written", report)
+
+
+__all__ = ["SIMULATED_FILE_PREFIX", "SIMULATED_ID", "SIMULATED_MARKER", "document_properties", "refuse_simulated",
+           "refuse_simulated_ids"]
