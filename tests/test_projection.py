@@ -1,6 +1,7 @@
 """Projected rank, the gap card, the plan per OPD and the regent's OPD evaluation (issue 11)."""
 
 import json
+import re
 
 import numpy as np
 import openpyxl
@@ -510,8 +511,10 @@ def test_the_summary_sets_the_annexs_own_row_beside_the_projection_and_the_iid_a
     spd, count, quality = (p.score[k] * 100 / fw.max_total for k in ("spd_score", "count_score", "quality_score"))
     assert abs(spd + count + quality - p.score["iid_score"]) < 1e-9  # the three parts are the whole IID
     text = iid_parts_line(p, "en")
-    assert text.startswith(f"IID {p.score['iid_score']:.2f} = SPD part {spd:.2f} + innovation count score "
-                           f"{count:.2f} + innovation quality {quality:.2f}")
+    shown = [float(x) for x in re.findall(r"\d+\.\d\d", text.split(" (IID points)")[0])]
+    assert len(shown) == 4 and round(shown[1] + shown[2] + shown[3], 2) == shown[0]  # the sum as written holds
+    assert shown[:3] == [round(p.score["iid_score"] + 1e-9, 2), round(spd + 1e-9, 2), round(count + 1e-9, 2)]
+    assert abs(shown[3] - quality) <= 0.015  # the quality part, to the rounding of the other three
     assert f"add up to {p.opds['iid_contribution'].sum():.2f} of the quality part" in text
 
 

@@ -251,11 +251,16 @@ def iid_parts_line(p, lang: str = "id") -> str:
 
     The parts are the scores of :func:`iid_research.scoring.score_pemda` over the framework's maximum total
     (:func:`iid_research.scoring.compute_iid`), so they sum to the IID; the count score belongs to no OPD.
+    SPD and count parts are rounded half-up to 2 decimals (:func:`~iid_research.scoring.round_published`) and
+    the quality part is the rounded IID minus both, so the sum as written holds exactly.
     """
     from ..frameworks import framework_for_year
+    from ..scoring import round_published
 
     scale = 100 / framework_for_year(p.year).max_total
-    parts = {k: float(p.score[f"{k}_score"]) * scale for k in ("spd", "count", "quality")}
+    parts = {k: float(round_published(float(p.score[f"{k}_score"]) * scale)) for k in ("spd", "count")}
+    # the quality part as shown is what the rounded IID leaves, so the written sum is exact
+    parts["quality"] = round(float(round_published(float(p.score["iid_score"]))) - parts["spd"] - parts["count"], 2)
     opds = float(p.opds.loc[~_placeholder_mask(p.opds), "iid_contribution"].astype(float).sum())
     return t("nb05_iid_parts", lang, iid=fmt_number(p.score["iid_score"], lang),
              **{k: fmt_number(v, lang) for k, v in parts.items()}, opds=fmt_number(opds, lang))
