@@ -619,3 +619,13 @@ def test_the_demo_innovation_list_without_its_title_is_still_refused_by_its_ids(
     assert Workspace(ws.path).manifest().empty  # nothing written
     src.write_text(demo_ids.replace(f"SIM-33.16-{YEAR}-0003", "BLR-03"), encoding="utf-8")  # a pemda's own ids
     assert ws.import_file("innovations", src, YEAR)[0].rows == 3
+
+
+def test_status_says_what_ranks_are_against_without_the_annex(tmp_path):
+    """The reports rank against published plus SIMULATED scores without the annex; status says the same."""
+    ws = init_workspace(tmp_path / "w")
+    ws.import_file("innovations", _innovations_csv(tmp_path / "i.csv", np.full((3, 20), 2), ["Dinkes"]), YEAR)
+    ws.import_file("spd", _spd_csv(tmp_path / "s.csv", 2), YEAR)
+    out = " ".join(CliRunner().invoke(main, ["workspace", "status", str(ws.path)]).output.split())
+    assert (f"perlu lampiran {YEAR} untuk peringkat resmi (tanpa itu: terhadap nilai dipublikasikan ditambah nilai "
+            "SIMULASI)") in out
