@@ -56,8 +56,9 @@ for year in missing:  # name what is missing: one kind of a year is not "no answ
                             nama=rd.pemda_name(kode_wilayah)))
 if study is not None:
     nb.show_markdown(rd.summary_line(study, lang))
-    if rd.rank_basis_note(study, lang):  # ranks against published plus SIMULATED totals: said with the headline
-        nb.show_markdown(rd.rank_basis_note(study, lang))
+    basis_note = rd.rank_basis_note(study, lang)  # ranks against published plus SIMULATED totals: said up front
+    if basis_note:
+        nb.show_markdown(basis_note)
 
 # %%
 if study is not None and study.has_ranks:

@@ -65,6 +65,35 @@ def missing_answers(dataset, kode_wilayah: str, year: int) -> list[str]:
     return dataset.missing_kinds(kode_wilayah, year)
 
 
+PARTIAL_FIELD_SHARE = 0.9
+"""A field holding fewer than this share of the pemda's cluster is partial (an annex converted from some pages)."""
+
+
+def partial_field_cluster(kode_wilayah: str, rank_of) -> int | None:
+    """The size of the pemda's national cluster when ``rank_of`` ranks among only part of it, else None.
+
+    Parameters
+    ----------
+    kode_wilayah : str
+    rank_of : int or None
+        How many pemda the rank is counted among.
+
+    Returns
+    -------
+    int or None
+        The number of autonomous pemda of the pemda's level (e.g. 415 kabupaten) when ``rank_of`` is below
+        :data:`PARTIAL_FIELD_SHARE` of it; None when the field is (nearly) the whole cluster or unknown.
+    """
+    from ..data import load_regions
+
+    regions = load_regions()
+    level = regions.set_index("kode_wilayah")["level"].get(kode_wilayah)
+    cluster = int((regions["is_autonomous"] & (regions["level"] == level)).sum())
+    if rank_of is None or not cluster or rank_of >= PARTIAL_FIELD_SHARE * cluster:
+        return None
+    return cluster
+
+
 @dataclasses.dataclass
 class Projection:
     """A pemda's projected assessment (see :func:`project`).

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..analysis.projection import partial_field_cluster
 from ..analysis.uncertainty import SOURCES, meaningful_rank_gaps, rank_change_verdict
 from ..frameworks import PREDICATES
 from ..text import fmt_number, level_plural, t
@@ -25,16 +26,6 @@ RULE_DRAWS = 1000
 def pct(p: float, lang: str = "id") -> str:
     """A share as a percentage in the report's notation ("42%", PUEBI: no space)."""
     return f"{fmt_number(100 * float(p), lang, '.0f')}%"
-
-
-def _partial_field(u) -> bool:
-    """Whether ``u`` ranks among fewer than 90% of its cluster (an annex converted from some pages only)."""
-    from ..data import load_regions
-
-    regions = load_regions()
-    level = regions.set_index("kode_wilayah")["level"].get(u.kode_wilayah)
-    cluster = int((regions["is_autonomous"] & (regions["level"] == level)).sum())
-    return bool(cluster) and u.rank_of < 0.9 * cluster
 
 
 def band_lines(u, lang: str = "id", *, previous_rank=None, previous_year=None, published_rank=None) -> list[str]:
@@ -62,7 +53,7 @@ def band_lines(u, lang: str = "id", *, previous_rank=None, previous_year=None, p
         lines.append(t("unc_target", lang, target=u.target_rank, p=pct(u.p_target, lang)))
     parts = [f"{t(p, lang)} {pct(u.p_predicate[p], lang)}" for p in PREDICATES if u.p_predicate.get(p, 0) > 0]
     lines.append(t("unc_predicate", lang, parts=", ".join(parts)))
-    if _partial_field(u):  # ranked among an annex's part of the cluster: a national rank is not comparable
+    if partial_field_cluster(u.kode_wilayah, u.rank_of):  # among an annex's part: national ranks not comparable
         lines.append(t("unc_partial_no_compare", lang, rank_of=u.rank_of))
         previous_rank = published_rank = None
     verdict = rank_change_verdict(previous_rank, u)

@@ -33,6 +33,7 @@ def basis_text(basis: str, lang: str = "id", *, simulated: bool = False) -> str:
 
 def summary_lines(p, nama: str, lang: str = "id") -> list[str]:
     """The projection's summary for a policy reader: IID, predikat, rank of N and basis; plan; validators' cut."""
+    from ..analysis.projection import partial_field_cluster
     from ..data import load_regions
 
     regions = load_regions()
@@ -43,8 +44,8 @@ def summary_lines(p, nama: str, lang: str = "id") -> list[str]:
         lines.append(t("proj_rank", lang, rank=p.rank, rank_of=p.rank_of, level=level_plural(level, lang),
                        basis=basis_text(p.rank_basis, lang,
                                         simulated=bool(len(p.field)) and (p.field["source"] == "simulated").all())))
-        cluster = int((regions["is_autonomous"] & (regions["level"] == level)).sum())
-        if "annex" in p.rank_basis and p.rank_of < 0.9 * cluster:  # e.g. an annex converted from a few pages
+        cluster = partial_field_cluster(p.kode_wilayah, p.rank_of)
+        if "annex" in p.rank_basis and cluster:  # e.g. an annex converted from a few pages
             lines.append(t("proj_partial_field", lang, rank_of=p.rank_of, cluster=cluster,
                            level=level_plural(level, lang)))
     else:
